@@ -1,0 +1,104 @@
+package data
+
+import (
+	"fmt"
+
+	"github.com/descent-ml/descent/tensor"
+)
+
+// Task says what kind of target a dataset has.
+type Task int
+
+const (
+	// Regression targets are real values, one column per output.
+	Regression Task = iota
+	// Classification targets are class labels, stored one-hot in Y.
+	Classification
+)
+
+// String returns "regression" or "classification".
+func (t Task) String() string {
+	switch t {
+	case Regression:
+		return "regression"
+	case Classification:
+		return "classification"
+	}
+	return fmt.Sprintf("Task(%d)", int(t))
+}
+
+// Dataset is a table of samples: one row of X per sample and the matching
+// row of Y as its target. Data is kept in float64; a training loop converts
+// each mini-batch to the network's element type as it gathers it, so no
+// second full-size copy is made.
+type Dataset struct {
+	// X holds the features, n samples × d features.
+	X *tensor.Matrix[float64]
+	// Y holds the targets: n × outputs values for regression, n × classes
+	// one-hot rows for classification.
+	Y *tensor.Matrix[float64]
+	// Task says how Y is to be read.
+	Task Task
+	// FeatureNames names the columns of X (may be nil).
+	FeatureNames []string
+	// TargetNames names the target columns (regression) or the target
+	// column (classification); may be nil.
+	TargetNames []string
+	// ClassNames names the classes in the order of Y's columns
+	// (classification only).
+	ClassNames []string
+}
+
+// Len returns the number of samples.
+func (d *Dataset) Len() int { return d.X.Rows }
+
+// Class returns the class index of sample i: the column of the largest value
+// in row i of Y (classification only).
+func (d *Dataset) Class(i int) int {
+	row := d.Y.Row(i)
+	best := 0
+	for j, v := range row {
+		if v > row[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+// Subset returns a new dataset with the rows in idx, in that order. The
+// names are shared, the numbers copied.
+func (d *Dataset) Subset(idx []int) *Dataset {
+	out := *d
+	out.X = tensor.New[float64](len(idx), d.X.Cols)
+	out.Y = tensor.New[float64](len(idx), d.Y.Cols)
+	for r, i := range idx {
+		copy(out.X.Row(r), d.X.Row(i))
+		copy(out.Y.Row(r), d.Y.Row(i))
+	}
+	return &out
+}
+
+// Validate checks that X and Y agree in length and that every number is
+// finite, returning an error that names the first bad cell.
+func (d *Dataset) Validate() error {
+	if d.X == nil || d.Y == nil {
+		return fmt.Errorf("data: dataset has no features or no targets")
+	}
+	if d.X.Rows != d.Y.Rows {
+		return fmt.Errorf("data: %d feature rows but %d target rows", d.X.Rows, d.Y.Rows)
+	}
+	for _, m := range []struct {
+		name string
+		m    *tensor.Matrix[float64]
+	}{{"feature", d.X}, {"target", d.Y}} {
+		for i, v := range m.m.Values() {
+			if v != v || v > maxFinite || v < -maxFinite {
+				return fmt.Errorf("data: sample %d, %s column %d is %v, not a finite number", i/m.m.Cols, m.name, i%m.m.Cols, v)
+			}
+		}
+	}
+	return nil
+}
+
+// maxFinite is the largest finite float64; anything beyond it is ±Inf.
+const maxFinite = 1.7976931348623157e308

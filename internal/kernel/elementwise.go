@@ -1,0 +1,198 @@
+package kernel
+
+import "math"
+
+// AddRowVector adds v to each of the m rows of the m×len(v) matrix x with
+// row stride ldx: the bias broadcast of a dense layer.
+func AddRowVector[T Float](m int, x []T, ldx int, v []T) {
+	n := len(v)
+	for i := 0; i < m; i++ {
+		row := x[i*ldx : i*ldx+n]
+		for j, b := range v {
+			row[j] += b
+		}
+	}
+}
+
+// SumRows sets dst = beta·dst + Σᵢ x[i,:], the column sums of the m×len(dst)
+// matrix x with row stride ldx. Rows are added in order, so the result is
+// the same however the caller splits its work.
+func SumRows[T Float](dst []T, beta T, m int, x []T, ldx int) {
+	scaleRow(dst, beta)
+	n := len(dst)
+	for i := 0; i < m; i++ {
+		axpyUnitary(dst, 1, x[i*ldx:i*ldx+n])
+	}
+}
+
+// Axpy computes y += alpha·x element by element; x and y have equal length.
+func Axpy[T Float](y []T, alpha T, x []T) {
+	if len(x) != len(y) {
+		panic("kernel: Axpy length mismatch")
+	}
+	axpyUnitary(y, alpha, x)
+}
+
+// Dot returns Σ x[i]·y[i], summed left to right.
+func Dot[T Float](x, y []T) T {
+	if len(x) != len(y) {
+		panic("kernel: Dot length mismatch")
+	}
+	return dotUnitary(x, y)
+}
+
+// Sigmoid sets a[i] = 1/(1+exp(-z[i])), computed without overflow for
+// large |z|.
+func Sigmoid[T Float](a, z []T) {
+	a = a[:len(z)]
+	for i, v := range z {
+		a[i] = T(sigmoid(float64(v)))
+	}
+}
+
+func sigmoid(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
+}
+
+// SigmoidBackward sets dz[i] = da[i]·a[i]·(1-a[i]), the chain rule through a
+// sigmoid whose output is a.
+func SigmoidBackward[T Float](dz, a, da []T) {
+	dz = dz[:len(a)]
+	da = da[:len(a)]
+	for i, v := range a {
+		dz[i] = da[i] * v * (1 - v)
+	}
+}
+
+// Tanh sets a[i] = tanh(z[i]).
+func Tanh[T Float](a, z []T) {
+	a = a[:len(z)]
+	for i, v := range z {
+		a[i] = T(math.Tanh(float64(v)))
+	}
+}
+
+// TanhBackward sets dz[i] = da[i]·(1-a[i]²) for a = tanh(z).
+func TanhBackward[T Float](dz, a, da []T) {
+	dz = dz[:len(a)]
+	da = da[:len(a)]
+	for i, v := range a {
+		dz[i] = da[i] * (1 - v*v)
+	}
+}
+
+// LeakyReLU sets a[i] = z[i] for z[i] > 0 and slope·z[i] otherwise; slope 0
+// is the plain ReLU.
+func LeakyReLU[T Float](a, z []T, slope T) {
+	a = a[:len(z)]
+	for i, v := range z {
+		if v > 0 {
+			a[i] = v
+		} else {
+			a[i] = slope * v
+		}
+	}
+}
+
+// LeakyReLUBackward sets dz[i] = da[i] for z[i] > 0 and slope·da[i]
+// otherwise (the derivative at 0 is taken as slope).
+func LeakyReLUBackward[T Float](dz, z, da []T, slope T) {
+	dz = dz[:len(z)]
+	da = da[:len(z)]
+	for i, v := range z {
+		if v > 0 {
+			dz[i] = da[i]
+		} else {
+			dz[i] = slope * da[i]
+		}
+	}
+}
+
+// Softplus sets a[i] = log(1+exp(z[i])), computed as
+// max(z,0) + log1p(exp(-|z|)) so that it neither overflows nor loses the
+// small values for very negative z.
+func Softplus[T Float](a, z []T) {
+	a = a[:len(z)]
+	for i, v := range z {
+		x := float64(v)
+		a[i] = T(math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))))
+	}
+}
+
+// SoftplusBackward sets dz[i] = da[i]·sigmoid(z[i]).
+func SoftplusBackward[T Float](dz, z, da []T) {
+	dz = dz[:len(z)]
+	da = da[:len(z)]
+	for i, v := range z {
+		dz[i] = da[i] * T(sigmoid(float64(v)))
+	}
+}
+
+// GELU sets a[i] = z·Φ(z), the exact Gaussian error linear unit, where Φ is
+// the standard normal distribution function.
+func GELU[T Float](a, z []T) {
+	a = a[:len(z)]
+	for i, v := range z {
+		x := float64(v)
+		a[i] = T(x * normalCDF(x))
+	}
+}
+
+// GELUBackward sets dz[i] = da[i]·(Φ(z) + z·φ(z)).
+func GELUBackward[T Float](dz, z, da []T) {
+	dz = dz[:len(z)]
+	da = da[:len(z)]
+	for i, v := range z {
+		x := float64(v)
+		dz[i] = da[i] * T(normalCDF(x)+x*normalPDF(x))
+	}
+}
+
+func normalCDF(x float64) float64 { return 0.5 * math.Erfc(-x/math.Sqrt2) }
+
+// invSqrt2Pi is 1/√(2π), the peak of the standard normal density.
+const invSqrt2Pi = 0.3989422804014327
+
+func normalPDF(x float64) float64 { return invSqrt2Pi * math.Exp(-0.5*x*x) }
+
+// SoftmaxRows sets each row of the m×n matrix a to the softmax of the same
+// row of z (both with row stride n). The row maximum is subtracted before
+// exponentiating, so large logits never overflow.
+func SoftmaxRows[T Float](a, z []T, m, n int) {
+	for i := 0; i < m; i++ {
+		zr := z[i*n : i*n+n]
+		ar := a[i*n : i*n+n]
+		mx := math.Inf(-1)
+		for _, v := range zr {
+			mx = math.Max(mx, float64(v))
+		}
+		var s float64
+		for j, v := range zr {
+			e := math.Exp(float64(v) - mx)
+			ar[j] = T(e)
+			s += e
+		}
+		inv := 1 / s
+		for j := range ar {
+			ar[j] = T(float64(ar[j]) * inv)
+		}
+	}
+}
+
+// SoftmaxRowsBackward sets dz = a ⊙ (da - ⟨da, a⟩) row by row: the product
+// of the softmax Jacobian with da, for a = softmax(z).
+func SoftmaxRowsBackward[T Float](dz, a, da []T, m, n int) {
+	for i := 0; i < m; i++ {
+		ar := a[i*n : i*n+n]
+		dar := da[i*n : i*n+n]
+		dzr := dz[i*n : i*n+n]
+		s := dotUnitary(dar, ar)
+		for j, v := range ar {
+			dzr[j] = v * (dar[j] - s)
+		}
+	}
+}

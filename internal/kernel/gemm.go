@@ -1,0 +1,117 @@
+package kernel
+
+import "fmt"
+
+// Gemm computes C = alpha·op(A)·op(B) + beta·C on row-major matrices, where
+// op(X) is X or Xᵀ as transA and transB say. op(A) is m×k, op(B) is k×n and
+// C is m×n; lda, ldb and ldc are the row strides of the stored matrices.
+// When beta is zero C is overwritten, so C may hold garbage (even NaN) on
+// entry, as in BLAS.
+//
+// Gemm panics with a "kernel:" message when the sizes do not fit the slices:
+// that is a programming error, never a data error.
+func Gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	checkGemm(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func checkGemm(transA, transB bool, m, n, k, la, lda, lb, ldb, lc, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("kernel: negative dimension m=%d n=%d k=%d", m, n, k))
+	}
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	check := func(name string, rows, cols, l, ld int) {
+		if rows == 0 || cols == 0 {
+			return
+		}
+		if ld < cols {
+			panic(fmt.Sprintf("kernel: %s stride %d < %d columns", name, ld, cols))
+		}
+		if l < (rows-1)*ld+cols {
+			panic(fmt.Sprintf("kernel: %s slice of %d elements too short for %d×%d with stride %d", name, l, rows, cols, ld))
+		}
+	}
+	check("A", ar, ac, la, lda)
+	check("B", br, bc, lb, ldb)
+	check("C", m, n, lc, ldc)
+}
+
+// gemmGo is the portable implementation. It walks C row by row, so rows can
+// be split between goroutines without changing any result.
+func gemmGo[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	for i := 0; i < m; i++ {
+		crow := c[i*ldc : i*ldc+n]
+		scaleRow(crow, beta)
+		switch {
+		case !transA && !transB:
+			arow := a[i*lda : i*lda+k]
+			for p, av := range arow {
+				axpyUnitary(crow, alpha*av, b[p*ldb:p*ldb+n])
+			}
+		case transA && !transB:
+			for p := 0; p < k; p++ {
+				axpyUnitary(crow, alpha*a[p*lda+i], b[p*ldb:p*ldb+n])
+			}
+		case !transA && transB:
+			arow := a[i*lda : i*lda+k]
+			for j := range crow {
+				crow[j] += alpha * dotUnitary(arow, b[j*ldb:j*ldb+k])
+			}
+		default:
+			for j := range crow {
+				var s T
+				for p := 0; p < k; p++ {
+					s += a[p*lda+i] * b[j*ldb+p]
+				}
+				crow[j] += alpha * s
+			}
+		}
+	}
+}
+
+func scaleRow[T Float](x []T, beta T) {
+	switch beta {
+	case 1:
+	case 0:
+		clear(x)
+	default:
+		for j := range x {
+			x[j] *= beta
+		}
+	}
+}
+
+// axpyUnitary computes y += alpha·x, unrolled by four.
+func axpyUnitary[T Float](y []T, alpha T, x []T) {
+	x = x[:len(y)]
+	j := 0
+	for ; j+4 <= len(y); j += 4 {
+		y[j] += alpha * x[j]
+		y[j+1] += alpha * x[j+1]
+		y[j+2] += alpha * x[j+2]
+		y[j+3] += alpha * x[j+3]
+	}
+	for ; j < len(y); j++ {
+		y[j] += alpha * x[j]
+	}
+}
+
+// dotUnitary returns Σ x[i]·y[i], summed strictly left to right.
+func dotUnitary[T Float](x, y []T) T {
+	y = y[:len(x)]
+	var s T
+	for i, v := range x {
+		s += v * y[i]
+	}
+	return s
+}
