@@ -1,0 +1,171 @@
+package gradcheck_test
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/gradcheck"
+	"github.com/descent-ml/descent/loss"
+	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/tensor"
+)
+
+// randomBatch returns an n×cols matrix of values in [lo, hi).
+func randomBatch(rng *rand.Rand, n, cols int, lo, hi float64) *tensor.Matrix[float64] {
+	m := tensor.New[float64](n, cols)
+	for i := range m.Data {
+		m.Data[i] = lo + (hi-lo)*rng.Float64()
+	}
+	return m
+}
+
+// oneHot returns n random one-hot rows of width k.
+func oneHot(rng *rand.Rand, n, k int) *tensor.Matrix[float64] {
+	m := tensor.New[float64](n, k)
+	for i := 0; i < n; i++ {
+		m.Set(i, rng.IntN(k), 1)
+	}
+	return m
+}
+
+func check(t *testing.T, spec nn.Spec, l loss.Loss[float64], y func(*rand.Rand, int) *tensor.Matrix[float64]) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(42, 1))
+	net := nn.MustNew[float64](spec, rng)
+	// Non-zero biases, so the bias path is exercised away from zero.
+	for _, p := range net.Params() {
+		if p.Value.Rows == 1 {
+			for i := range p.Value.Data {
+				p.Value.Data[i] = 0.2 * (rng.Float64() - 0.5)
+			}
+		}
+	}
+	const batch = 5
+	x := randomBatch(rng, batch, spec.Inputs, -1, 1)
+	rep := gradcheck.Check(net, l, x, y(rng, batch), gradcheck.Options{Inputs: true})
+	t.Logf("worst relative error %.2e", rep.Worst())
+	if !rep.OK() {
+		t.Errorf("gradient check failed:\n%s", rep)
+	}
+	if len(rep.Results) != len(net.Params())+1 {
+		t.Errorf("report has %d results, want one per parameter plus the input", len(rep.Results))
+	}
+}
+
+func TestEveryActivation(t *testing.T) {
+	for _, name := range activation.Names() {
+		for _, bias := range []bool{true, false} {
+			t.Run(name+map[bool]string{true: "/bias", false: "/nobias"}[bias], func(t *testing.T) {
+				act := activation.Spec{Name: name, Slope: 0.1}
+				if name != activation.NameLeakyReLU {
+					act.Slope = 0
+				}
+				spec := nn.Spec{Inputs: 3, Layers: []nn.LayerSpec{
+					{Units: 4, Activation: act, NoBias: !bias},
+					{Units: 3, Activation: act, NoBias: !bias},
+					{Units: 2, Activation: activation.Spec{Name: activation.NameIdentity}, NoBias: !bias},
+				}}
+				check(t, spec, loss.MSE[float64]{}, func(r *rand.Rand, n int) *tensor.Matrix[float64] {
+					return randomBatch(r, n, 2, -1, 1)
+				})
+			})
+		}
+	}
+}
+
+func TestEveryLoss(t *testing.T) {
+	hidden := nn.LayerSpec{Units: 4, Activation: activation.Spec{Name: activation.NameTanh}}
+	out := func(act string, units int) nn.Spec {
+		return nn.Spec{Inputs: 3, Layers: []nn.LayerSpec{hidden, {Units: units, Activation: activation.Spec{Name: act}}}}
+	}
+	values := func(r *rand.Rand, n int) *tensor.Matrix[float64] { return randomBatch(r, n, 3, -1, 1) }
+	probs := func(r *rand.Rand, n int) *tensor.Matrix[float64] { return randomBatch(r, n, 3, 0, 1) }
+	classes := func(r *rand.Rand, n int) *tensor.Matrix[float64] { return oneHot(r, n, 3) }
+	soft := func(r *rand.Rand, n int) *tensor.Matrix[float64] {
+		m := randomBatch(r, n, 3, 0, 1) // any non-negative weights: the general gradient
+		return m
+	}
+	tests := []struct {
+		name   string
+		output string
+		target func(*rand.Rand, int) *tensor.Matrix[float64]
+	}{
+		{loss.NameSquaredError, activation.NameIdentity, values},
+		{loss.NameMSE, activation.NameIdentity, values},
+		{loss.NameMAE, activation.NameIdentity, values},
+		{loss.NameBCE, activation.NameSigmoid, probs},
+		{loss.NameBCEWithLogits, activation.NameIdentity, probs},
+		{loss.NameCrossEntropy, activation.NameSoftmax, classes},
+		{loss.NameSoftmaxCrossEntropy, activation.NameIdentity, classes},
+		{loss.NameSoftmaxCrossEntropy, activation.NameIdentity, soft},
+	}
+	for _, tt := range tests {
+		for _, r := range []loss.Reduction{loss.Mean, loss.Sum} {
+			t.Run(tt.name+"/"+r.String(), func(t *testing.T) {
+				l, err := loss.New[float64](tt.name, r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				check(t, out(tt.output, 3), l, tt.target)
+			})
+		}
+	}
+}
+
+// tutorialSigmoid reproduces the tutorial's backward pass, which evaluates
+// the sigmoid's derivative at the prediction instead of at the SOP:
+// activation_sop_deriv(predicted) = σ(a)(1 − σ(a)).
+type tutorialSigmoid struct{ activation.Sigmoid[float64] }
+
+func (tutorialSigmoid) Backward(dz, z, a, da *tensor.Matrix[float64]) {
+	s := tensor.New[float64](a.Rows, a.Cols)
+	activation.Sigmoid[float64]{}.Forward(s, a)
+	for i, v := range s.Data {
+		dz.Data[i] = da.Data[i] * v * (1 - v)
+	}
+}
+
+func TestCatchesTutorialDerivative(t *testing.T) {
+	x := tensor.FromRows([][]float64{{0.1}})
+	y := tensor.FromRows([][]float64{{0.3}})
+	build := func(act activation.Func[float64]) *nn.Network[float64] {
+		net := &nn.Network[float64]{}
+		d := nn.NewDense("layer1", 1, 1, act, false)
+		d.W.Value.Data[0] = 0.6
+		net.Layers = append(net.Layers, d)
+		return nn.FromLayers(net.Layers...)
+	}
+	l := loss.SquaredError[float64]{Reduction: loss.Sum}
+	if rep := gradcheck.Check(build(activation.Sigmoid[float64]{}), l, x, y, gradcheck.Options{}); !rep.OK() {
+		t.Fatalf("exact sigmoid derivative rejected:\n%s", rep)
+	}
+	rep := gradcheck.Check(build(tutorialSigmoid{}), l, x, y, gradcheck.Options{})
+	if rep.OK() {
+		t.Fatalf("the tutorial's derivative passed the check:\n%s", rep)
+	}
+	if rep.Worst() < 0.01 {
+		t.Errorf("the tutorial's derivative is off by only %.3g; expected a gross error", rep.Worst())
+	}
+}
+
+func TestDetectsWrongGradient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	net := nn.MustNew[float64](nn.Spec{Inputs: 2, Layers: []nn.LayerSpec{{Units: 2}}}, rng)
+	x := randomBatch(rng, 3, 2, -1, 1)
+	y := randomBatch(rng, 3, 2, 0, 1)
+	rep := gradcheck.Check(net, wrongLoss{}, x, y, gradcheck.Options{})
+	if rep.OK() {
+		t.Fatalf("a loss with a gradient 10%% too large passed:\n%s", rep)
+	}
+}
+
+// wrongLoss is MSE with a gradient 10% too large.
+type wrongLoss struct{ loss.MSE[float64] }
+
+func (w wrongLoss) Backward(grad, pred, target *tensor.Matrix[float64]) {
+	w.MSE.Backward(grad, pred, target)
+	for i := range grad.Data {
+		grad.Data[i] *= 1.1
+	}
+}

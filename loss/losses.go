@@ -1,0 +1,264 @@
+package loss
+
+import (
+	"math"
+
+	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/internal/kernel"
+	"github.com/descent-ml/descent/tensor"
+)
+
+// SquaredError is the tutorial's error (p − t)², summed over a sample's
+// outputs. Its gradient is 2(p − t).
+type SquaredError[T tensor.Float] struct{ Reduction Reduction }
+
+// Name returns "squared_error".
+func (SquaredError[T]) Name() string { return NameSquaredError }
+
+// Forward returns the reduced Σⱼ (pⱼ − tⱼ)².
+func (l SquaredError[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
+	mustMatch(l.Name(), pred, target)
+	return l.Reduction.scale(pred.Rows) * sumSquares(pred, target)
+}
+
+// Backward sets grad = 2(p − t), scaled by the reduction.
+func (l SquaredError[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
+	mustMatch(l.Name(), grad, pred, target)
+	diffTimes(grad, pred, target, T(2*l.Reduction.scale(pred.Rows)))
+}
+
+// MSE is the mean squared error (1/k) Σⱼ (pⱼ − tⱼ)² over a sample's k
+// outputs.
+type MSE[T tensor.Float] struct{ Reduction Reduction }
+
+// Name returns "mse".
+func (MSE[T]) Name() string { return NameMSE }
+
+// Forward returns the reduced mean squared error.
+func (l MSE[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
+	mustMatch(l.Name(), pred, target)
+	return l.Reduction.scale(pred.Rows) * sumSquares(pred, target) / float64(pred.Cols)
+}
+
+// Backward sets grad = 2(p − t)/k, scaled by the reduction.
+func (l MSE[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
+	mustMatch(l.Name(), grad, pred, target)
+	diffTimes(grad, pred, target, T(2*l.Reduction.scale(pred.Rows)/float64(pred.Cols)))
+}
+
+// MAE is the mean absolute error (1/k) Σⱼ |pⱼ − tⱼ|. Its gradient is
+// sign(p − t)/k, taken as 0 where p = t.
+type MAE[T tensor.Float] struct{ Reduction Reduction }
+
+// Name returns "mae".
+func (MAE[T]) Name() string { return NameMAE }
+
+// Forward returns the reduced mean absolute error.
+func (l MAE[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
+	mustMatch(l.Name(), pred, target)
+	t := target.Values()
+	var s float64
+	for i, p := range pred.Values() {
+		s += math.Abs(float64(p - t[i]))
+	}
+	return l.Reduction.scale(pred.Rows) * s / float64(pred.Cols)
+}
+
+// Backward sets grad = sign(p − t)/k, scaled by the reduction.
+func (l MAE[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
+	mustMatch(l.Name(), grad, pred, target)
+	c := T(l.Reduction.scale(pred.Rows) / float64(pred.Cols))
+	t, g := target.Values(), grad.Values()
+	for i, p := range pred.Values() {
+		switch d := p - t[i]; {
+		case d > 0:
+			g[i] = c
+		case d < 0:
+			g[i] = -c
+		default:
+			g[i] = 0
+		}
+	}
+}
+
+// probEpsilon keeps log(p) and 1/p finite when a probability output
+// saturates at exactly 0 or 1.
+const probEpsilon = 1e-12
+
+func clampProb(p float64) float64 { return math.Min(math.Max(p, probEpsilon), 1-probEpsilon) }
+
+// BCE is binary cross-entropy on probabilities p ∈ (0, 1), e.g. a sigmoid
+// output: −Σⱼ [tⱼ log pⱼ + (1 − tⱼ) log(1 − pⱼ)]. Probabilities are
+// clamped to [1e-12, 1 − 1e-12]. Prefer BCEWithLogits, which is exact for
+// saturated outputs.
+type BCE[T tensor.Float] struct{ Reduction Reduction }
+
+// Name returns "bce".
+func (BCE[T]) Name() string { return NameBCE }
+
+// Forward returns the reduced binary cross-entropy.
+func (l BCE[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
+	mustMatch(l.Name(), pred, target)
+	t := target.Values()
+	var s float64
+	for i, pv := range pred.Values() {
+		p, tv := clampProb(float64(pv)), float64(t[i])
+		s -= tv*math.Log(p) + (1-tv)*math.Log(1-p)
+	}
+	return l.Reduction.scale(pred.Rows) * s
+}
+
+// Backward sets grad = (p − t)/(p(1 − p)), scaled by the reduction.
+func (l BCE[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
+	mustMatch(l.Name(), grad, pred, target)
+	c := l.Reduction.scale(pred.Rows)
+	t, g := target.Values(), grad.Values()
+	for i, pv := range pred.Values() {
+		p := clampProb(float64(pv))
+		g[i] = T(c * (p - float64(t[i])) / (p * (1 - p)))
+	}
+}
+
+// BCEWithLogits is binary cross-entropy on logits z, with p = σ(z):
+// per element max(z, 0) − z·t + log(1 + e^−|z|), exact for any z. Its
+// gradient is σ(z) − t.
+type BCEWithLogits[T tensor.Float] struct{ Reduction Reduction }
+
+// Name returns "bce_logits".
+func (BCEWithLogits[T]) Name() string { return NameBCEWithLogits }
+
+// Link returns sigmoid.
+func (BCEWithLogits[T]) Link() activation.Spec { return activation.Spec{Name: activation.NameSigmoid} }
+
+// Forward returns the reduced binary cross-entropy of σ(z) against t.
+func (l BCEWithLogits[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
+	mustMatch(l.Name(), pred, target)
+	t := target.Values()
+	var s float64
+	for i, zv := range pred.Values() {
+		z := float64(zv)
+		s += math.Max(z, 0) - z*float64(t[i]) + math.Log1p(math.Exp(-math.Abs(z)))
+	}
+	return l.Reduction.scale(pred.Rows) * s
+}
+
+// Backward sets grad = σ(z) − t, scaled by the reduction.
+func (l BCEWithLogits[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
+	mustMatch(l.Name(), grad, pred, target)
+	c := l.Reduction.scale(pred.Rows)
+	t, g := target.Values(), grad.Values()
+	for i, zv := range pred.Values() {
+		g[i] = T(c * (kernel.ScalarSigmoid(float64(zv)) - float64(t[i])))
+	}
+}
+
+// CrossEntropy is categorical cross-entropy on probabilities (a softmax
+// output): −Σⱼ tⱼ log pⱼ, with p clamped to at least 1e-12. Prefer
+// SoftmaxCrossEntropy on logits, which is exact and cheaper.
+type CrossEntropy[T tensor.Float] struct{ Reduction Reduction }
+
+// Name returns "cross_entropy".
+func (CrossEntropy[T]) Name() string { return NameCrossEntropy }
+
+// Forward returns the reduced cross-entropy.
+func (l CrossEntropy[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
+	mustMatch(l.Name(), pred, target)
+	t := target.Values()
+	var s float64
+	for i, p := range pred.Values() {
+		if t[i] != 0 {
+			s -= float64(t[i]) * math.Log(math.Max(float64(p), probEpsilon))
+		}
+	}
+	return l.Reduction.scale(pred.Rows) * s
+}
+
+// Backward sets grad = −t/p, scaled by the reduction.
+func (l CrossEntropy[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
+	mustMatch(l.Name(), grad, pred, target)
+	c := l.Reduction.scale(pred.Rows)
+	t, g := target.Values(), grad.Values()
+	for i, p := range pred.Values() {
+		g[i] = T(-c * float64(t[i]) / math.Max(float64(p), probEpsilon))
+	}
+}
+
+// SoftmaxCrossEntropy is categorical cross-entropy fused with softmax, on
+// logits z: log Σⱼ e^{zⱼ} − Σⱼ tⱼ zⱼ per sample, with the row maximum
+// subtracted first so it never overflows. For targets that sum to one (a
+// one-hot row) the gradient is softmax(z) − t; in general it is
+// softmax(z)·Σⱼtⱼ − t.
+type SoftmaxCrossEntropy[T tensor.Float] struct{ Reduction Reduction }
+
+// Name returns "softmax_cross_entropy".
+func (SoftmaxCrossEntropy[T]) Name() string { return NameSoftmaxCrossEntropy }
+
+// Link returns softmax.
+func (SoftmaxCrossEntropy[T]) Link() activation.Spec {
+	return activation.Spec{Name: activation.NameSoftmax}
+}
+
+// Forward returns the reduced cross-entropy of softmax(z) against t.
+func (l SoftmaxCrossEntropy[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
+	mustMatch(l.Name(), pred, target)
+	var s float64
+	for i := 0; i < pred.Rows; i++ {
+		z, t := pred.Row(i), target.Row(i)
+		mx, lse := logSumExp(z)
+		for j, tv := range t {
+			if tv != 0 {
+				s += float64(tv) * (mx + lse - float64(z[j]))
+			}
+		}
+	}
+	return l.Reduction.scale(pred.Rows) * s
+}
+
+// Backward sets grad = softmax(z)·Σⱼtⱼ − t, scaled by the reduction.
+func (l SoftmaxCrossEntropy[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
+	mustMatch(l.Name(), grad, pred, target)
+	c := l.Reduction.scale(pred.Rows)
+	for i := 0; i < pred.Rows; i++ {
+		z, t, g := pred.Row(i), target.Row(i), grad.Row(i)
+		mx, lse := logSumExp(z)
+		var tsum float64
+		for _, tv := range t {
+			tsum += float64(tv)
+		}
+		for j, zv := range z {
+			p := math.Exp(float64(zv) - mx - lse)
+			g[j] = T(c * (p*tsum - float64(t[j])))
+		}
+	}
+}
+
+// logSumExp returns the row maximum m and log Σ e^{z−m}.
+func logSumExp[T tensor.Float](z []T) (m, lse float64) {
+	m = math.Inf(-1)
+	for _, v := range z {
+		m = math.Max(m, float64(v))
+	}
+	var s float64
+	for _, v := range z {
+		s += math.Exp(float64(v) - m)
+	}
+	return m, math.Log(s)
+}
+
+func sumSquares[T tensor.Float](pred, target *tensor.Matrix[T]) float64 {
+	t := target.Values()
+	var s float64
+	for i, p := range pred.Values() {
+		d := float64(p - t[i])
+		s += d * d
+	}
+	return s
+}
+
+// diffTimes sets grad = c·(pred − target).
+func diffTimes[T tensor.Float](grad, pred, target *tensor.Matrix[T], c T) {
+	t, g := target.Values(), grad.Values()
+	for i, p := range pred.Values() {
+		g[i] = c * (p - t[i])
+	}
+}
