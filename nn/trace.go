@@ -116,4 +116,3 @@ func (t *Trace[T]) recordUpdate(n *Network[T]) {
 		}
 	}
 }
-
