@@ -1,7 +1,130 @@
 package kernel
 
-// gemm picks the implementation for one product. The portable Go loops
-// serve every size for now; faster paths plug in here.
+import (
+	"sync"
+	"unsafe"
+)
+
+// Below smallProduct multiply-adds the portable loops win: packing and the
+// call into assembly cost more than they save on products this small (the
+// 1×1 and 1×2·2×8 networks of the tutorials live here).
+const smallProduct = 4096
+
+// Below parallelProduct multiply-adds one goroutine finishes before a
+// helper would have woken up.
+const parallelProduct = 1 << 18
+
+// gemm picks the implementation for one product: the portable loops for
+// small products or where no micro-kernel exists, the packed assembly path
+// otherwise, split across goroutines when the product is large enough.
+// The choice depends on the shape alone, never on the worker count, so the
+// worker count cannot change a result.
 func gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	gemmGo(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	if !hasAVX2FMA || m*n*k < smallProduct {
+		gemmGo(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	parts := 1
+	if m*n*k >= parallelProduct {
+		parts = Workers()
+	}
+	gemmParallel(parts, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
+
+// gemmParallel runs the packed path on up to parts goroutines, giving each
+// a block of whole rows or whole columns of C.
+func gemmParallel[T Float](parts int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	nr, _, _ := tile[T]()
+	rowTiles, colTiles := (m+mr-1)/mr, (n+nr-1)/nr
+	parts = min(parts, max(rowTiles, colTiles))
+	if parts <= 1 || k == 0 || alpha == 0 {
+		// With nothing to multiply only beta·C is left, done in one pass.
+		ws := getWorkspace[T]()
+		gemmPacked(ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		putWorkspace(ws)
+		return
+	}
+	j := getJob[T]()
+	*j = gemmJob[T]{
+		transA: transA, transB: transB, m: m, n: n, k: k,
+		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+		parts: parts, byRows: rowTiles > colTiles,
+	}
+	runParts(j, parts, &j.wg)
+	*j = gemmJob[T]{}
+	putJob(j)
+}
+
+// gemmJob is one product split between goroutines.
+type gemmJob[T Float] struct {
+	transA, transB bool
+	m, n, k        int
+	alpha          T
+	a              []T
+	lda            int
+	b              []T
+	ldb            int
+	beta           T
+	c              []T
+	ldc            int
+	parts          int
+	byRows         bool
+	wg             sync.WaitGroup
+}
+
+// runPart computes share i of C: a run of whole micro-kernel tiles, so the
+// tiles are the same ones a single goroutine would compute.
+func (j *gemmJob[T]) runPart(i int) {
+	defer j.wg.Done()
+	nr, _, _ := tile[T]()
+	ws := getWorkspace[T]()
+	defer putWorkspace(ws)
+	if j.byRows {
+		lo, hi := share(j.m, mr, j.parts, i)
+		if lo == hi {
+			return
+		}
+		a := j.a
+		if j.transA {
+			a = a[lo:]
+		} else {
+			a = a[lo*j.lda:]
+		}
+		gemmPacked(ws, j.transA, j.transB, hi-lo, j.n, j.k, j.alpha, a, j.lda, j.b, j.ldb, j.beta, j.c[lo*j.ldc:], j.ldc)
+		return
+	}
+	lo, hi := share(j.n, nr, j.parts, i)
+	if lo == hi {
+		return
+	}
+	b := j.b
+	if j.transB {
+		b = b[lo*j.ldb:]
+	} else {
+		b = b[lo:]
+	}
+	gemmPacked(ws, j.transA, j.transB, j.m, hi-lo, j.k, j.alpha, j.a, j.lda, b, j.ldb, j.beta, j.c[lo:], j.ldc)
+}
+
+// share returns the half-open range of share i when n is split into parts
+// runs of whole tiles of size t, as evenly as the tiles allow.
+func share(n, t, parts, i int) (lo, hi int) {
+	tiles := (n + t - 1) / t
+	lo = min(n, tiles*i/parts*t)
+	hi = min(n, tiles*(i+1)/parts*t)
+	return lo, hi
+}
+
+var jobs32, jobs64 sync.Pool
+
+func getJob[T Float]() *gemmJob[T] {
+	if j, ok := poolFor[T](&jobs32, &jobs64).Get().(unsafe.Pointer); ok {
+		return (*gemmJob[T])(j)
+	}
+	return new(gemmJob[T])
+}
+
+func putJob[T Float](j *gemmJob[T]) { poolFor[T](&jobs32, &jobs64).Put(unsafe.Pointer(j)) }

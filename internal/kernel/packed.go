@@ -1,0 +1,243 @@
+package kernel
+
+import (
+	"sync"
+	"unsafe"
+)
+
+// The packed path follows GotoBLAS/BLIS: C is walked in nc-column blocks;
+// for each kc-deep slice of the inner dimension a kc×nc block of op(B) is
+// packed into ws.b as nr-wide column panels, and for each mc-row block of
+// op(A) an mc×kc block is packed into ws.a as mr-high row panels. The
+// micro-kernel then multiplies one A panel by one B panel from contiguous
+// memory. Packing reads op(A) and op(B) through the transposition flags, so
+// a single micro-kernel serves every transposition case.
+const (
+	mr = 6 // rows of C per micro-kernel tile, for both element types
+
+	// kcMax keeps a kc×nr panel of B (16 KiB for either type) in the 32 KiB
+	// L1 data cache alongside the A panel being streamed.
+	kcMax = 256
+	// mcMax32 and mcMax64 keep the packed mc×kc block of A (144 KiB) in
+	// the 512 KiB L2 cache, leaving room for the B panels passing through.
+	mcMax32 = 144
+	mcMax64 = 72
+	// ncMax32 and ncMax64 bound the packed kc×nc block of B to 4 MiB, a
+	// share of L3 that is still large next to what one core streams.
+	ncMax32 = 4096
+	ncMax64 = 2048
+)
+
+// tile returns the micro-kernel's column count and the A and B block limits
+// for element type T.
+func tile[T Float]() (nr, mc, nc int) {
+	var z T
+	if unsafe.Sizeof(z) == 4 {
+		return 16, mcMax32, ncMax32
+	}
+	return 8, mcMax64, ncMax64
+}
+
+// kcFor splits k into equal slices no deeper than kcMax, so the last slice
+// is not a thin leftover. It depends on k alone, which keeps the order of
+// accumulation independent of how C is split.
+func kcFor(k int) int {
+	slices := (k + kcMax - 1) / kcMax
+	return (k + slices - 1) / slices
+}
+
+// workspace holds one goroutine's packing buffers and an edge tile.
+type workspace[T Float] struct {
+	a, b []T
+	edge [mr * 16]T
+}
+
+// grow makes ws.a and ws.b hold at least na and nb elements.
+func (ws *workspace[T]) grow(na, nb int) {
+	if len(ws.a) < na {
+		ws.a = make([]T, na)
+	}
+	if len(ws.b) < nb {
+		ws.b = make([]T, nb)
+	}
+}
+
+// Workspaces and jobs are pooled by element size, as unsafe.Pointer: a
+// workspace[T] or gemmJob[T] for any ~float32 T has the layout of the
+// float32 one (likewise for float64), so one pool serves every such T.
+var ws32, ws64 sync.Pool
+
+// poolFor returns p32 for 4-byte T and p64 otherwise.
+func poolFor[T Float](p32, p64 *sync.Pool) *sync.Pool {
+	var z T
+	if unsafe.Sizeof(z) == 4 {
+		return p32
+	}
+	return p64
+}
+
+func getWorkspace[T Float]() *workspace[T] {
+	if w, ok := poolFor[T](&ws32, &ws64).Get().(unsafe.Pointer); ok {
+		return (*workspace[T])(w)
+	}
+	return new(workspace[T])
+}
+
+func putWorkspace[T Float](ws *workspace[T]) { poolFor[T](&ws32, &ws64).Put(unsafe.Pointer(ws)) }
+
+// microKernel runs the assembly kernel for T on one full tile of C.
+func microKernel[T Float](k int, a, b []T, c []T, ldc int, alpha, beta T, load int) {
+	var z T
+	if unsafe.Sizeof(z) == 4 {
+		sgemmKernel6x16(k, (*float32)(unsafe.Pointer(&a[0])), (*float32)(unsafe.Pointer(&b[0])),
+			(*float32)(unsafe.Pointer(&c[0])), ldc, *(*float32)(unsafe.Pointer(&alpha)), *(*float32)(unsafe.Pointer(&beta)), load)
+		return
+	}
+	dgemmKernel6x8(k, (*float64)(unsafe.Pointer(&a[0])), (*float64)(unsafe.Pointer(&b[0])),
+		(*float64)(unsafe.Pointer(&c[0])), ldc, *(*float64)(unsafe.Pointer(&alpha)), *(*float64)(unsafe.Pointer(&beta)), load)
+}
+
+// gemmPacked computes C = alpha·op(A)·op(B) + beta·C with the packed
+// algorithm on the calling goroutine, using ws for its buffers. It needs
+// the assembly micro-kernels (hasAVX2FMA).
+func gemmPacked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || alpha == 0 {
+		for i := 0; i < m; i++ {
+			scaleRow(c[i*ldc:i*ldc+n], beta)
+		}
+		return
+	}
+	nr, mcMax, ncMax := tile[T]()
+	kc := kcFor(k)
+	mc := min(mcMax, roundUp(m, mr))
+	nc := min(ncMax, roundUp(n, nr))
+	ws.grow(mc*kc, nc*kc)
+	for jc := 0; jc < n; jc += nc {
+		nb := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			packB(ws.b, transB, b, ldb, pc, kb, jc, nb, nr)
+			// Only the first slice of k sees the caller's beta; later
+			// slices add to what the earlier ones stored.
+			bet, load := beta, 1
+			if pc > 0 {
+				bet = 1
+			} else if beta == 0 {
+				load = 0
+			}
+			for ic := 0; ic < m; ic += mc {
+				mb := min(mc, m-ic)
+				packA(ws.a, transA, a, lda, ic, mb, pc, kb)
+				macroKernel(ws, kb, mb, nb, nr, alpha, bet, load, c[ic*ldc+jc:], ldc)
+			}
+		}
+	}
+}
+
+// macroKernel multiplies the packed mb×kb block of A by the packed kb×nb
+// block of B into the mb×nb block of C starting at c[0].
+func macroKernel[T Float](ws *workspace[T], kb, mb, nb, nr int, alpha, beta T, load int, c []T, ldc int) {
+	for jr := 0; jr < nb; jr += nr {
+		bp := ws.b[jr*kb:]
+		nt := min(nr, nb-jr)
+		for ir := 0; ir < mb; ir += mr {
+			ap := ws.a[ir*kb:]
+			mt := min(mr, mb-ir)
+			ct := c[ir*ldc+jr:]
+			if mt == mr && nt == nr {
+				microKernel(kb, ap, bp, ct, ldc, alpha, beta, load)
+				continue
+			}
+			// A partial tile goes through the edge buffer with the same
+			// kernel, so its elements get exactly the arithmetic they would
+			// get inside a full tile.
+			e := ws.edge[:mr*nr]
+			if load != 0 {
+				for i := 0; i < mt; i++ {
+					copy(e[i*nr:i*nr+nt], ct[i*ldc:i*ldc+nt])
+				}
+			}
+			microKernel(kb, ap, bp, e, nr, alpha, beta, load)
+			for i := 0; i < mt; i++ {
+				copy(ct[i*ldc:i*ldc+nt], e[i*nr:i*nr+nt])
+			}
+		}
+	}
+}
+
+func roundUp(x, to int) int { return (x + to - 1) / to * to }
+
+// packA copies rows ic..ic+mb and columns pc..pc+kb of op(A) into dst as
+// mr-high panels: panel r holds, for each p, the mr values of column p, so
+// the micro-kernel reads it front to back. Rows past mb are zero.
+func packA[T Float](dst []T, trans bool, a []T, lda, ic, mb, pc, kb int) {
+	for ir := 0; ir < mb; ir += mr {
+		d := dst[ir*kb : (ir+mr)*kb]
+		rows := min(mr, mb-ir)
+		i0 := ic + ir
+		switch {
+		case trans && rows == mr:
+			// op(A)[i][p] = A[p][i]: each step is a contiguous run of A.
+			for p := 0; p < kb; p++ {
+				copy(d[p*mr:p*mr+mr], a[(pc+p)*lda+i0:])
+			}
+		case !trans && rows == mr:
+			r0 := a[i0*lda+pc : i0*lda+pc+kb]
+			r1 := a[(i0+1)*lda+pc : (i0+1)*lda+pc+kb]
+			r2 := a[(i0+2)*lda+pc : (i0+2)*lda+pc+kb]
+			r3 := a[(i0+3)*lda+pc : (i0+3)*lda+pc+kb]
+			r4 := a[(i0+4)*lda+pc : (i0+4)*lda+pc+kb]
+			r5 := a[(i0+5)*lda+pc : (i0+5)*lda+pc+kb]
+			for p := range r0 {
+				s := d[p*mr : p*mr+mr : p*mr+mr]
+				s[0], s[1], s[2], s[3], s[4], s[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+		default:
+			clear(d)
+			for r := 0; r < rows; r++ {
+				for p := 0; p < kb; p++ {
+					if trans {
+						d[p*mr+r] = a[(pc+p)*lda+i0+r]
+					} else {
+						d[p*mr+r] = a[(i0+r)*lda+pc+p]
+					}
+				}
+			}
+		}
+	}
+}
+
+// packB copies rows pc..pc+kb and columns jc..jc+nb of op(B) into dst as
+// nr-wide panels: panel j holds, for each p, the nr values of row p.
+// Columns past nb are zero.
+func packB[T Float](dst []T, trans bool, b []T, ldb, pc, kb, jc, nb, nr int) {
+	for jr := 0; jr < nb; jr += nr {
+		d := dst[jr*kb : (jr+nr)*kb]
+		cols := min(nr, nb-jr)
+		j0 := jc + jr
+		if !trans {
+			for p := 0; p < kb; p++ {
+				row := b[(pc+p)*ldb+j0:]
+				copy(d[p*nr:p*nr+cols], row[:cols])
+				if cols < nr {
+					clear(d[p*nr+cols : p*nr+nr])
+				}
+			}
+			continue
+		}
+		// op(B)[p][j] = B[j][p]: read each row of B once, scatter with
+		// stride nr into the panel, which sits in L1.
+		if cols < nr {
+			clear(d)
+		}
+		for j := 0; j < cols; j++ {
+			row := b[(j0+j)*ldb+pc : (j0+j)*ldb+pc+kb]
+			for p, v := range row {
+				d[p*nr+j] = v
+			}
+		}
+	}
+}
