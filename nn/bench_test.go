@@ -1,0 +1,72 @@
+package nn_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/loss"
+	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/tensor"
+)
+
+func benchmarkMLP[T tensor.Float](b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	relu := activation.Spec{Name: activation.NameReLU}
+	net := nn.MustNew[T](nn.Spec{Inputs: 784, Layers: []nn.LayerSpec{
+		{Units: 256, Activation: relu}, {Units: 128, Activation: relu},
+		{Units: 10, Activation: activation.Spec{Name: activation.NameIdentity}},
+	}}, rng)
+	const batch = 64
+	x := tensor.New[T](batch, 784)
+	y := tensor.New[T](batch, 10)
+	for i := range x.Data {
+		x.Data[i] = T(rng.Float64())
+	}
+	for i := 0; i < batch; i++ {
+		y.Set(i, rng.IntN(10), 1)
+	}
+	l := loss.SoftmaxCrossEntropy[T]{}
+	net.Step(l, x, y, 0.01)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		net.Step(l, x, y, 0.01)
+	}
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "samples/s")
+}
+
+// BenchmarkMLPStep is one SGD step (forward, loss, backward, update) of a
+// 784-256-128-10 ReLU network on a batch of 64.
+func BenchmarkMLPStep(b *testing.B) {
+	b.Run("float32", benchmarkMLP[float32])
+	b.Run("float64", benchmarkMLP[float64])
+}
+
+// BenchmarkTutorialStep is one iteration of the tutorial's 1-input network.
+func BenchmarkTutorialStep(b *testing.B) {
+	net := tutorialNet(0.5)
+	x := tensor.FromRows([][]float64{{0.1}})
+	y := tensor.FromRows([][]float64{{0.3}})
+	l := loss.SquaredError[float64]{Reduction: loss.Sum}
+	b.ReportAllocs()
+	for b.Loop() {
+		net.Step(l, x, y, 0.5)
+	}
+}
+
+// BenchmarkTutorialHandLoop is the same iteration written as a plain Go
+// loop, the floor the network's per-step overhead is measured against.
+func BenchmarkTutorialHandLoop(b *testing.B) {
+	const x, target, lr = 0.1, 0.3, 0.5
+	w := 0.5
+	b.ReportAllocs()
+	for b.Loop() {
+		pred := 1 / (1 + math.Exp(-x*w))
+		w -= lr * 2 * (pred - target) * pred * (1 - pred) * x
+	}
+	sink = w
+}
+
+var sink float64
