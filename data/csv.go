@@ -1,0 +1,499 @@
+package data
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// LoadCSV reads the CSV file at path; see ReadCSV.
+func LoadCSV(path string, opt CSVOptions) (*Dataset, *Schema, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("data: %w", err)
+	}
+	defer f.Close()
+	return ReadCSV(f, path, opt)
+}
+
+// ReadCSV reads a table from r into a Dataset and returns it with the
+// Schema that reads new data (at predict time) the same way. name is used
+// in error messages, which are *CSVError values naming the file, line and
+// column.
+//
+// The file is streamed: records are parsed one at a time and their numbers
+// appended to one growing slice per matrix, so memory is about the final
+// matrices, not the text. When r can report its size (an *os.File, a
+// *bytes.Reader), the slices are sized from it once the first rows show how
+// long a row is.
+//
+// Column types: a column is numeric when its first non-missing value is a
+// number, and categorical otherwise (or when listed in opt.Categorical); a
+// later non-number in a numeric column is an error. A categorical feature
+// becomes one 0/1 column per category, named "column=category". Categories
+// and class labels are sorted (byte order for text, numeric order for
+// numbers), so the encoding does not depend on row order.
+//
+// The delimiter, when not given, is the one of ',', ';', '\t' that occurs
+// equally often on the first two lines (see HeaderAuto for the header
+// rule). A UTF-8 byte-order mark is skipped and CRLF line ends are
+// accepted. Numbers must be finite: "inf" and "1e999" are errors, and
+// "NaN" is read as a missing value.
+func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, *Schema, error) {
+	c, cr, err := openCSV(r, name, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	first, firstLine, err := readRecord(c, cr, name)
+	if err == io.EOF {
+		return nil, nil, &CSVError{File: name, Err: fmt.Errorf("%w: the file is empty", ErrNoData)}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	first = slices.Clone(first) // the reader reuses its record slice
+	second, secondLine, err := readRecord(c, cr, name)
+	if err != nil && err != io.EOF {
+		return nil, nil, err
+	}
+	second = slices.Clone(second)
+
+	header := opt.Header == HeaderYes || opt.Header == HeaderAuto && looksLikeHeader(first, second)
+	names := make([]string, len(first))
+	for i, s := range first {
+		if header {
+			names[i] = strings.TrimSpace(s)
+		} else {
+			names[i] = "col" + strconv.Itoa(i+1)
+		}
+	}
+	t := &tableReader{name: name, opt: opt, width: len(first), firstLine: firstLine, header: header}
+	if err := t.layout(names); err != nil {
+		return nil, nil, err
+	}
+	t.sizeHint = inputSize(r)
+	if !header {
+		if err := t.add(first, firstLine); err != nil {
+			return nil, nil, err
+		}
+	}
+	if second != nil {
+		if err := t.add(second, secondLine); err != nil {
+			return nil, nil, err
+		}
+		if err := t.stream(c, cr); err != nil {
+			return nil, nil, err
+		}
+	}
+	if t.rows == 0 && t.dropped == 0 {
+		return nil, nil, &CSVError{File: name, Err: fmt.Errorf("%w: the file has a header but no data", ErrNoData)}
+	}
+	return t.finish()
+}
+
+// looksLikeHeader applies the HeaderAuto rule.
+func looksLikeHeader(first, second []string) bool {
+	numbers := 0
+	for _, s := range first {
+		if isNumberLiteral(strings.TrimSpace(s)) {
+			numbers++
+		}
+	}
+	if numbers == 0 {
+		return true
+	}
+	for i, s := range first {
+		s = strings.TrimSpace(s)
+		if i < len(second) && !isMissing(s) && !isNumberLiteral(s) && isNumberLiteral(strings.TrimSpace(second[i])) {
+			return true
+		}
+	}
+	return false
+}
+
+// isNumberLiteral reports whether s is written as a number, finite or not.
+func isNumberLiteral(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil || errors.Is(err, strconv.ErrRange)
+}
+
+// inputSize returns the number of bytes r will deliver when r can say, or 0.
+func inputSize(r io.Reader) int64 {
+	switch v := r.(type) {
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if st, err := v.Stat(); err == nil && st.Mode().IsRegular() {
+			return st.Size()
+		}
+	case interface{ Len() int }:
+		return int64(v.Len())
+	}
+	return 0
+}
+
+// Column roles and kinds.
+type colRole int
+
+const (
+	roleIgnored colRole = iota
+	roleFeature
+	roleTarget
+)
+
+type colKind int
+
+const (
+	kindUnknown colKind = iota
+	kindNumeric
+	kindCategorical
+)
+
+// column is the reading state of one column of the file.
+type column struct {
+	name     string
+	pos      int // field index in a record
+	role     colRole
+	kind     colKind
+	kindLine int  // line whose value fixed an inferred kind; 0 when declared
+	frozen   bool // categories are fixed (read with a schema)
+	cats     map[string]int
+	catNames []string
+	fill     string // replaces a missing cell when not ""
+	slot     int    // index in the row of X or Y values
+	missing  bool   // some kept row has a missing value here
+
+	// For a numeric target: enough to infer the task.
+	nonInt   bool
+	distinct map[float64]struct{}
+	// For a numeric class target read with a schema: class name → index.
+	classOf map[string]int
+}
+
+// maxAutoClasses is the most distinct integer targets AutoTask will treat
+// as classes; beyond it integer targets are more likely counts or years.
+const maxAutoClasses = 20
+
+// tableReader accumulates the rows of one CSV file.
+type tableReader struct {
+	name      string
+	opt       CSVOptions
+	width     int
+	firstLine int
+	header    bool      // the first line was a header
+	cols      []*column // every column, file order
+	feats     []*column
+	targs     []*column
+	withY     bool // targets are read (false at predict time without them)
+	schema    *Schema
+
+	x, y       []float64 // rows×len(feats), rows×len(targs); NaN marks missing
+	rowX, rowY []float64
+	rows       int
+	dropped    int
+	sizeHint   int64
+	sized      bool
+}
+
+// layout assigns roles from the options and the column names.
+func (t *tableReader) layout(names []string) error {
+	t.cols = make([]*column, len(names))
+	for i, n := range names {
+		t.cols[i] = &column{name: n, pos: i, role: roleFeature}
+	}
+	for _, n := range t.opt.Drop {
+		c, err := t.find(n, "column to drop")
+		if err != nil {
+			return err
+		}
+		c.role = roleIgnored
+	}
+	for _, n := range t.opt.Categorical {
+		c, err := t.find(n, "categorical column")
+		if err != nil {
+			return err
+		}
+		c.kind = kindCategorical
+	}
+	switch {
+	case len(t.opt.Targets) > 0:
+		for _, n := range t.opt.Targets {
+			c, err := t.find(n, "target column")
+			if err != nil {
+				return err
+			}
+			if c.role != roleFeature {
+				return &CSVError{File: t.name, Err: fmt.Errorf("column %q is both a target and dropped or named twice", n)}
+			}
+			c.role = roleTarget
+			t.targs = append(t.targs, c)
+		}
+	case len(t.opt.TargetIndex) > 0:
+		for _, i := range t.opt.TargetIndex {
+			j := i
+			if j < 0 {
+				j += len(t.cols)
+			}
+			if j < 0 || j >= len(t.cols) {
+				return &CSVError{File: t.name, Err: fmt.Errorf("target column index %d out of range: the file has %d columns (%s)", i, len(t.cols), strings.Join(names, ", "))}
+			}
+			c := t.cols[j]
+			if c.role != roleFeature {
+				return &CSVError{File: t.name, Err: fmt.Errorf("column %q is both a target and dropped or named twice", c.name)}
+			}
+			c.role = roleTarget
+			t.targs = append(t.targs, c)
+		}
+	default:
+		for i := len(t.cols) - 1; i >= 0; i-- {
+			if t.cols[i].role == roleFeature {
+				t.cols[i].role = roleTarget
+				t.targs = append(t.targs, t.cols[i])
+				break
+			}
+		}
+	}
+	if len(t.targs) == 0 {
+		return &CSVError{File: t.name, Err: errors.New("no target column: every column is dropped")}
+	}
+	for _, c := range t.cols {
+		if c.role == roleFeature {
+			t.feats = append(t.feats, c)
+		}
+	}
+	if len(t.feats) == 0 {
+		return &CSVError{File: t.name, Err: fmt.Errorf("no feature columns: the file has %d column(s) (%s) and they are all targets or dropped", len(names), strings.Join(names, ", "))}
+	}
+	if len(t.targs) > 1 && t.opt.Task == ClassificationTask {
+		return &CSVError{File: t.name, Err: fmt.Errorf("classification needs one target column, got %d", len(t.targs))}
+	}
+	t.withY = true
+	t.assignSlots()
+	return nil
+}
+
+func (t *tableReader) assignSlots() {
+	for i, c := range t.feats {
+		c.slot = i
+	}
+	for i, c := range t.targs {
+		c.slot = i
+		if c.kind != kindCategorical {
+			c.distinct = make(map[float64]struct{})
+		}
+	}
+	t.rowX = make([]float64, len(t.feats))
+	t.rowY = make([]float64, len(t.targs))
+}
+
+// find returns the column called name, or an error listing the columns.
+func (t *tableReader) find(name, what string) (*column, error) {
+	var found *column
+	for _, c := range t.cols {
+		if c.name == name {
+			if found != nil {
+				return nil, &CSVError{File: t.name, Err: fmt.Errorf("%s %q is ambiguous: two columns have that name", what, name)}
+			}
+			found = c
+		}
+	}
+	if found == nil {
+		names := make([]string, len(t.cols))
+		for i, c := range t.cols {
+			names[i] = strconv.Quote(c.name)
+		}
+		return nil, &CSVError{File: t.name, Err: fmt.Errorf("%s %q not found; the columns are %s", what, name, strings.Join(names, ", "))}
+	}
+	return found, nil
+}
+
+// stream reads the remaining records.
+func (t *tableReader) stream(cs *csv.Reader, cr *capReader) error {
+	for {
+		rec, line, err := readRecord(cs, cr, t.name)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := t.add(rec, line); err != nil {
+			return err
+		}
+		if !t.sized && t.rows == sizingRows {
+			t.sized = true
+			t.reserve(cs.InputOffset())
+		}
+	}
+}
+
+// sizingRows is how many rows are read before the buffers are sized from
+// the input size: enough for a stable bytes-per-row estimate.
+const sizingRows = 1024
+
+// reserve grows x and y once to the number of rows the input size
+// predicts, so that appending never has to copy a nearly full buffer (the
+// copy would briefly need the final size plus its growth).
+func (t *tableReader) reserve(offset int64) {
+	if t.sizeHint <= 0 || offset <= 0 {
+		return
+	}
+	// 2% headroom: rows vary in length; too few would cost one more copy.
+	est := float64(t.sizeHint) / float64(offset) * float64(t.rows+t.dropped) * 1.02
+	if est > 1<<40 {
+		return
+	}
+	n := int(est) + 16
+	if n <= t.rows {
+		return
+	}
+	t.x = slices.Grow(t.x, n*len(t.feats)-len(t.x))
+	t.y = slices.Grow(t.y, n*len(t.targs)-len(t.y))
+}
+
+// add parses one record into the row buffers and appends it.
+func (t *tableReader) add(rec []string, line int) error {
+	if len(rec) != t.width {
+		what := "the first row"
+		if t.header {
+			what = "the header"
+		}
+		return &CSVError{File: t.name, Line: line, Err: fmt.Errorf("%w: %d fields, want %d as in %s (line %d)", ErrFieldCount, len(rec), t.width, what, t.firstLine)}
+	}
+	drop := false
+	for _, c := range t.feats {
+		v, miss, err := t.cell(c, rec, line)
+		if err != nil {
+			return err
+		}
+		if miss && t.opt.Missing == MissingDrop {
+			drop = true
+		}
+		t.rowX[c.slot] = v
+	}
+	if t.withY {
+		for _, c := range t.targs {
+			v, miss, err := t.cell(c, rec, line)
+			if err != nil {
+				return err
+			}
+			if miss {
+				drop = true
+			}
+			t.rowY[c.slot] = v
+		}
+	}
+	if drop {
+		t.dropped++
+		return nil
+	}
+	for _, c := range t.feats {
+		if math.IsNaN(t.rowX[c.slot]) {
+			c.missing = true
+		}
+	}
+	t.x = append(t.x, t.rowX...)
+	if t.withY {
+		t.y = append(t.y, t.rowY...)
+	}
+	t.rows++
+	return nil
+}
+
+// cell parses the cell of column c: a number for a numeric column, a
+// category index for a categorical one, NaN (with miss set) for an
+// accepted missing value.
+func (t *tableReader) cell(c *column, rec []string, line int) (v float64, miss bool, err error) {
+	s := strings.TrimSpace(rec[c.pos])
+	if isMissing(s) {
+		if c.fill == "" {
+			if t.opt.Missing == MissingError {
+				return 0, true, t.errAt(line, c, fmt.Errorf("%w (%s); use a missing-value policy (drop, mean, median, mode) to accept it", ErrMissingValue, describeMissing(s)))
+			}
+			return math.NaN(), true, nil
+		}
+		s = c.fill
+	}
+	if c.kind == kindUnknown {
+		c.kindLine = line
+		c.kind = kindCategorical
+		if isNumberLiteral(s) {
+			c.kind = kindNumeric
+		}
+	}
+	if c.kind == kindCategorical {
+		i, ok := c.cats[s]
+		if !ok {
+			if c.frozen {
+				what := "category"
+				if c.role == roleTarget {
+					what = "class"
+				}
+				return 0, false, t.errAt(line, c, fmt.Errorf("%w: %s %q was not in the training data (known: %s)", ErrUnknownCategory, what, s, quoteList(c.catNames, 10)))
+			}
+			if c.cats == nil {
+				c.cats = make(map[string]int)
+			}
+			i = len(c.catNames)
+			s = strings.Clone(s) // s shares memory with the whole record
+			c.cats[s] = i
+			c.catNames = append(c.catNames, s)
+		}
+		return float64(i), false, nil
+	}
+	f, perr := strconv.ParseFloat(s, 64)
+	switch {
+	case perr != nil && !errors.Is(perr, strconv.ErrRange):
+		msg := fmt.Errorf("%q %w", s, ErrNotNumber)
+		if c.kindLine > 0 {
+			msg = fmt.Errorf("%w (the column holds numbers from line %d on; declare it categorical to read text)", msg, c.kindLine)
+		}
+		return 0, false, t.errAt(line, c, msg)
+	case perr != nil || math.IsInf(f, 0) || math.IsNaN(f):
+		return 0, false, t.errAt(line, c, fmt.Errorf("%q %w", s, ErrNotFinite))
+	}
+	if c.classOf != nil {
+		k, ok := c.classOf[formatNumber(f)]
+		if !ok {
+			return 0, false, t.errAt(line, c, fmt.Errorf("%w: class %q was not in the training data (known: %s)", ErrUnknownCategory, s, quoteList(t.schema.ClassNames, 10)))
+		}
+		return float64(k), false, nil
+	}
+	if c.distinct != nil {
+		if f != math.Trunc(f) {
+			c.nonInt = true
+		}
+		if len(c.distinct) <= maxAutoClasses {
+			c.distinct[f] = struct{}{}
+		}
+	}
+	return f, false, nil
+}
+
+func (t *tableReader) errAt(line int, c *column, err error) error {
+	return &CSVError{File: t.name, Line: line, Column: c.name, Col: c.pos + 1, Err: err}
+}
+
+// formatNumber writes f as the shortest text that reads back as f.
+func formatNumber(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// quoteList quotes up to max names for a message.
+func quoteList(names []string, max int) string {
+	var b strings.Builder
+	for i, n := range names {
+		if i == max {
+			fmt.Fprintf(&b, ", ... (%d in all)", len(names))
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(n))
+	}
+	return b.String()
+}

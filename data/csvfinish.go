@@ -1,0 +1,284 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/descent-ml/descent/tensor"
+)
+
+// finish turns the accumulated rows into a Dataset: it settles the task,
+// sorts categories, fills missing values and expands categorical features
+// to one-hot columns. Without a schema it also returns the Schema that
+// describes what it did.
+func (t *tableReader) finish() (*Dataset, *Schema, error) {
+	if t.rows == 0 {
+		return nil, nil, &CSVError{File: t.name, Err: fmt.Errorf("%w: all %d rows had a missing value and were dropped", ErrNoData, t.dropped)}
+	}
+	for _, c := range t.feats {
+		if c.kind == kindUnknown {
+			return nil, nil, &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: errors.New("every value is missing")}
+		}
+	}
+	task := Regression
+	var classNames []string
+	if t.schema != nil {
+		task, classNames = t.schema.Task, t.schema.ClassNames
+	} else {
+		var err error
+		if task, err = t.decideTask(); err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, c := range t.feats {
+		if c.kind == kindCategorical && !c.frozen {
+			sortCategories(c, t.x, len(t.feats))
+		}
+	}
+	if t.schema == nil && task == Classification {
+		classNames = t.makeClasses()
+		if len(classNames) < 2 {
+			c := t.targs[0]
+			return nil, nil, &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: fmt.Errorf("only one class (%s): classification needs at least two", quoteList(classNames, 1))}
+		}
+	}
+	for _, c := range t.feats {
+		if c.missing {
+			t.fillMissing(c)
+		}
+	}
+
+	d := &Dataset{Task: task, ClassNames: classNames}
+	d.X, d.FeatureNames = t.features()
+	switch {
+	case !t.withY:
+		d.Y = tensor.New[float64](t.rows, 0)
+	case task == Classification:
+		d.Y = tensor.New[float64](t.rows, len(classNames))
+		for i := range t.rows {
+			d.Y.Data[i*len(classNames)+int(t.y[i])] = 1
+		}
+		d.TargetNames = []string{t.targs[0].name}
+	default:
+		d.Y = tensor.FromSlice(t.rows, len(t.targs), t.y)
+		for _, c := range t.targs {
+			d.TargetNames = append(d.TargetNames, c.name)
+		}
+	}
+	if t.schema != nil {
+		return d, nil, nil
+	}
+	return d, t.makeSchema(task, classNames), nil
+}
+
+// decideTask applies opt.Task to the target columns (see AutoTask).
+func (t *tableReader) decideTask() (Task, error) {
+	for _, c := range t.targs {
+		if c.kind != kindCategorical {
+			continue
+		}
+		switch {
+		case len(t.targs) > 1:
+			return 0, &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: errors.New("target holds text; several target columns must all be numeric (multi-output regression)")}
+		case t.opt.Task == RegressionTask:
+			where := ""
+			if c.kindLine > 0 {
+				where = fmt.Sprintf(" from line %d on", c.kindLine)
+			}
+			return 0, &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: fmt.Errorf("target holds text%s (%q); a regression target must be numeric", where, c.catNames[0])}
+		}
+		return Classification, nil
+	}
+	switch t.opt.Task {
+	case ClassificationTask:
+		return Classification, nil
+	case RegressionTask:
+		return Regression, nil
+	}
+	if len(t.targs) == 1 {
+		c := t.targs[0]
+		n := len(c.distinct)
+		if !c.nonInt && n >= 2 && n <= maxAutoClasses && 2*n <= t.rows {
+			return Classification, nil
+		}
+	}
+	return Regression, nil
+}
+
+// makeClasses replaces the values in y by class indices and returns the
+// class names in index order: sorted categories, or sorted distinct numbers.
+func (t *tableReader) makeClasses() []string {
+	c := t.targs[0]
+	if c.kind == kindCategorical {
+		sortCategories(c, t.y, 1)
+		return c.catNames
+	}
+	vals := slices.Clone(t.y)
+	slices.Sort(vals)
+	vals = slices.Compact(vals)
+	names := make([]string, len(vals))
+	for i, v := range vals {
+		names[i] = formatNumber(v)
+	}
+	for i, v := range t.y {
+		k, _ := slices.BinarySearch(vals, v)
+		t.y[i] = float64(k)
+	}
+	return names
+}
+
+// sortCategories puts c's categories in sorted order and renumbers the
+// column (stride values per row) of buf to match.
+func sortCategories(c *column, buf []float64, stride int) {
+	order := make([]int, len(c.catNames)) // order[new] = old
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return c.catNames[order[a]] < c.catNames[order[b]] })
+	newOf := make([]float64, len(order))
+	names := make([]string, len(order))
+	for n, o := range order {
+		newOf[o] = float64(n)
+		names[n] = c.catNames[o]
+		c.cats[names[n]] = n
+	}
+	c.catNames = names
+	for i := c.slot; i < len(buf); i += stride {
+		if v := buf[i]; !math.IsNaN(v) {
+			buf[i] = newOf[int(v)]
+		}
+	}
+}
+
+// fillMissing replaces the NaNs of feature column c by the statistic the
+// missing-value policy names, and records it in c.fill for the schema.
+func (t *tableReader) fillMissing(c *column) {
+	stride := len(t.feats)
+	var vals []float64
+	for i := c.slot; i < len(t.x); i += stride {
+		if v := t.x[i]; !math.IsNaN(v) {
+			vals = append(vals, v)
+		}
+	}
+	var f float64
+	switch {
+	case c.kind == kindCategorical || t.opt.Missing == MissingMode:
+		f = mode(vals)
+	case t.opt.Missing == MissingMedian:
+		slices.Sort(vals)
+		m := len(vals) / 2
+		f = vals[m]
+		if len(vals)%2 == 0 {
+			f = vals[m-1] + (vals[m]-vals[m-1])/2 // written so as not to overflow
+		}
+	default:
+		var sum float64
+		for _, v := range vals {
+			sum += v
+		}
+		f = sum / float64(len(vals))
+		if math.IsInf(f, 0) {
+			// The sum overflowed; dividing first keeps it finite.
+			f = 0
+			for _, v := range vals {
+				f += v / float64(len(vals))
+			}
+		}
+	}
+	for i := c.slot; i < len(t.x); i += stride {
+		if math.IsNaN(t.x[i]) {
+			t.x[i] = f
+		}
+	}
+	if c.kind == kindCategorical {
+		c.fill = c.catNames[int(f)]
+	} else {
+		c.fill = formatNumber(f)
+	}
+}
+
+// mode returns the most frequent value, the smallest one on a tie.
+func mode(vals []float64) float64 {
+	s := slices.Clone(vals)
+	slices.Sort(s)
+	best, bestN := s[0], 0
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j] == s[i] {
+			j++
+		}
+		if j-i > bestN {
+			best, bestN = s[i], j-i
+		}
+		i = j
+	}
+	return best
+}
+
+// features builds X, expanding categorical columns to one-hot. Without
+// categorical columns X uses the accumulated slice as it is, so the numbers
+// are never copied.
+func (t *tableReader) features() (*tensor.Matrix[float64], []string) {
+	var names []string
+	cat := false
+	for _, c := range t.feats {
+		if c.kind == kindCategorical {
+			cat = true
+			for _, k := range c.catNames {
+				names = append(names, c.name+"="+k)
+			}
+		} else {
+			names = append(names, c.name)
+		}
+	}
+	if !cat {
+		return tensor.FromSlice(t.rows, len(t.feats), t.x), names
+	}
+	x := tensor.New[float64](t.rows, len(names))
+	for i := range t.rows {
+		src := t.x[i*len(t.feats) : (i+1)*len(t.feats)]
+		dst := x.Row(i)
+		j := 0
+		for _, c := range t.feats {
+			if c.kind == kindCategorical {
+				dst[j+int(src[c.slot])] = 1
+				j += len(c.catNames)
+			} else {
+				dst[j] = src[c.slot]
+				j++
+			}
+		}
+	}
+	return x, names
+}
+
+// makeSchema records the layout the reader settled on.
+func (t *tableReader) makeSchema(task Task, classNames []string) *Schema {
+	s := &Schema{Task: task, ClassNames: slices.Clone(classNames)}
+	for _, c := range t.cols {
+		cs := ColumnSchema{Name: c.name}
+		switch c.role {
+		case roleIgnored:
+			cs.Role = RoleIgnored
+		case roleFeature:
+			cs.Role = RoleFeature
+			cs.Fill = c.fill
+		case roleTarget:
+			cs.Role = RoleTarget
+		}
+		if c.role != roleIgnored {
+			cs.Kind = KindNumeric
+			if c.kind == kindCategorical {
+				cs.Kind = KindCategorical
+				if c.role == roleFeature {
+					cs.Categories = slices.Clone(c.catNames)
+				}
+			}
+		}
+		s.Columns = append(s.Columns, cs)
+	}
+	return s
+}

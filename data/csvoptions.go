@@ -1,0 +1,175 @@
+package data
+
+import (
+	"fmt"
+	"strings"
+)
+
+// CSVOptions configures ReadCSV and LoadCSV. The zero value reads a
+// comma-, semicolon- or tab-separated file with an auto-detected header,
+// takes the last column as the target, infers the task, and rejects
+// missing values.
+type CSVOptions struct {
+	// Header says whether the first row holds column names.
+	Header HeaderMode
+	// Delimiter separates fields; 0 detects ',', ';' or '\t' from the
+	// first two lines (see ReadCSV).
+	Delimiter rune
+	// Targets names the target columns. Several targets make a
+	// multi-output regression.
+	Targets []string
+	// TargetIndex gives the target columns by 0-based position (negative
+	// counts from the end, -1 is the last column); used when Targets is
+	// empty. With neither, the target is the last column not in Drop.
+	TargetIndex []int
+	// Drop names columns to ignore (an id column, say).
+	Drop []string
+	// Categorical names columns to read as categories even though their
+	// values look like numbers (zip codes, integer-coded classes).
+	Categorical []string
+	// Task chooses classification or regression; AutoTask infers it.
+	Task TaskChoice
+	// Missing says what to do with missing values.
+	Missing MissingPolicy
+	// MaxRecordBytes caps the length of one line or record; 0 means
+	// DefaultMaxRecordBytes. A longer one is an error, so a corrupt file
+	// with a gigabyte-long line cannot exhaust memory.
+	MaxRecordBytes int
+}
+
+// DefaultMaxRecordBytes is the record length cap used when
+// CSVOptions.MaxRecordBytes is 0: far more than any real table row (a
+// 100,000-column numeric row is about 1 MiB) yet small next to memory.
+const DefaultMaxRecordBytes = 16 << 20
+
+// HeaderMode says whether a CSV file starts with a row of column names.
+type HeaderMode int
+
+const (
+	// HeaderAuto decides from the first two rows: the first row is a header
+	// when none of its cells is a number, or when one of its cells is text
+	// in a column whose cell in the second row is a number.
+	HeaderAuto HeaderMode = iota
+	// HeaderYes says the first row is a header.
+	HeaderYes
+	// HeaderNo says there is no header; columns are named col1, col2, ...
+	HeaderNo
+)
+
+// TaskChoice chooses the task for ReadCSV.
+type TaskChoice int
+
+const (
+	// AutoTask makes the dataset a classification when there is one target
+	// column and it is categorical (text, or listed in Categorical), or it
+	// holds only integers with at most 20 distinct values and at most half
+	// as many distinct values as rows; otherwise a regression.
+	AutoTask TaskChoice = iota
+	// RegressionTask reads the targets as numbers.
+	RegressionTask
+	// ClassificationTask reads the single target column as class labels,
+	// numeric or not.
+	ClassificationTask
+)
+
+// String returns "auto", "regression" or "classification".
+func (t TaskChoice) String() string {
+	switch t {
+	case AutoTask:
+		return "auto"
+	case RegressionTask:
+		return "regression"
+	case ClassificationTask:
+		return "classification"
+	}
+	return fmt.Sprintf("TaskChoice(%d)", int(t))
+}
+
+// ParseTaskChoice parses "auto", "regression" or "classification" (as a
+// command-line flag would give it).
+func ParseTaskChoice(s string) (TaskChoice, error) {
+	for _, t := range []TaskChoice{AutoTask, RegressionTask, ClassificationTask} {
+		if strings.EqualFold(s, t.String()) {
+			return t, nil
+		}
+	}
+	return AutoTask, fmt.Errorf("data: unknown task %q (want auto, regression or classification)", s)
+}
+
+// MissingPolicy says what the CSV readers do with a missing value: an empty
+// cell or one of NA, N/A, NaN, null, ? (any case).
+type MissingPolicy int
+
+const (
+	// MissingError rejects the file, naming the line and column.
+	MissingError MissingPolicy = iota
+	// MissingDrop drops every row that has a missing value.
+	MissingDrop
+	// MissingMean fills a missing numeric feature with the mean of its
+	// column in the file.
+	MissingMean
+	// MissingMedian fills a missing numeric feature with the median of its
+	// column.
+	MissingMedian
+	// MissingMode fills a missing feature with the most frequent value of
+	// its column (the smallest such value, or first category in sorted
+	// order, on a tie).
+	MissingMode
+)
+
+// With MissingMean and MissingMedian a categorical feature is filled with
+// its mode, the only average a category has; with every policy but
+// MissingError a row with a missing target is dropped, because inventing a
+// label would train on data that does not exist.
+
+// String returns "error", "drop", "mean", "median" or "mode".
+func (p MissingPolicy) String() string {
+	switch p {
+	case MissingError:
+		return "error"
+	case MissingDrop:
+		return "drop"
+	case MissingMean:
+		return "mean"
+	case MissingMedian:
+		return "median"
+	case MissingMode:
+		return "mode"
+	}
+	return fmt.Sprintf("MissingPolicy(%d)", int(p))
+}
+
+// ParseMissingPolicy parses "error", "drop", "mean", "median" or "mode".
+func ParseMissingPolicy(s string) (MissingPolicy, error) {
+	for _, p := range []MissingPolicy{MissingError, MissingDrop, MissingMean, MissingMedian, MissingMode} {
+		if strings.EqualFold(s, p.String()) {
+			return p, nil
+		}
+	}
+	return MissingError, fmt.Errorf("data: unknown missing-value policy %q (want error, drop, mean, median or mode)", s)
+}
+
+// isMissing reports whether a trimmed cell is a missing value.
+func isMissing(s string) bool {
+	switch len(s) {
+	case 0:
+		return true
+	case 1:
+		return s == "?"
+	case 2:
+		return strings.EqualFold(s, "NA")
+	case 3:
+		return strings.EqualFold(s, "NaN") || strings.EqualFold(s, "N/A")
+	case 4:
+		return strings.EqualFold(s, "null")
+	}
+	return false
+}
+
+// describeMissing says how a missing value was written, for messages.
+func describeMissing(s string) string {
+	if s == "" {
+		return "empty"
+	}
+	return fmt.Sprintf("%q", s)
+}
