@@ -5,8 +5,9 @@ import (
 	"math"
 )
 
-// LossCurves saves a plot of training loss, and validation loss if valLoss
-// is not empty, against the epoch (1, 2, …) to path; the extension picks
+// LossCurves saves a plot of training loss (solid blue), and validation
+// loss (dashed orange) if valLoss is not empty, against the epoch (1, 2, …)
+// to path; the extension picks
 // the format, as for Save. With logY the loss axis is logarithmic, which
 // shows progress late in training; if any loss is zero or negative it
 // stays linear, since a log scale cannot show such values.

@@ -19,10 +19,10 @@ type Series struct {
 	X, Y []float64
 }
 
-// Colors are the line colors used in turn, from the Tableau 10 palette,
+// palette holds the line colors used in turn, from the Tableau 10 palette,
 // which stays distinguishable for the common forms of color blindness.
 // The first two are the training and validation colors of LossCurves.
-var Colors = []color.Color{
+var palette = []color.Color{
 	color.RGBA{R: 31, G: 119, B: 180, A: 255},  // blue
 	color.RGBA{R: 255, G: 127, B: 14, A: 255},  // orange
 	color.RGBA{R: 44, G: 160, B: 44, A: 255},   // green
@@ -42,8 +42,9 @@ const markerLimit = 40
 var ErrNoData = errors.New("plot: nothing to draw: no finite data points")
 
 // Lines returns a line plot of series with the given title and axis labels,
-// a light grid and a legend for the named series. Each series gets the next
-// of Colors; every second series is dashed, so lines stay apart in
+// a light grid and a legend for the named series. The series take turns
+// through blue, orange, green, red, purple, brown, pink and grey (Tableau
+// 10, kind to colour-blind readers); every second series is dashed, so lines stay apart in
 // grey-scale print too. Short series get a marker at each point.
 //
 // It returns an error if a series' X and Y differ in length or if there is
@@ -71,7 +72,7 @@ func Lines(title, xLabel, yLabel string, series []Series) (*plot.Plot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("plot: series %q: %w", s.Name, err)
 		}
-		c := Colors[i%len(Colors)]
+		c := palette[i%len(palette)]
 		line.Color = c
 		line.Width = vg.Points(2)
 		if i%2 == 1 {
