@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// runCLI runs one command line in-process and returns its exit code and
+// output.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = ExitCode(Run(args, strings.NewReader(""), &out, &errb), &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestDemoReachesTarget(t *testing.T) {
+	code, out, errOut := runCLI(t, "demo")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	final := regexp.MustCompile(`(?m)^final: w=(\S+) prediction=(\S+) error=(\S+)$`).FindAllStringSubmatch(out, -1)
+	if len(final) != 1 {
+		t.Fatalf("want exactly one final line, output:\n%s", out)
+	}
+	p, err := strconv.ParseFloat(final[0][2], 64)
+	if err != nil || p < 0.299 || p > 0.303 {
+		t.Errorf("final prediction %q, want within [0.299, 0.303]", final[0][2])
+	}
+	// A row every 1000 iterations, 0 through 10000.
+	rows := regexp.MustCompile(`(?m)^\s+(\d+)\s+\S+\s+\S+\s+\S+$`).FindAllStringSubmatch(out, -1)
+	if len(rows) != 11 || rows[0][1] != "0" || rows[10][1] != "10000" {
+		t.Errorf("got %d table rows, want 11 from 0 to 10000:\n%s", len(rows), out)
+	}
+}
+
+func TestDemoFlags(t *testing.T) {
+	code, out, _ := runCLI(t, "demo", "--iterations", "50", "-every=10", "-lr", "0.1", "-target", "0.9")
+	if code != 0 || !strings.Contains(out, "iterations=50") || strings.Count(out, "\n") < 6 {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+}
+
+func TestDemoDivergesClearly(t *testing.T) {
+	code, _, errOut := runCLI(t, "demo", "-lr", "1.7e308", "-x", "6", "-target", "0", "-iterations", "5")
+	if code != 1 || !strings.Contains(errOut, "learning rate") {
+		t.Errorf("exit %d, stderr %q; want exit 1 naming the learning rate", code, errOut)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{nil, 2, "no command"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"demo", "-lr", "x"}, 2, `invalid value "x" for flag -lr`},
+		{[]string{"demo", "-every", "0"}, 2, "-every must be"},
+		{[]string{"demo", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"demo", "-h"}, 0, ""},
+		{[]string{"help"}, 0, ""},
+	}
+	for _, tt := range tests {
+		code, _, errOut := runCLI(t, tt.args...)
+		if code != tt.code || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d containing %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+		if strings.Count(strings.TrimSpace(errOut), "\n") > 0 && tt.code != 0 && tt.args != nil {
+			t.Errorf("%v: error is more than one line: %q", tt.args, errOut)
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package cli
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/initializer"
+	"github.com/descent-ml/descent/loss"
+	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/tensor"
+)
+
+// runDemo trains the tutorial's network: one input, one weight, no bias,
+// a sigmoid and the squared error.
+func runDemo(e *env, args []string) error {
+	fs := newFlagSet(e, "demo")
+	x := fs.Float64("x", 0.1, "the input `value`")
+	target := fs.Float64("target", 0.3, "the target `value` the prediction should reach")
+	lr := fs.Float64("lr", 0.5, "learning `rate`")
+	iterations := fs.Int("iterations", 10000, "number of gradient-descent `steps`")
+	seed := fs.Uint64("seed", 1, "random `seed` for the starting weight, drawn from [0, 1)")
+	every := fs.Int("every", 1000, "print a row every `n` iterations")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if *iterations < 0 {
+		return usagef("demo: -iterations must be ≥ 0, got %d", *iterations)
+	}
+	if *every <= 0 {
+		return usagef("demo: -every must be ≥ 1, got %d", *every)
+	}
+
+	net, err := nn.New[float64](nn.Spec{Inputs: 1, Layers: []nn.LayerSpec{{
+		Units:      1,
+		Activation: activation.Spec{Name: activation.NameSigmoid},
+		NoBias:     true,
+		Init:       initializer.Spec{Name: initializer.NameRand},
+	}}}, newRand(*seed))
+	if err != nil {
+		return err
+	}
+	xs := tensor.FromRows([][]float64{{*x}})
+	ys := tensor.FromRows([][]float64{{*target}})
+	sq := loss.SquaredError[float64]{Reduction: loss.Sum}
+	w := net.Params()[0].Value
+
+	fmt.Fprintf(e.stdout, "The tutorial's network: 1 input, 1 weight, no bias, sigmoid, squared error.\n")
+	fmt.Fprintf(e.stdout, "x=%g target=%g learning rate=%g iterations=%d seed=%d\n\n", *x, *target, *lr, *iterations, *seed)
+	fmt.Fprintf(e.stdout, "%10s %14s %14s %14s\n", "iteration", "w", "prediction", "error")
+	row := func(i int) (pred, errv float64) {
+		pred = net.Forward(xs).At(0, 0)
+		errv = sq.Forward(net.Forward(xs), ys)
+		return pred, errv
+	}
+	for i := 0; ; i++ {
+		if i%*every == 0 || i == *iterations {
+			p, ev := row(i)
+			fmt.Fprintf(e.stdout, "%10d %14.8f %14.8f %14.6e\n", i, w.At(0, 0), p, ev)
+		}
+		if i == *iterations {
+			break
+		}
+		net.Step(sq, xs, ys, *lr)
+		if v := w.At(0, 0); v != v || v-v != 0 {
+			return fmt.Errorf("demo: diverged at iteration %d (w=%v); the learning rate %g is too high, try %g", i+1, v, *lr, *lr/10)
+		}
+	}
+	p, ev := row(*iterations)
+	fmt.Fprintf(e.stdout, "\nfinal: w=%.8f prediction=%.8f error=%.6e\n", w.At(0, 0), p, ev)
+	return nil
+}
+
+// newRand returns the project's seeded random source for a user seed.
+func newRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
