@@ -365,32 +365,27 @@ func (t *tableReader) add(rec []string, line int) error {
 		}
 		return &CSVError{File: t.name, Line: line, Err: fmt.Errorf("%w: %d fields, want %d as in %s (line %d)", ErrFieldCount, len(rec), t.width, what, t.firstLine)}
 	}
-	drop := false
+	// A row to be dropped is dropped before its cells are read, so that it
+	// can neither fix a column's kind nor add a category or class.
+	if t.opt.Missing != MissingError && t.drops(rec) {
+		t.dropped++
+		return nil
+	}
 	for _, c := range t.feats {
-		v, miss, err := t.cell(c, rec, line)
+		v, _, err := t.cell(c, rec, line)
 		if err != nil {
 			return err
-		}
-		if miss && t.opt.Missing == MissingDrop {
-			drop = true
 		}
 		t.rowX[c.slot] = v
 	}
 	if t.withY {
 		for _, c := range t.targs {
-			v, miss, err := t.cell(c, rec, line)
+			v, _, err := t.cell(c, rec, line)
 			if err != nil {
 				return err
 			}
-			if miss {
-				drop = true
-			}
 			t.rowY[c.slot] = v
 		}
-	}
-	if drop {
-		t.dropped++
-		return nil
 	}
 	for _, c := range t.feats {
 		if math.IsNaN(t.rowX[c.slot]) {
@@ -403,6 +398,27 @@ func (t *tableReader) add(rec []string, line int) error {
 	}
 	t.rows++
 	return nil
+}
+
+// drops reports whether the missing-value policy drops rec: with
+// MissingDrop, a row with any missing value; otherwise, one with a missing
+// target.
+func (t *tableReader) drops(rec []string) bool {
+	if t.withY {
+		for _, c := range t.targs {
+			if isMissing(strings.TrimSpace(rec[c.pos])) {
+				return true
+			}
+		}
+	}
+	if t.opt.Missing == MissingDrop {
+		for _, c := range t.feats {
+			if c.fill == "" && isMissing(strings.TrimSpace(rec[c.pos])) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // cell parses the cell of column c: a number for a numeric column, a

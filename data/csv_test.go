@@ -50,7 +50,7 @@ func TestCSVCorpus(t *testing.T) {
 		{file: "iris_small.csv", rows: 6, cols: 4, task: Classification, classes: []string{"setosa", "versicolor", "virginica"}},
 		{file: "categorical.csv", rows: 4, cols: 4, task: Regression},
 		{file: "quoted.csv", rows: 2, cols: 3, task: Regression},
-		{file: "missing.csv", opt: CSVOptions{Missing: MissingDrop}, rows: 2, cols: 3, task: Regression},
+		{file: "missing.csv", opt: CSVOptions{Missing: MissingDrop}, rows: 2, cols: 2, task: Regression}, // only "red" is left
 		{file: "missing.csv", opt: CSVOptions{Missing: MissingMean}, rows: 5, cols: 3, task: Regression},
 		{file: "missing.csv", opt: CSVOptions{Missing: MissingMedian}, rows: 5, cols: 3, task: Regression},
 		{file: "missing.csv", opt: CSVOptions{Missing: MissingMode}, rows: 5, cols: 3, task: Regression},
@@ -216,8 +216,8 @@ func TestTaskInference(t *testing.T) {
 		want Task
 	}{
 		{"x,y\n1,0\n2,1\n3,0\n4,1\n", CSVOptions{}, Classification},
-		{"x,y\n1,0\n2,1\n3,2\n4,3\n", CSVOptions{}, Regression},             // distinct > rows/2
-		{"x,y\n1,0.5\n2,1\n3,0.5\n4,1\n", CSVOptions{}, Regression},         // not integers
+		{"x,y\n1,0\n2,1\n3,2\n4,3\n", CSVOptions{}, Regression},     // distinct > rows/2
+		{"x,y\n1,0.5\n2,1\n3,0.5\n4,1\n", CSVOptions{}, Regression}, // not integers
 		{"x,y\n1,0\n2,1\n3,2\n4,3\n", CSVOptions{Task: ClassificationTask}, Classification},
 		{"x,y\n1,0\n2,1\n3,0\n4,1\n", CSVOptions{Task: RegressionTask}, Regression},
 		{"x,y,z\n1,0,1\n2,1,1\n3,0,2\n4,1,2\n", CSVOptions{Targets: []string{"y", "z"}}, Regression},
