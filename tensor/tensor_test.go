@@ -6,9 +6,9 @@ import (
 )
 
 func TestMulTransposes(t *testing.T) {
-	a := FromRows([][]float64{{1, 2, 3}, {4, 5, 6}}) // 2×3
+	a := FromRows([][]float64{{1, 2, 3}, {4, 5, 6}})   // 2×3
 	b := FromRows([][]float64{{1, 0}, {0, 1}, {2, 3}}) // 3×2
-	want := [][]float64{{7, 11}, {16, 23}}            // a·b
+	want := [][]float64{{7, 11}, {16, 23}}             // a·b
 	c := New[float64](2, 2)
 	Mul(c, a, false, b, false, 1, 0)
 	check(t, "a·b", c, want)
