@@ -1,0 +1,257 @@
+package model
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/nn"
+)
+
+// wireModel is a model as files hold it. JSON files carry every field; the
+// binary header carries all but the values, which follow it.
+type wireModel struct {
+	Format       string             `json:"format"`
+	Version      int                `json:"version"`
+	DType        string             `json:"dtype"`
+	Task         string             `json:"task,omitempty"`
+	Loss         string             `json:"loss"`
+	Created      time.Time          `json:"created,omitzero"`
+	FeatureNames []string           `json:"feature_names,omitempty"`
+	ClassNames   []string           `json:"class_names,omitempty"`
+	Metrics      map[string]float64 `json:"metrics,omitempty"`
+	Training     json.RawMessage    `json:"training,omitempty"`
+	Spec         nn.Spec            `json:"architecture"`
+	Schema       *data.Schema       `json:"schema,omitempty"`
+	Checksum     string             `json:"params_sha256,omitempty"`
+	Params       []wireTensor       `json:"params,omitempty"`
+}
+
+type wireTensor struct {
+	Name   string        `json:"name"`
+	Rows   int           `json:"rows"`
+	Cols   int           `json:"cols"`
+	Values []json.Number `json:"values,omitempty"`
+}
+
+// wireHeader is the part of a model read before anything else, so that a
+// newer file is refused before its unknown fields cause confusing errors.
+type wireHeader struct {
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+}
+
+// toWire returns m's fields without the parameter values.
+func toWire(m *Model) *wireModel {
+	w := &wireModel{
+		Format: formatModel, Version: m.Version, DType: m.DType, Task: m.Task, Loss: m.Loss,
+		Created: m.Created.UTC(), FeatureNames: m.FeatureNames, ClassNames: m.ClassNames,
+		Metrics: m.Metrics, Training: m.Training, Spec: m.Spec, Schema: m.Schema,
+	}
+	if m.Created.IsZero() {
+		w.Created = time.Time{}
+	}
+	for _, t := range m.Params {
+		w.Params = append(w.Params, wireTensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols})
+	}
+	return w
+}
+
+// fromWire returns the model w describes, its tensors still without
+// values.
+func fromWire(w *wireModel) (*Model, error) {
+	training, err := compactJSON(w.Training)
+	if err != nil {
+		return nil, fmt.Errorf("%w: training configuration: %w", ErrInvalid, err)
+	}
+	m := &Model{
+		Version: w.Version, DType: w.DType, Spec: w.Spec, Loss: w.Loss, Task: w.Task,
+		Schema: w.Schema, ClassNames: nilIfEmpty(w.ClassNames), FeatureNames: nilIfEmpty(w.FeatureNames),
+		Training: training, Created: w.Created.UTC(),
+	}
+	if w.Created.IsZero() {
+		m.Created = time.Time{}
+	}
+	if len(w.Metrics) > 0 {
+		m.Metrics = w.Metrics
+	}
+	for _, t := range w.Params {
+		m.Params = append(m.Params, Tensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols})
+	}
+	return m, nil
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// checkHeader checks the format name and version a file declares.
+func checkHeader(h wireHeader, format string) error {
+	switch {
+	case h.Format != format && (h.Format == formatModel || h.Format == formatCheckpoint):
+		return fmt.Errorf("%w: this is a %s file, not a %s file", ErrNotModel, h.Format, format)
+	case h.Format != format:
+		return fmt.Errorf("%w: format %q, want %q", ErrNotModel, h.Format, format)
+	case h.Version > Version:
+		return fmt.Errorf("%w: format version %d is newer than this descent understands (%d); upgrade descent", ErrNewerVersion, h.Version, Version)
+	case h.Version < 1:
+		return fmt.Errorf("%w: format version %d", ErrInvalid, h.Version)
+	}
+	return nil
+}
+
+// writeModelJSON writes m as an indented JSON object whose lines after the
+// first start with indent. Parameter values go one matrix row per line,
+// formatted at the model's precision so that they read back bit for bit.
+func writeModelJSON(b *bytes.Buffer, m *Model, indent string) error {
+	w := toWire(m)
+	w.Params = nil
+	w.Checksum = checksum(m)
+	head, err := json.MarshalIndent(w, indent, "  ")
+	if err != nil {
+		return err
+	}
+	head = bytes.TrimSuffix(head, []byte("\n"+indent+"}"))
+	b.Write(head)
+	bits := 64
+	if m.DType == Float32 {
+		bits = 32
+	}
+	in := indent + "  "
+	b.WriteString(",\n" + in + `"params": [`)
+	for i, t := range m.Params {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		name, _ := json.Marshal(t.Name)
+		fmt.Fprintf(b, "\n%s  {\"name\": %s, \"rows\": %d, \"cols\": %d, \"values\": [", in, name, t.Rows, t.Cols)
+		for j, v := range t.Values {
+			switch {
+			case j == 0:
+				b.WriteString("\n" + in + "    ")
+			case j%t.Cols == 0:
+				b.WriteString(",\n" + in + "    ")
+			default:
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.FormatFloat(v, 'g', -1, bits))
+		}
+		b.WriteString("\n" + in + "  ]}")
+	}
+	b.WriteString("\n" + in + "]\n" + indent + "}")
+	return nil
+}
+
+// decodeModelJSON decodes and validates a JSON model.
+func decodeModelJSON(b []byte) (*Model, error) {
+	var h wireHeader
+	if err := json.Unmarshal(b, &h); err != nil {
+		return nil, jsonError(b, err)
+	}
+	if err := checkHeader(h, formatModel); err != nil {
+		return nil, err
+	}
+	var w wireModel
+	if err := strictUnmarshal(b, &w); err != nil {
+		return nil, err
+	}
+	m, err := fromWire(&w)
+	if err != nil {
+		return nil, err
+	}
+	bits := 64
+	if w.DType == Float32 {
+		bits = 32
+	}
+	for i, t := range w.Params {
+		vals := make([]float64, len(t.Values))
+		for j, s := range t.Values {
+			v, err := strconv.ParseFloat(string(s), bits)
+			if err != nil || !finite(v) {
+				return nil, fmt.Errorf("%w: parameter %s element %d: %s is not a finite %s", ErrInvalid, t.Name, j, s, w.DType)
+			}
+			vals[j] = v
+		}
+		m.Params[i].Values = vals
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if w.Checksum == "" {
+		return nil, fmt.Errorf("%w: no params_sha256 checksum", ErrInvalid)
+	}
+	if got := checksum(m); got != w.Checksum {
+		return nil, fmt.Errorf("%w: params_sha256 is %s, the parameters hash to %s", ErrChecksum, w.Checksum, got)
+	}
+	return m, nil
+}
+
+// strictUnmarshal decodes one JSON value into v, refusing unknown fields
+// and anything after the value.
+func strictUnmarshal(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return jsonError(b, err)
+	}
+	if _, err := d.Token(); err == nil {
+		return fmt.Errorf("%w: data after the end of the JSON object", ErrInvalid)
+	}
+	return nil
+}
+
+// jsonError describes a JSON decoding error with its line, which
+// encoding/json reports only as a byte offset.
+func jsonError(b []byte, err error) error {
+	var off int64 = -1
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		off = syn.Offset
+	case errors.As(err, &typ):
+		off = typ.Offset
+	}
+	if err.Error() == "unexpected end of JSON input" || err.Error() == "unexpected EOF" {
+		return fmt.Errorf("%w: the JSON ends early (truncated file?)", ErrInvalid)
+	}
+	if off >= 0 && off <= int64(len(b)) {
+		line := 1 + bytes.Count(b[:off], []byte("\n"))
+		return fmt.Errorf("%w: line %d: %w", ErrInvalid, line, err)
+	}
+	return fmt.Errorf("%w: %w", ErrInvalid, err)
+}
+
+// checksum returns the hex SHA-256 of the canonical encoding of m's dtype
+// and parameters (see FORMAT.md).
+func checksum(m *Model) string {
+	h := sha256.New()
+	var buf [8]byte
+	put := func(v uint64) {
+		binary.LittleEndian.PutUint64(buf[:], v)
+		h.Write(buf[:])
+	}
+	put(uint64(len(m.DType)))
+	h.Write([]byte(m.DType))
+	for _, t := range m.Params {
+		put(uint64(len(t.Name)))
+		h.Write([]byte(t.Name))
+		put(uint64(t.Rows))
+		put(uint64(t.Cols))
+		for _, v := range t.Values {
+			put(math.Float64bits(v))
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

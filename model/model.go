@@ -1,0 +1,298 @@
+package model
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/loss"
+	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/tensor"
+)
+
+// Version is the newest format version this package writes and reads.
+// Files with a larger version are refused with ErrNewerVersion.
+const Version = 1
+
+// The element types a model can be trained in.
+const (
+	Float32 = "float32"
+	Float64 = "float64"
+)
+
+// Model is a trained network as plain data: its architecture, every
+// parameter, and what is needed to use it on new data (the preprocessing,
+// the column layout, the class names and the loss that says how outputs
+// become predictions). Build one with FromNetwork, turn it back into a
+// network with Network, and save it with Save.
+type Model struct {
+	// Version is the format version; FromNetwork sets it to Version.
+	Version int
+	// DType is the element type the network was trained in, Float32 or
+	// Float64. Parameters of a Float32 model are exactly representable
+	// as float32.
+	DType string
+	// Spec is the architecture, defaults filled in.
+	Spec nn.Spec
+	// Params holds every parameter tensor in nn.Network.Params order:
+	// per layer the weights (inputs×units, named "layerN.weight"), then
+	// the biases (1×units, "layerN.bias") unless the layer has none.
+	Params []Tensor
+	// Loss is the name of the loss the network was trained with; for a
+	// loss on logits (loss.Linked) it gives the output link.
+	Loss string
+	// Task is "regression", "classification" or empty when unknown.
+	Task string
+	// Schema is the layout of the training CSV file, for reading new data
+	// the same way, or nil when the data did not come from a CSV file.
+	Schema *data.Schema
+	// ClassNames names the classes (classification only).
+	ClassNames []string
+	// FeatureNames names the inputs; empty or one per input.
+	FeatureNames []string
+	// Training is the training configuration as free-form JSON (may be
+	// nil).
+	Training json.RawMessage
+	// Metrics holds final metrics by name; every value must be finite.
+	Metrics map[string]float64
+	// Created is when the model was made, set by the caller (the zero
+	// time is left out of files).
+	Created time.Time
+}
+
+// Tensor is one parameter tensor, its values in row-major order.
+type Tensor struct {
+	// Name is the parameter's name, e.g. "layer1.weight".
+	Name string
+	// Rows and Cols give its shape.
+	Rows, Cols int
+	// Values holds the Rows*Cols elements, converted exactly to float64.
+	Values []float64
+}
+
+// The task names Model.Task may hold.
+var (
+	taskRegression     = data.Regression.String()
+	taskClassification = data.Classification.String()
+)
+
+// Errors a caller may want to tell apart, wrapped with the file's name
+// and the details; test for them with errors.Is.
+var (
+	// ErrNotModel means the input is not a descent model or checkpoint.
+	ErrNotModel = errors.New("not a descent model file")
+	// ErrNewerVersion means the file was written by a newer descent.
+	ErrNewerVersion = errors.New("format version is newer than this descent understands")
+	// ErrChecksum means the stored checksum does not match the contents.
+	ErrChecksum = errors.New("checksum mismatch: the file is corrupted or truncated")
+	// ErrInvalid means the file parses but describes an impossible model.
+	ErrInvalid = errors.New("invalid model")
+)
+
+// FromNetwork captures net as a Model of the element type T, with the
+// given loss name and task ("regression", "classification" or ""). The
+// weights are copied (float32 converts to float64 exactly); the other
+// fields (Scaler, Schema, names, Training, Metrics, Created) are left for
+// the caller to fill in. A network built with nn.FromLayers must consist
+// of *nn.Dense layers; its architecture is read from them.
+func FromNetwork[T tensor.Float](net *nn.Network[T], lossName, task string) (*Model, error) {
+	spec, err := specOf(net)
+	if err != nil {
+		return nil, err
+	}
+	m := &Model{Version: Version, DType: dtypeOf[T](), Spec: spec, Loss: lossName, Task: task}
+	want := layout(spec)
+	params := net.Params()
+	if len(params) != len(want) {
+		return nil, fmt.Errorf("model: network has %d parameter tensors, its architecture %d", len(params), len(want))
+	}
+	for i, p := range params {
+		t := want[i]
+		if p.Value.Rows != t.Rows || p.Value.Cols != t.Cols {
+			return nil, fmt.Errorf("model: parameter %s is %d×%d, its architecture says %d×%d", p.Name, p.Value.Rows, p.Value.Cols, t.Rows, t.Cols)
+		}
+		t.Values = make([]float64, t.Rows*t.Cols)
+		for j, v := range p.Value.Values() {
+			t.Values[j] = float64(v)
+		}
+		m.Params = append(m.Params, t)
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	return m, nil
+}
+
+// specOf returns the network's spec, or for a network built from layers
+// the spec its dense layers describe.
+func specOf[T tensor.Float](net *nn.Network[T]) (nn.Spec, error) {
+	if s := net.Spec(); len(s.Layers) > 0 {
+		return s, nil
+	}
+	var s nn.Spec
+	for i, l := range net.Layers {
+		d, ok := l.(*nn.Dense[T])
+		if !ok {
+			return nn.Spec{}, fmt.Errorf("model: layer %d is a %T; only dense layers can be saved", i+1, l)
+		}
+		if i == 0 {
+			s.Inputs = d.Inputs()
+		}
+		s.Layers = append(s.Layers, nn.LayerSpec{Units: d.Outputs(), Activation: d.Act.Spec(), NoBias: d.B == nil})
+	}
+	return s, nil
+}
+
+func dtypeOf[T tensor.Float]() string {
+	var z T
+	if _, ok := any(z).(float32); ok {
+		return Float32
+	}
+	return Float64
+}
+
+// layout returns the parameter tensors a spec implies, without values.
+func layout(s nn.Spec) []Tensor {
+	var ts []Tensor
+	in := s.Inputs
+	for i, l := range s.Layers {
+		ts = append(ts, Tensor{Name: fmt.Sprintf("layer%d.weight", i+1), Rows: in, Cols: l.Units})
+		if !l.NoBias {
+			ts = append(ts, Tensor{Name: fmt.Sprintf("layer%d.bias", i+1), Rows: 1, Cols: l.Units})
+		}
+		in = l.Units
+	}
+	return ts
+}
+
+// Network rebuilds the network a model describes, in element type T, with
+// the model's weights. Loading a float64 model as float32 rounds the
+// weights; the other way is exact.
+func Network[T tensor.Float](m *Model) (*nn.Network[T], error) {
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	// The weights are overwritten below, so the random source only has
+	// to exist; a fixed seed keeps this free of global state.
+	net, err := nn.New[T](m.Spec, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	for i, p := range net.Params() {
+		t := m.Params[i]
+		if p.Value.Rows != t.Rows || p.Value.Cols != t.Cols {
+			return nil, fmt.Errorf("model: parameter %s is %d×%d, the network's %d×%d", t.Name, t.Rows, t.Cols, p.Value.Rows, p.Value.Cols)
+		}
+		for j, v := range t.Values {
+			p.Value.Data[j] = T(v)
+		}
+	}
+	return net, nil
+}
+
+// Validate checks that the model is complete and consistent: a known
+// version, dtype, loss and task, an architecture nn.New accepts, parameter
+// tensors of exactly the shapes it implies, finite numbers everywhere
+// (representable as float32 for a float32 model), and names, classes,
+// scaler and schema that agree with the number of inputs and outputs.
+func (m *Model) Validate() error {
+	if m == nil {
+		return fmt.Errorf("%w: no model", ErrInvalid)
+	}
+	if m.Version < 1 || m.Version > Version {
+		return fmt.Errorf("%w: format version %d (this descent knows 1 to %d)", ErrInvalid, m.Version, Version)
+	}
+	if m.DType != Float32 && m.DType != Float64 {
+		return fmt.Errorf("%w: dtype %q is neither %s nor %s", ErrInvalid, m.DType, Float32, Float64)
+	}
+	if err := m.Spec.Validate(); err != nil {
+		return fmt.Errorf("%w: architecture: %w", ErrInvalid, err)
+	}
+	if err := m.validateParams(); err != nil {
+		return err
+	}
+	if _, err := loss.New[float64](m.Loss, loss.Mean); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	outputs := m.Spec.Layers[len(m.Spec.Layers)-1].Units
+	switch m.Task {
+	case "", taskRegression:
+		if len(m.ClassNames) > 0 {
+			return fmt.Errorf("%w: class names given for a %s model", ErrInvalid, taskOrUnknown(m.Task))
+		}
+	case taskClassification:
+		n := len(m.ClassNames)
+		if n > 0 && n != outputs && !(n == 2 && outputs == 1) {
+			return fmt.Errorf("%w: %d class names for %d outputs", ErrInvalid, n, outputs)
+		}
+	default:
+		return fmt.Errorf("%w: unknown task %q (known: %s, %s)", ErrInvalid, m.Task, taskRegression, taskClassification)
+	}
+	if n := len(m.FeatureNames); n > 0 && n != m.Spec.Inputs {
+		return fmt.Errorf("%w: %d feature names for %d inputs", ErrInvalid, n, m.Spec.Inputs)
+	}
+	for k, v := range m.Metrics {
+		if !finite(v) {
+			return fmt.Errorf("%w: metric %q is %v, not a finite number", ErrInvalid, k, v)
+		}
+	}
+	if m.Training != nil && !json.Valid(m.Training) {
+		return fmt.Errorf("%w: training configuration is not valid JSON", ErrInvalid)
+	}
+	if m.Schema != nil {
+		if err := m.Schema.Validate(); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+		if n := m.Schema.NumFeatures(); n != m.Spec.Inputs {
+			return fmt.Errorf("%w: schema gives %d features, the network has %d inputs", ErrInvalid, n, m.Spec.Inputs)
+		}
+	}
+	return nil
+}
+
+func taskOrUnknown(t string) string {
+	if t == "" {
+		return "task-less"
+	}
+	return t
+}
+
+func (m *Model) validateParams() error {
+	want := layout(m.Spec)
+	if len(m.Params) != len(want) {
+		return fmt.Errorf("%w: %d parameter tensors, the architecture needs %d", ErrInvalid, len(m.Params), len(want))
+	}
+	for i, t := range m.Params {
+		w := want[i]
+		if t.Name != w.Name || t.Rows != w.Rows || t.Cols != w.Cols {
+			return fmt.Errorf("%w: parameter %d is %s %d×%d, the architecture needs %s %d×%d", ErrInvalid, i+1, t.Name, t.Rows, t.Cols, w.Name, w.Rows, w.Cols)
+		}
+		if n, ok := size(t.Rows, t.Cols); !ok || len(t.Values) != n {
+			return fmt.Errorf("%w: parameter %s has %d values, its shape %d×%d needs %d", ErrInvalid, t.Name, len(t.Values), t.Rows, t.Cols, t.Rows*t.Cols)
+		}
+		for j, v := range t.Values {
+			if !finite(v) {
+				return fmt.Errorf("%w: parameter %s element %d is %v, not a finite number", ErrInvalid, t.Name, j, v)
+			}
+			if m.DType == Float32 && float64(float32(v)) != v {
+				return fmt.Errorf("%w: parameter %s element %d (%v) is not a float32 value in a float32 model", ErrInvalid, t.Name, j, v)
+			}
+		}
+	}
+	return nil
+}
+
+// size returns rows*cols, and false when a dimension is not positive or
+// the product overflows.
+func size(rows, cols int) (int, bool) {
+	if rows <= 0 || cols <= 0 || rows > math.MaxInt/cols {
+		return 0, false
+	}
+	return rows * cols, true
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
