@@ -2,7 +2,11 @@
 
 package kernel
 
-import "golang.org/x/sys/cpu"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/cpu"
+)
 
 // hasAVX2FMA reports whether the AVX2+FMA micro-kernels can run. The OS must
 // also save the YMM registers, which x/sys/cpu folds into HasAVX.
@@ -19,3 +23,42 @@ func sgemmKernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32, load
 //
 //go:noescape
 func dgemmKernel6x8(k int, a, b, c *float64, ldc int, alpha, beta float64, load int)
+
+// copyPanel64 copies rows runs of 64 bytes, stride bytes apart in src,
+// back to back into dst.
+//
+//go:noescape
+func copyPanel64(rows int, src unsafe.Pointer, stride int, dst unsafe.Pointer)
+
+// transposePanel32 sets dst[p·16+j] = src[j·lds+p] for j < 16 and
+// p < 8·chunks.
+//
+//go:noescape
+func transposePanel32(chunks int, src *float32, lds int, dst *float32)
+
+// transposePanel64 sets dst[p·8+j] = src[j·lds+p] for j < 8 and
+// p < 4·chunks.
+//
+//go:noescape
+func transposePanel64(chunks int, src *float64, lds int, dst *float64)
+
+// gatherPanel32 sets dst[p·6+r] = src[r·lda+p] for r < 6 and p < 8·chunks,
+// writing up to 2 floats past the last step.
+//
+//go:noescape
+func gatherPanel32(chunks int, src *float32, lda int, dst *float32)
+
+// gatherPanel64 sets dst[p·6+r] = src[r·lda+p] for r < 6 and p < 4·chunks.
+//
+//go:noescape
+func gatherPanel64(chunks int, src *float64, lda int, dst *float64)
+
+// copySteps32 sets dst[p·6+r] = src[p·lda+r] for r < 6 and p < steps.
+//
+//go:noescape
+func copySteps32(steps int, src *float32, lda int, dst *float32)
+
+// copySteps64 sets dst[p·6+r] = src[p·lda+r] for r < 6 and p < steps.
+//
+//go:noescape
+func copySteps64(steps int, src *float64, lda int, dst *float64)

@@ -2,6 +2,8 @@
 
 package kernel
 
+import "unsafe"
+
 // hasAVX2FMA is false where no assembly is built; the portable loops run.
 const hasAVX2FMA = false
 
@@ -11,4 +13,32 @@ func sgemmKernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32, load
 
 func dgemmKernel6x8(k int, a, b, c *float64, ldc int, alpha, beta float64, load int) {
 	panic("kernel: no assembly micro-kernel on this build")
+}
+
+func copyPanel64(rows int, src unsafe.Pointer, stride int, dst unsafe.Pointer) {
+	panic("kernel: no assembly packing on this build")
+}
+
+func transposePanel32(chunks int, src *float32, lds int, dst *float32) {
+	panic("kernel: no assembly packing on this build")
+}
+
+func transposePanel64(chunks int, src *float64, lds int, dst *float64) {
+	panic("kernel: no assembly packing on this build")
+}
+
+func gatherPanel32(chunks int, src *float32, lda int, dst *float32) {
+	panic("kernel: no assembly packing on this build")
+}
+
+func gatherPanel64(chunks int, src *float64, lda int, dst *float64) {
+	panic("kernel: no assembly packing on this build")
+}
+
+func copySteps32(steps int, src *float32, lda int, dst *float32) {
+	panic("kernel: no assembly packing on this build")
+}
+
+func copySteps64(steps int, src *float64, lda int, dst *float64) {
+	panic("kernel: no assembly packing on this build")
 }

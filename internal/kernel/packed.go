@@ -26,6 +26,9 @@ const (
 	// share of L3 that is still large next to what one core streams.
 	ncMax32 = 4096
 	ncMax64 = 2048
+
+	// aSlack is the room gatherPanel32 may write past a panel.
+	aSlack = 8
 )
 
 // tile returns the micro-kernel's column count and the A and B block limits
@@ -114,7 +117,7 @@ func gemmPacked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, alp
 	kc := kcFor(k)
 	mc := min(mcMax, roundUp(m, mr))
 	nc := min(ncMax, roundUp(n, nr))
-	ws.grow(mc*kc, nc*kc)
+	ws.grow(mc*kc+aSlack, nc*kc)
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
@@ -172,31 +175,41 @@ func roundUp(x, to int) int { return (x + to - 1) / to * to }
 
 // packA copies rows ic..ic+mb and columns pc..pc+kb of op(A) into dst as
 // mr-high panels: panel r holds, for each p, the mr values of column p, so
-// the micro-kernel reads it front to back. Rows past mb are zero.
+// the micro-kernel reads it front to back. Rows past mb are zero. Full
+// panels go through assembly; dst needs aSlack elements past the last panel.
 func packA[T Float](dst []T, trans bool, a []T, lda, ic, mb, pc, kb int) {
+	size := int(unsafe.Sizeof(T(0)))
 	for ir := 0; ir < mb; ir += mr {
-		d := dst[ir*kb : (ir+mr)*kb]
+		d := dst[ir*kb : (ir+mr)*kb+aSlack]
 		rows := min(mr, mb-ir)
 		i0 := ic + ir
 		switch {
-		case trans && rows == mr:
+		case rows == mr && trans:
 			// op(A)[i][p] = A[p][i]: each step is a contiguous run of A.
-			for p := 0; p < kb; p++ {
-				copy(d[p*mr:p*mr+mr], a[(pc+p)*lda+i0:])
+			src := unsafe.Pointer(&a[pc*lda+i0])
+			if size == 4 {
+				copySteps32(kb, (*float32)(src), lda, (*float32)(unsafe.Pointer(&d[0])))
+			} else {
+				copySteps64(kb, (*float64)(src), lda, (*float64)(unsafe.Pointer(&d[0])))
 			}
-		case !trans && rows == mr:
-			r0 := a[i0*lda+pc : i0*lda+pc+kb]
-			r1 := a[(i0+1)*lda+pc : (i0+1)*lda+pc+kb]
-			r2 := a[(i0+2)*lda+pc : (i0+2)*lda+pc+kb]
-			r3 := a[(i0+3)*lda+pc : (i0+3)*lda+pc+kb]
-			r4 := a[(i0+4)*lda+pc : (i0+4)*lda+pc+kb]
-			r5 := a[(i0+5)*lda+pc : (i0+5)*lda+pc+kb]
-			for p := range r0 {
-				s := d[p*mr : p*mr+mr : p*mr+mr]
-				s[0], s[1], s[2], s[3], s[4], s[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+		case rows == mr:
+			src := unsafe.Pointer(&a[i0*lda+pc])
+			done := 0
+			if size == 4 {
+				done = kb / 8 * 8
+				gatherPanel32(kb/8, (*float32)(src), lda, (*float32)(unsafe.Pointer(&d[0])))
+			} else {
+				done = kb / 4 * 4
+				gatherPanel64(kb/4, (*float64)(src), lda, (*float64)(unsafe.Pointer(&d[0])))
+			}
+			for r := 0; r < mr; r++ {
+				row := a[(i0+r)*lda+pc+done : (i0+r)*lda+pc+kb]
+				for p, v := range row {
+					d[(done+p)*mr+r] = v
+				}
 			}
 		default:
-			clear(d)
+			clear(d[:mr*kb])
 			for r := 0; r < rows; r++ {
 				for p := 0; p < kb; p++ {
 					if trans {
@@ -212,31 +225,44 @@ func packA[T Float](dst []T, trans bool, a []T, lda, ic, mb, pc, kb int) {
 
 // packB copies rows pc..pc+kb and columns jc..jc+nb of op(B) into dst as
 // nr-wide panels: panel j holds, for each p, the nr values of row p.
-// Columns past nb are zero.
+// Columns past nb are zero. Full panels go through assembly: a row of a
+// panel is 64 bytes for either type, and transposed panels are built from
+// 8×8 (float32) or 4×4 (float64) register transposes.
 func packB[T Float](dst []T, trans bool, b []T, ldb, pc, kb, jc, nb, nr int) {
+	size := int(unsafe.Sizeof(T(0)))
 	for jr := 0; jr < nb; jr += nr {
 		d := dst[jr*kb : (jr+nr)*kb]
 		cols := min(nr, nb-jr)
 		j0 := jc + jr
-		if !trans {
+		switch {
+		case !trans && cols == nr:
+			copyPanel64(kb, unsafe.Pointer(&b[pc*ldb+j0]), ldb*size, unsafe.Pointer(&d[0]))
+		case !trans:
 			for p := 0; p < kb; p++ {
 				row := b[(pc+p)*ldb+j0:]
 				copy(d[p*nr:p*nr+cols], row[:cols])
-				if cols < nr {
-					clear(d[p*nr+cols : p*nr+nr])
-				}
+				clear(d[p*nr+cols : p*nr+nr])
 			}
-			continue
-		}
-		// op(B)[p][j] = B[j][p]: read each row of B once, scatter with
-		// stride nr into the panel, which sits in L1.
-		if cols < nr {
-			clear(d)
-		}
-		for j := 0; j < cols; j++ {
-			row := b[(j0+j)*ldb+pc : (j0+j)*ldb+pc+kb]
-			for p, v := range row {
-				d[p*nr+j] = v
+		default:
+			// op(B)[p][j] = B[j][p].
+			done := 0
+			if cols == nr {
+				src := unsafe.Pointer(&b[j0*ldb+pc])
+				if size == 4 {
+					done = kb / 8 * 8
+					transposePanel32(kb/8, (*float32)(src), ldb, (*float32)(unsafe.Pointer(&d[0])))
+				} else {
+					done = kb / 4 * 4
+					transposePanel64(kb/4, (*float64)(src), ldb, (*float64)(unsafe.Pointer(&d[0])))
+				}
+			} else {
+				clear(d)
+			}
+			for j := 0; j < cols; j++ {
+				row := b[(j0+j)*ldb+pc+done : (j0+j)*ldb+pc+kb]
+				for p, v := range row {
+					d[(done+p)*nr+j] = v
+				}
 			}
 		}
 	}
