@@ -6,4 +6,20 @@
 // (nn.Network.Params) and keeps its per-parameter state indexed by position
 // in that list, never by map order, so a run is reproducible and its state
 // can be saved with a checkpoint and restored.
+//
+// Every optimizer works on the effective gradient g̃ = s·g + λ·w, where λ is
+// the optional L2 coefficient (Common.L2) and s the optional clipping factor
+// that bounds the global gradient norm (Common.ClipNorm); the gradients
+// themselves are never modified. Arithmetic is done in float64 whatever the
+// parameters' type, and the state is kept in float64. After the first
+// step, which allocates the state, a step allocates nothing.
+//
+// Build an optimizer by name with New and a Config (the form a command line
+// fills in), or use a type directly: every optimizer's zero value is ready,
+// a zero field meaning its documented default.
+//
+//	opt, err := optim.New[float64](optim.Config{Name: "adam"})
+//	...
+//	net.Gradient(l, x, y)
+//	opt.Step(net.Params(), 0.001)
 package optim
