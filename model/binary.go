@@ -170,7 +170,7 @@ func decodeModelBinary(b []byte) (*Model, error) {
 		return nil, err
 	}
 	if w.Checksum != "" && w.Checksum != checksum(m) {
-		return nil, fmt.Errorf("%w: params_sha256 does not match the parameters", ErrChecksum)
+		return nil, fmt.Errorf("%w: sha256 does not match the parameters and scaler", ErrChecksum)
 	}
 	return m, nil
 }

@@ -114,11 +114,13 @@ func corpus(t testing.TB) map[string][]byte {
 		"bad/future.json":        replaceOnce(t, mj, `"version": 1`, `"version": 3`),
 		"bad/future.bin":         future,
 		"bad/magic.bin":          append([]byte("\x89DSCXXXX"), mb[8:]...),
-		"bad/nochecksum.json":    replaceOnce(t, mj, `"params_sha256"`, `"params_sha255"`),
+		"bad/nochecksum.json":    replaceOnce(t, mj, `"sha256"`, `"sha255"`),
 		"bad/unknown-field.json": replaceOnce(t, mj, `"dtype"`, `"colour": "red", "dtype"`),
 		"bad/trailing.json":      append(bytes.Clone(mj), "{}"...),
 		"bad/checkpoint.json":    encodedCheckpoint(t, checkpoint(t), JSON),
 		"bad/checkpoint.bin":     encodedCheckpoint(t, checkpoint(t), Binary),
+		"bad/scaler.json":        replaceOnce(t, mj, `"scale": [`+"\n      2", `"scale": [`+"\n      0"),
+		"bad/scaler-digit.json":  replaceOnce(t, mj, `"offset": [`+"\n      0.5", `"offset": [`+"\n      0.6"),
 		"bad/float32-range.json": replaceOnce(t, encoded(t, m32, JSON), `"values": [`+"\n      ", `"values": [`+"\n      1e39, "),
 	}
 }
@@ -191,7 +193,7 @@ func TestLoadBad(t *testing.T) {
 		{"truncated.json", ErrInvalid, "truncated"},
 		{"truncated.bin", ErrInvalid, "truncated"},
 		{"truncated-head.bin", ErrInvalid, "truncated"},
-		{"corrupt.json", ErrChecksum, "params_sha256"},
+		{"corrupt.json", ErrChecksum, "sha256"},
 		{"corrupt.bin", ErrChecksum, "CRC-32"},
 		{"shape.json", ErrInvalid, "layer1.weight 3×5, the architecture needs layer1.weight 3×6"},
 		{"count.json", ErrInvalid, "5 parameter tensors, the architecture needs 6"},
@@ -204,11 +206,13 @@ func TestLoadBad(t *testing.T) {
 		{"future.json", ErrNewerVersion, "format version 3 is newer than this descent understands (1); upgrade descent"},
 		{"future.bin", ErrNewerVersion, "format version 3 is newer than this descent understands (1); upgrade descent"},
 		{"magic.bin", ErrNotModel, "starts with"},
-		{"nochecksum.json", ErrInvalid, "params_sha255"},
+		{"nochecksum.json", ErrInvalid, "sha255"},
 		{"unknown-field.json", ErrInvalid, `unknown field "colour"`},
 		{"trailing.json", ErrInvalid, "after top-level value"},
 		{"checkpoint.json", ErrNotModel, "descent-checkpoint file, not a descent-model file"},
 		{"checkpoint.bin", ErrNotModel, "checkpoint"},
+		{"scaler.json", ErrInvalid, "column 0 has offset 0.5, scale 0"},
+		{"scaler-digit.json", ErrChecksum, "sha256"},
 		{"float32-range.json", ErrInvalid, "1e39 is not a finite float32"},
 	}
 	for _, tt := range tests {

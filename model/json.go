@@ -30,8 +30,9 @@ type wireModel struct {
 	Metrics      map[string]float64 `json:"metrics,omitempty"`
 	Training     json.RawMessage    `json:"training,omitempty"`
 	Spec         nn.Spec            `json:"architecture"`
+	Scaler       *data.Scaler       `json:"scaler,omitempty"`
 	Schema       *data.Schema       `json:"schema,omitempty"`
-	Checksum     string             `json:"params_sha256,omitempty"`
+	Checksum     string             `json:"sha256,omitempty"`
 	Params       []wireTensor       `json:"params,omitempty"`
 }
 
@@ -54,7 +55,7 @@ func toWire(m *Model) *wireModel {
 	w := &wireModel{
 		Format: formatModel, Version: m.Version, DType: m.DType, Task: m.Task, Loss: m.Loss,
 		Created: m.Created.UTC(), FeatureNames: m.FeatureNames, ClassNames: m.ClassNames,
-		Metrics: m.Metrics, Training: m.Training, Spec: m.Spec, Schema: m.Schema,
+		Metrics: m.Metrics, Training: m.Training, Spec: m.Spec, Scaler: m.Scaler, Schema: m.Schema,
 	}
 	if m.Created.IsZero() {
 		w.Created = time.Time{}
@@ -74,7 +75,7 @@ func fromWire(w *wireModel) (*Model, error) {
 	}
 	m := &Model{
 		Version: w.Version, DType: w.DType, Spec: w.Spec, Loss: w.Loss, Task: w.Task,
-		Schema: w.Schema, ClassNames: nilIfEmpty(w.ClassNames), FeatureNames: nilIfEmpty(w.FeatureNames),
+		Scaler: w.Scaler, Schema: w.Schema, ClassNames: nilIfEmpty(w.ClassNames), FeatureNames: nilIfEmpty(w.FeatureNames),
 		Training: training, Created: w.Created.UTC(),
 	}
 	if w.Created.IsZero() {
@@ -189,10 +190,10 @@ func decodeModelJSON(b []byte) (*Model, error) {
 		return nil, err
 	}
 	if w.Checksum == "" {
-		return nil, fmt.Errorf("%w: no params_sha256 checksum", ErrInvalid)
+		return nil, fmt.Errorf("%w: no sha256 checksum", ErrInvalid)
 	}
 	if got := checksum(m); got != w.Checksum {
-		return nil, fmt.Errorf("%w: params_sha256 is %s, the parameters hash to %s", ErrChecksum, w.Checksum, got)
+		return nil, fmt.Errorf("%w: sha256 is %s, the parameters and scaler hash to %s", ErrChecksum, w.Checksum, got)
 	}
 	return m, nil
 }
@@ -233,8 +234,9 @@ func jsonError(b []byte, err error) error {
 	return fmt.Errorf("%w: %w", ErrInvalid, err)
 }
 
-// checksum returns the hex SHA-256 of the canonical encoding of m's dtype
-// and parameters (see FORMAT.md).
+// checksum returns the hex SHA-256 of the canonical encoding of m's dtype,
+// parameters and scaler: the numbers that decide its predictions, which
+// nobody edits by hand (see FORMAT.md).
 func checksum(m *Model) string {
 	h := sha256.New()
 	var buf [8]byte
@@ -251,6 +253,16 @@ func checksum(m *Model) string {
 		put(uint64(t.Cols))
 		for _, v := range t.Values {
 			put(math.Float64bits(v))
+		}
+	}
+	if s := m.Scaler; s != nil {
+		put(uint64(len(s.Kind)))
+		h.Write([]byte(s.Kind))
+		for _, vs := range [][]float64{s.Offset, s.Scale} {
+			put(uint64(len(vs)))
+			for _, v := range vs {
+				put(math.Float64bits(v))
+			}
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))

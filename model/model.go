@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/descent-ml/descent/data"
@@ -47,6 +48,9 @@ type Model struct {
 	Loss string
 	// Task is "regression", "classification" or empty when unknown.
 	Task string
+	// Scaler is the feature preprocessing fitted on the training data,
+	// applied by Predict before the network; nil means none.
+	Scaler *data.Scaler
 	// Schema is the layout of the training CSV file, for reading new data
 	// the same way, or nil when the data did not come from a CSV file.
 	Schema *data.Schema
@@ -249,6 +253,16 @@ func (m *Model) Validate() error {
 		}
 		if n := m.Schema.NumFeatures(); n != m.Spec.Inputs {
 			return fmt.Errorf("%w: schema gives %d features, the network has %d inputs", ErrInvalid, n, m.Spec.Inputs)
+		}
+		if m.Schema.Task == data.Classification && m.ClassNames != nil && !slices.Equal(m.Schema.ClassNames, m.ClassNames) {
+			return fmt.Errorf("%w: class names %q differ from the schema's %q", ErrInvalid, m.ClassNames, m.Schema.ClassNames)
+		}
+	}
+	if m.Scaler != nil {
+		// Transforming no rows runs every check the scaler makes on its
+		// own numbers and on the column count, and changes nothing.
+		if err := m.Scaler.Transform(tensor.New[float64](0, m.Spec.Inputs)); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalid, err)
 		}
 	}
 	return nil

@@ -35,6 +35,7 @@ func classifier(t testing.TB) *Model {
 	m.Training = json.RawMessage(`{"epochs":10,"lr":0.1,"optimizer":"adam"}`)
 	m.Metrics = map[string]float64{"accuracy": 0.9, "loss": 0.25}
 	m.Created = time.Date(2025, 1, 2, 3, 4, 5, 6, time.UTC)
+	m.Scaler = &data.Scaler{Kind: data.Standard, Offset: []float64{0.5, -1, 1e-3}, Scale: []float64{2, 0.25, 1.5}}
 	m.Schema = &data.Schema{
 		Task:       data.Classification,
 		ClassNames: m.ClassNames,
@@ -166,7 +167,16 @@ func TestPredict(t *testing.T) {
 		t.Fatal(err)
 	}
 	net, _ := Network[float64](m)
-	z := net.Forward(x)
+	scaled := x.Clone()
+	for i := range scaled.Rows {
+		for j := range scaled.Cols {
+			scaled.Set(i, j, (x.At(i, j)-m.Scaler.Offset[j])/m.Scaler.Scale[j])
+		}
+	}
+	if x.At(0, 0) != 1 {
+		t.Error("Predict changed its input")
+	}
+	z := net.Forward(scaled)
 	for i := range p.Rows {
 		var sum, zsum float64
 		for j := range p.Cols {
@@ -269,6 +279,10 @@ func TestValidateRefuses(t *testing.T) {
 		{"feature count", func(m *Model) { m.FeatureNames = m.FeatureNames[:1] }},
 		{"future version", func(m *Model) { m.Version = Version + 1 }},
 		{"bad training JSON", func(m *Model) { m.Training = json.RawMessage(`{"a":`) }},
+		{"scaler columns", func(m *Model) { m.Scaler.Scale = m.Scaler.Scale[:2]; m.Scaler.Offset = m.Scaler.Offset[:2] }},
+		{"scaler zero", func(m *Model) { m.Scaler.Scale[1] = 0 }},
+		{"scaler kind", func(m *Model) { m.Scaler.Kind = "robust" }},
+		{"schema classes", func(m *Model) { m.ClassNames = []string{"a", "b", "c"} }},
 		{"float32 value in float32 model", func(m *Model) { m.DType = Float32 }},
 	}
 	for _, tt := range tests {

@@ -99,5 +99,12 @@ func (m *Model) className(i int) string {
 
 // scale applies the model's scaler to a copy of x, or returns x.
 func (m *Model) scale(x *tensor.Matrix[float64]) (*tensor.Matrix[float64], error) {
-	return x, nil
+	if m.Scaler == nil {
+		return x, nil
+	}
+	c := x.Clone()
+	if err := m.Scaler.Transform(c); err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	return c, nil
 }
