@@ -2,6 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -72,6 +75,85 @@ func TestUsageErrors(t *testing.T) {
 		}
 		if strings.Count(strings.TrimSpace(errOut), "\n") > 0 && tt.code != 0 && tt.args != nil {
 			t.Errorf("%v: error is more than one line: %q", tt.args, errOut)
+		}
+	}
+}
+
+func TestExplain(t *testing.T) {
+	code, out, errOut := runCLI(t, "explain", "-layers", "2,2,1", "-x", "0.1,0.4", "-y", "0.3", "-steps", "2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"── step 1", "── step 2", "dE/dpred", "w(x2→2)", "after 2 step(s)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	code, out, _ = runCLI(t, "explain", "-json", "-layers", "1,1", "-x", "0.1", "-y", "0.3", "-lr", "0.5")
+	if code != 0 || !strings.Contains(out, `"dE_dsop"`) || !strings.Contains(out, `"learning_rate": 0.5`) {
+		t.Errorf("json output (exit %d):\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "explain", "-data", "builtin:xor", "-layers", "2,3,1", "-bias", "-steps", "4", "-activation", "tanh", "-output", "sigmoid")
+	if code != 0 || !strings.Contains(out, "bias:") || !strings.Contains(out, "── step 4 ── input x = [1, 1]") {
+		t.Errorf("xor explain (exit %d):\n%s", code, out)
+	}
+}
+
+func TestExplainRefusals(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"explain", "-layers", "3,2,1"}, 2, "samples have 2 inputs but -layers starts with 3"},
+		{[]string{"explain", "-layers", "2,40,1"}, 1, "limited to"},
+		{[]string{"explain", "-activation", "swish"}, 2, "unknown activation"},
+		{[]string{"explain", "-data", "builtin:nope"}, 1, "nope"},
+	}
+	for _, tt := range tests {
+		code, _, errOut := runCLI(t, tt.args...)
+		if code != tt.code || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tt.args, code, errOut, tt.code, tt.want)
+		}
+	}
+}
+
+func TestGradcheckCommand(t *testing.T) {
+	for _, l := range []string{"mse", "bce", "bce_logits", "cross_entropy", "softmax_cross_entropy", "squared_error", "mae"} {
+		code, out, errOut := runCLI(t, "gradcheck", "-loss", l, "-activation", "gelu")
+		if code != 0 || !strings.Contains(out, "all gradients agree") {
+			t.Errorf("gradcheck -loss %s: exit %d, %s%s", l, code, out, errOut)
+		}
+	}
+	// An impossible tolerance must fail with exit 1.
+	code, _, errOut := runCLI(t, "gradcheck", "-tolerance", "1e-30")
+	if code != 1 || !strings.Contains(errOut, "exceeds the tolerance") {
+		t.Errorf("tight tolerance: exit %d, %q", code, errOut)
+	}
+}
+
+func TestDemoPlot(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runCLI(t, "demo", "-iterations", "200", "-every", "100", "-plot", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, name := range []string{"prediction.png", "prediction.svg", "error.png", "error.svg"} {
+		path := filepath.Join(dir, name)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !strings.Contains(out, "wrote "+path) {
+			t.Errorf("output does not mention %s", path)
+		}
+		if strings.HasSuffix(name, ".png") {
+			img, err := png.Decode(bytes.NewReader(b))
+			if err != nil || img.Bounds().Dx() < 400 {
+				t.Errorf("%s: not a usable PNG (%v)", name, err)
+			}
+		} else if !bytes.Contains(b, []byte("<svg")) {
+			t.Errorf("%s is not an SVG", name)
 		}
 	}
 }

@@ -3,11 +3,14 @@ package cli
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 
 	"github.com/descent-ml/descent/activation"
 	"github.com/descent-ml/descent/initializer"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/plot"
 	"github.com/descent-ml/descent/tensor"
 )
 
@@ -21,6 +24,7 @@ func runDemo(e *env, args []string) error {
 	iterations := fs.Int("iterations", 10000, "number of gradient-descent `steps`")
 	seed := fs.Uint64("seed", 1, "random `seed` for the starting weight, drawn from [0, 1)")
 	every := fs.Int("every", 1000, "print a row every `n` iterations")
+	plotDir := fs.String("plot", "", "write prediction and error against iteration to `DIR` as PNG and SVG")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -53,10 +57,16 @@ func runDemo(e *env, args []string) error {
 		errv = sq.Forward(net.Forward(xs), ys)
 		return pred, errv
 	}
+	var iters, preds, errs []float64 // per iteration, for -plot
 	for i := 0; ; i++ {
-		if i%*every == 0 || i == *iterations {
+		if *plotDir != "" || i%*every == 0 || i == *iterations {
 			p, ev := row(i)
-			fmt.Fprintf(e.stdout, "%10d %14.8f %14.8f %14.6e\n", i, w.At(0, 0), p, ev)
+			if *plotDir != "" {
+				iters, preds, errs = append(iters, float64(i)), append(preds, p), append(errs, ev)
+			}
+			if i%*every == 0 || i == *iterations {
+				fmt.Fprintf(e.stdout, "%10d %14.8f %14.8f %14.6e\n", i, w.At(0, 0), p, ev)
+			}
 		}
 		if i == *iterations {
 			break
@@ -68,6 +78,27 @@ func runDemo(e *env, args []string) error {
 	}
 	p, ev := row(*iterations)
 	fmt.Fprintf(e.stdout, "\nfinal: w=%.8f prediction=%.8f error=%.6e\n", w.At(0, 0), p, ev)
+	if *plotDir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(*plotDir, 0o755); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	for _, f := range []struct {
+		name, title, label string
+		values             []float64
+	}{
+		{"prediction", fmt.Sprintf("Prediction against iteration (target %g, learning rate %g)", *target, *lr), "prediction", preds},
+		{"error", fmt.Sprintf("Error against iteration (learning rate %g)", *lr), "squared error", errs},
+	} {
+		for _, ext := range []string{".png", ".svg"} {
+			path := filepath.Join(*plotDir, f.name+ext)
+			if err := plot.Iterations(path, f.title, f.label, iters, f.values); err != nil {
+				return fmt.Errorf("demo: %w", err)
+			}
+			fmt.Fprintf(e.stdout, "wrote %s\n", path)
+		}
+	}
 	return nil
 }
 

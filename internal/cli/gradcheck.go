@@ -1,0 +1,116 @@
+package cli
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/gradcheck"
+	"github.com/descent-ml/descent/loss"
+	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/tensor"
+)
+
+// runGradcheck compares a network's analytic gradients with finite
+// differences and fails when any tensor's error exceeds the tolerance.
+func runGradcheck(e *env, args []string) error {
+	fs := newFlagSet(e, "gradcheck")
+	layers := fs.String("layers", "3,5,4,2", "layer `sizes`, inputs first")
+	act := fs.String("activation", "tanh", "activation of the hidden layers")
+	output := fs.String("output", "auto", "output activation; auto follows the loss")
+	lossName := fs.String("loss", loss.NameMSE, "loss to differentiate")
+	batch := fs.Int("batch", 4, "random samples in the batch")
+	seed := fs.Uint64("seed", 1, "random `seed`")
+	tol := fs.Float64("tolerance", gradcheck.DefaultTolerance, "largest relative error that passes")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	sizes, err := parseInts("layers", *layers)
+	if err != nil {
+		return err
+	}
+	if len(sizes) < 2 {
+		return usagef("gradcheck: -layers needs the input size and at least one layer")
+	}
+	if *batch < 1 {
+		return usagef("gradcheck: -batch must be ≥ 1")
+	}
+	hidden, err := activation.Parse(*act)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	l, err := loss.New[float64](*lossName, loss.Mean)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	out := outputFor(l.Name())
+	if *output != "auto" {
+		if out, err = activation.Parse(*output); err != nil {
+			return &UsageError{Err: err}
+		}
+	}
+	spec := nn.Spec{Inputs: sizes[0]}
+	for i, s := range sizes[1:] {
+		a := hidden
+		if i == len(sizes)-2 {
+			a = out
+		}
+		spec.Layers = append(spec.Layers, nn.LayerSpec{Units: s, Activation: a})
+	}
+	rng := newRand(*seed)
+	net, err := nn.New[float64](spec, rng)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	// Non-zero biases, so their path is exercised away from zero.
+	for _, p := range net.Params() {
+		if p.Value.Rows == 1 {
+			fillUniform(rng, p.Value.Data, -0.1, 0.1)
+		}
+	}
+	x := tensor.New[float64](*batch, sizes[0])
+	fillUniform(rng, x.Data, -1, 1)
+	y := randomTargets(rng, l.Name(), *batch, net.Outputs())
+
+	rep := gradcheck.Check(net, l, x, y, gradcheck.Options{Tolerance: *tol, Inputs: true})
+	fmt.Fprintf(e.stdout, "network %v, hidden %s, output %s, loss %s, batch %d\n\n", sizes, hidden, out, l.Name(), *batch)
+	fmt.Fprint(e.stdout, rep)
+	if !rep.OK() {
+		return fmt.Errorf("gradcheck: worst relative error %.3g exceeds the tolerance %.3g", rep.Worst(), *tol)
+	}
+	fmt.Fprintf(e.stdout, "\nall gradients agree with finite differences (worst relative error %.3g ≤ %.3g)\n", rep.Worst(), *tol)
+	return nil
+}
+
+// outputFor is the output activation a loss expects.
+func outputFor(lossName string) activation.Spec {
+	switch lossName {
+	case loss.NameBCE:
+		return activation.Spec{Name: activation.NameSigmoid}
+	case loss.NameCrossEntropy:
+		return activation.Spec{Name: activation.NameSoftmax}
+	}
+	return activation.Spec{Name: activation.NameIdentity}
+}
+
+// randomTargets draws targets of the kind a loss expects.
+func randomTargets(rng *rand.Rand, lossName string, n, k int) *tensor.Matrix[float64] {
+	y := tensor.New[float64](n, k)
+	switch lossName {
+	case loss.NameCrossEntropy, loss.NameSoftmaxCrossEntropy:
+		for i := 0; i < n; i++ {
+			y.Set(i, rng.IntN(k), 1)
+		}
+	case loss.NameBCE, loss.NameBCEWithLogits:
+		fillUniform(rng, y.Data, 0, 1)
+	default:
+		fillUniform(rng, y.Data, -1, 1)
+	}
+	return y
+}
+
+func fillUniform(rng *rand.Rand, v []float64, lo, hi float64) {
+	for i := range v {
+		v[i] = lo + (hi-lo)*rng.Float64()
+	}
+}

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/datasets"
+)
+
+// sourceOptions say how to read a data source.
+type sourceOptions struct {
+	target  string // column name or index; "" means the last column
+	task    string // auto, classification or regression
+	missing string // error, drop, mean, median or mode
+	seed    uint64 // for built-in generators
+}
+
+// loadSource reads SRC: a CSV path, "mnist:DIR" (the training files;
+// "mnist:DIR:test" for the test files) or "builtin:NAME". The schema is nil
+// for sources that are not CSV.
+func loadSource(src string, opt sourceOptions) (*data.Dataset, *data.Schema, error) {
+	switch {
+	case src == "":
+		return nil, nil, usagef("no data source given: use -data FILE.csv, -data builtin:NAME (%s) or -data mnist:DIR", strings.Join(datasets.Names(), ", "))
+	case strings.HasPrefix(src, "builtin:"):
+		d, err := datasets.ByName(strings.TrimPrefix(src, "builtin:"), 0, 0, newRand(opt.seed))
+		return d, nil, err
+	case strings.HasPrefix(src, "mnist:"):
+		dir, train := strings.TrimPrefix(src, "mnist:"), true
+		if d, ok := strings.CutSuffix(dir, ":test"); ok {
+			dir, train = d, false
+		}
+		d, err := data.LoadMNIST(dir, train)
+		return d, nil, err
+	}
+	copt, err := csvOptions(opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data.LoadCSV(src, copt)
+}
+
+func csvOptions(opt sourceOptions) (data.CSVOptions, error) {
+	var c data.CSVOptions
+	if opt.target != "" {
+		for _, t := range strings.Split(opt.target, ",") {
+			if i, err := strconv.Atoi(t); err == nil {
+				c.TargetIndex = append(c.TargetIndex, i)
+			} else {
+				c.Targets = append(c.Targets, t)
+			}
+		}
+		if len(c.Targets) > 0 && len(c.TargetIndex) > 0 {
+			return c, usagef("-target mixes column names and indexes: %q", opt.target)
+		}
+	}
+	var err error
+	if opt.task != "" {
+		if c.Task, err = data.ParseTaskChoice(opt.task); err != nil {
+			return c, &UsageError{Err: err}
+		}
+	}
+	if opt.missing != "" {
+		if c.Missing, err = data.ParseMissingPolicy(opt.missing); err != nil {
+			return c, &UsageError{Err: err}
+		}
+	}
+	return c, nil
+}
+
+// parseInts reads a comma-separated list of positive integers such as
+// "784,256,10".
+func parseInts(flagName, s string) ([]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v <= 0 {
+			return nil, usagef("-%s: %q is not a positive whole number (want a list like 16,8)", flagName, f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// parseFloats reads a comma-separated list of numbers.
+func parseFloats(flagName, s string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil {
+			return nil, usagef("-%s: %q is not a number", flagName, f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// describe names a dataset for messages.
+func describe(d *data.Dataset) string {
+	return fmt.Sprintf("%d samples, %d features, %s", d.Len(), d.X.Cols, d.Task)
+}
