@@ -425,7 +425,10 @@ func (t *tableReader) drops(rec []string) bool {
 // category index for a categorical one, NaN (with miss set) for an
 // accepted missing value.
 func (t *tableReader) cell(c *column, rec []string, line int) (v float64, miss bool, err error) {
-	s := strings.TrimSpace(rec[c.pos])
+	s := rec[c.pos]
+	if len(s) == 0 || s[0] <= ' ' || s[len(s)-1] <= ' ' { // TrimSpace is the slow path
+		s = strings.TrimSpace(s)
+	}
 	if isMissing(s) {
 		if c.fill == "" {
 			if t.opt.Missing == MissingError {
@@ -462,7 +465,7 @@ func (t *tableReader) cell(c *column, rec []string, line int) (v float64, miss b
 		}
 		return float64(i), false, nil
 	}
-	f, perr := strconv.ParseFloat(s, 64)
+	f, perr := parseNumber(s)
 	switch {
 	case perr != nil && !errors.Is(perr, strconv.ErrRange):
 		msg := fmt.Errorf("%q %w", s, ErrNotNumber)
@@ -489,6 +492,24 @@ func (t *tableReader) cell(c *column, rec []string, line int) (v float64, miss b
 		}
 	}
 	return f, false, nil
+}
+
+// parseNumber is strconv.ParseFloat with a fast path for the short
+// unsigned integers that fill most numeric files (pixels, counts, labels):
+// up to 15 digits are exact in a float64, so the result is the same.
+func parseNumber(s string) (float64, error) {
+	if len(s) > 0 && len(s) <= 15 {
+		var n int64
+		for i := 0; i < len(s); i++ {
+			d := s[i] - '0'
+			if d > 9 {
+				return strconv.ParseFloat(s, 64)
+			}
+			n = n*10 + int64(d)
+		}
+		return float64(n), nil
+	}
+	return strconv.ParseFloat(s, 64)
 }
 
 func (t *tableReader) errAt(line int, c *column, err error) error {

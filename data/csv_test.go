@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -364,5 +366,16 @@ func checkRoundTrip(t *testing.T, d *Dataset, s *Schema) {
 	}
 	if !reflect.DeepEqual(d.X.Values(), d2.X.Values()) || !reflect.DeepEqual(d.Y.Values(), d2.Y.Values()) || !reflect.DeepEqual(d.ClassNames, d2.ClassNames) {
 		t.Fatalf("round trip changed the data:\nX %v\nY %v\nclasses %q\nto\nX %v\nY %v\nclasses %q\nvia\n%s", d.X.Values(), d.Y.Values(), d.ClassNames, d2.X.Values(), d2.Y.Values(), d2.ClassNames, buf.Bytes())
+	}
+}
+
+// TestParseNumber checks the integer fast path against strconv.
+func TestParseNumber(t *testing.T) {
+	for _, s := range []string{"0", "7", "255", "007", "123456789012345", "1234567890123456", "9007199254740993", "-3", "-0", "1.5", "1e3", "0x10", "+4", "1_000", "", "x"} {
+		got, gerr := parseNumber(s)
+		want, werr := strconv.ParseFloat(s, 64)
+		if got != want || math.Signbit(got) != math.Signbit(want) || (gerr == nil) != (werr == nil) {
+			t.Errorf("parseNumber(%q) = %v, %v; strconv gives %v, %v", s, got, gerr, want, werr)
+		}
 	}
 }

@@ -1,0 +1,112 @@
+package data
+
+import (
+	"bufio"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// writeMNISTLikeCSV writes rows × (cols+1) integers like MNIST as CSV: a
+// header, then cols pixel values (mostly 0, else 1..255) and a label 0..9.
+func writeMNISTLikeCSV(path string, rows, cols int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for j := range cols {
+		w.WriteString("px" + strconv.Itoa(j) + ",")
+	}
+	w.WriteString("label\n")
+	var buf []byte
+	for range rows {
+		buf = buf[:0]
+		for range cols {
+			v := 0
+			if rng.IntN(5) == 0 { // about a fifth of MNIST's pixels are ink
+				v = 1 + rng.IntN(255)
+			}
+			buf = strconv.AppendInt(buf, int64(v), 10)
+			buf = append(buf, ',')
+		}
+		buf = strconv.AppendInt(buf, int64(rng.IntN(10)), 10)
+		buf = append(buf, '\n')
+		w.Write(buf)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// TestLoadLargeCSV measures loading a 60000×785 CSV, the size of MNIST's
+// training set. It is slow and memory-hungry, so it runs only when
+// DESCENT_LARGE_CSV is set:
+//
+//	DESCENT_LARGE_CSV=1 go test -run LoadLargeCSV -v ./data/
+//
+// It logs the load time and the peak heap; run the test binary under
+// /usr/bin/time -v to see the peak resident memory of the whole process.
+func TestLoadLargeCSV(t *testing.T) {
+	if os.Getenv("DESCENT_LARGE_CSV") == "" {
+		t.Skip("DESCENT_LARGE_CSV not set; this test writes and loads a 60000×785 CSV")
+	}
+	const rows, cols = 60000, 784
+	path := filepath.Join(t.TempDir(), "mnist-like.csv")
+	if err := writeMNISTLikeCSV(path, rows, cols); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	d, _, err := LoadCSV(path, CSVOptions{})
+	elapsed := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	peak := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(peak)
+	final := 8 * (d.X.Rows*d.X.Cols + d.Y.Rows*d.Y.Cols)
+	t.Logf("%d×%d file of %.0f MB loaded in %v (%.0f MB/s)", rows, cols+1, float64(st.Size())/1e6, elapsed, float64(st.Size())/1e6/elapsed.Seconds())
+	t.Logf("final matrices %.0f MB (X cap %.0f MB); allocated during load %.0f MB; heap in use now %.0f MB; heap obtained from the OS %.0f MB",
+		float64(final)/1e6, float64(8*cap(d.X.Data))/1e6, float64(after.TotalAlloc-before.TotalAlloc)/1e6, float64(after.HeapInuse)/1e6, float64(after.HeapSys)/1e6)
+	if d.Len() != rows || d.X.Cols != cols || d.Task != Classification || len(d.ClassNames) != 10 {
+		t.Errorf("got %d×%d %v with %d classes", d.Len(), d.X.Cols, d.Task, len(d.ClassNames))
+	}
+}
+
+// BenchmarkLoadCSV60000x785 loads the MNIST-sized CSV of TestLoadLargeCSV;
+// the file is written once, outside the timing.
+func BenchmarkLoadCSV60000x785(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "mnist-like.csv")
+	if err := writeMNISTLikeCSV(path, 60000, 784); err != nil {
+		b.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(st.Size())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, _, err := LoadCSV(path, CSVOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
