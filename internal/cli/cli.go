@@ -22,14 +22,15 @@ type env struct {
 	stdout, stderr io.Writer
 }
 
-var commands map[string]command
+// commands holds every subcommand; each command's file registers itself
+// in an init function, so adding a command touches no other file.
+var commands = map[string]command{}
 
-func init() {
-	commands = map[string]command{
-		"demo":      {"train the tutorial's one-weight network and print its progress", "descent demo -lr 0.5 -iterations 10000", runDemo},
-		"explain":   {"show the forward values, every chain-rule factor and every update of a small network", "descent explain -layers 2,2,1 -x 0.1,0.4 -y 0.3 -lr 0.1 -steps 1", runExplain},
-		"gradcheck": {"check every analytic gradient against finite differences", "descent gradcheck -layers 3,5,4,2 -activation gelu -loss softmax_cross_entropy", runGradcheck},
+func register(name string, c command) {
+	if _, dup := commands[name]; dup {
+		panic("cli: command " + name + " registered twice")
 	}
+	commands[name] = c
 }
 
 // UsageError marks a bad command line; it maps to exit code 2.

@@ -157,3 +157,10 @@ func TestDemoPlot(t *testing.T) {
 		}
 	}
 }
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "descent ") || !strings.Contains(out, "model format") {
+		t.Errorf("exit %d, %q", code, out)
+	}
+}

@@ -14,6 +14,14 @@ import (
 	"github.com/descent-ml/descent/tensor"
 )
 
+func init() {
+	register("demo", command{
+		summary: "train the tutorial's one-weight network and print its progress",
+		example: "descent demo -lr 0.5 -iterations 10000",
+		run:     runDemo,
+	})
+}
+
 // runDemo trains the tutorial's network: one input, one weight, no bias,
 // a sigmoid and the squared error.
 func runDemo(e *env, args []string) error {

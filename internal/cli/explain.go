@@ -13,6 +13,14 @@ import (
 	"github.com/descent-ml/descent/tensor"
 )
 
+func init() {
+	register("explain", command{
+		summary: "show the forward values, every chain-rule factor and every update of a small network",
+		example: "descent explain -layers 2,2,1 -x 0.1,0.4 -y 0.3 -lr 0.1 -steps 1",
+		run:     runExplain,
+	})
+}
+
 // runExplain trains a small network step by step and prints every value the
 // chain rule uses, as the tutorial does.
 func runExplain(e *env, args []string) error {

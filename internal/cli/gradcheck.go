@@ -11,6 +11,14 @@ import (
 	"github.com/descent-ml/descent/tensor"
 )
 
+func init() {
+	register("gradcheck", command{
+		summary: "check every analytic gradient against finite differences",
+		example: "descent gradcheck -layers 3,5,4,2 -activation gelu -loss softmax_cross_entropy",
+		run:     runGradcheck,
+	})
+}
+
 // runGradcheck compares a network's analytic gradients with finite
 // differences and fails when any tensor's error exceeds the tolerance.
 func runGradcheck(e *env, args []string) error {
