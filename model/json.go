@@ -73,6 +73,15 @@ func fromWire(w *wireModel) (*Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: training configuration: %w", ErrInvalid, err)
 	}
+	// Another package's types may read an empty list as empty and write
+	// it as absent; one more round trip makes what was read equal what a
+	// save and a load give back.
+	if w.Scaler, err = normalize(w.Scaler); err != nil {
+		return nil, fmt.Errorf("%w: scaler: %w", ErrInvalid, err)
+	}
+	if w.Schema, err = normalize(w.Schema); err != nil {
+		return nil, fmt.Errorf("%w: schema: %w", ErrInvalid, err)
+	}
 	m := &Model{
 		Version: w.Version, DType: w.DType, Spec: w.Spec, Loss: w.Loss, Task: w.Task,
 		Scaler: w.Scaler, Schema: w.Schema, ClassNames: nilIfEmpty(w.ClassNames), FeatureNames: nilIfEmpty(w.FeatureNames),
@@ -88,6 +97,22 @@ func fromWire(w *wireModel) (*Model, error) {
 		m.Params = append(m.Params, Tensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols})
 	}
 	return m, nil
+}
+
+// normalize returns *v after a JSON round trip, or nil for nil.
+func normalize[T any](v *T) (*T, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	out := new(T)
+	if err := json.Unmarshal(b, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func nilIfEmpty(s []string) []string {
