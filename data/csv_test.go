@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -376,6 +377,37 @@ func TestParseNumber(t *testing.T) {
 		want, werr := strconv.ParseFloat(s, 64)
 		if got != want || math.Signbit(got) != math.Signbit(want) || (gerr == nil) != (werr == nil) {
 			t.Errorf("parseNumber(%q) = %v, %v; strconv gives %v, %v", s, got, gerr, want, werr)
+		}
+	}
+}
+
+// TestPenguinsReal loads the Palmer penguins table (344 rows, categorical
+// columns, missing values written NA) when DESCENT_PENGUINS_CSV names it;
+// see /work/shared/DATASETS.md for how to get it.
+func TestPenguinsReal(t *testing.T) {
+	path := os.Getenv("DESCENT_PENGUINS_CSV")
+	if path == "" {
+		t.Skip("DESCENT_PENGUINS_CSV not set")
+	}
+	opt := CSVOptions{Targets: []string{"species"}, Drop: []string{"year"}}
+	if _, _, err := LoadCSV(path, opt); !errors.Is(err, ErrMissingValue) || !strings.Contains(err.Error(), `line 5, column "bill_length_mm" (3)`) {
+		t.Errorf("default policy: error %v, want a missing value on line 5", err)
+	}
+	for _, tt := range []struct {
+		policy MissingPolicy
+		rows   int
+	}{{MissingDrop, 333}, {MissingMean, 344}, {MissingMedian, 344}, {MissingMode, 344}} {
+		opt.Missing = tt.policy
+		d, _, err := LoadCSV(path, opt)
+		if err != nil {
+			t.Fatalf("%v: %v", tt.policy, err)
+		}
+		want := []string{"island=Biscoe", "island=Dream", "island=Torgersen", "bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g", "sex=female", "sex=male"}
+		if d.Len() != tt.rows || !reflect.DeepEqual(d.FeatureNames, want) || !reflect.DeepEqual(d.ClassNames, []string{"Adelie", "Chinstrap", "Gentoo"}) {
+			t.Errorf("%v: %d rows, features %q, classes %q", tt.policy, d.Len(), d.FeatureNames, d.ClassNames)
+		}
+		if err := d.Validate(); err != nil {
+			t.Errorf("%v: %v", tt.policy, err)
 		}
 	}
 }

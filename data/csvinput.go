@@ -48,9 +48,9 @@ func (c *capReader) Read(p []byte) (int, error) {
 	switch {
 	case c.lineLen > c.limit:
 		c.err = &CSVError{File: c.name, Line: c.line, Err: fmt.Errorf("%w: line is longer than %d bytes", ErrRecordTooLong, c.limit)}
-	case c.total-c.recAt > 2*c.limit:
+	case c.total-c.recAt > c.limit+peekSize:
 		// Lines within the cap but a quoted field spanning many of them.
-		// Twice the cap leaves room for what the parser buffers ahead.
+		// peekSize allows for what the buffer above has read ahead.
 		c.err = &CSVError{File: c.name, Line: c.line, Err: fmt.Errorf("%w: record is longer than %d bytes (a quoted field spanning many lines?)", ErrRecordTooLong, c.limit)}
 	}
 	if c.err != nil {
@@ -78,7 +78,10 @@ func openCSV(r io.Reader, name string, opt CSVOptions) (*csv.Reader, *capReader,
 	delim := opt.Delimiter
 	if delim == 0 {
 		head, err := br.Peek(peekSize)
-		if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+		var ce *CSVError
+		// A CSVError (an over-long line) comes back on the next read, with
+		// the record reader's context; detect the delimiter from what came.
+		if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) && !errors.As(err, &ce) {
 			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
 		delim = detectDelimiter(head)

@@ -2,6 +2,7 @@ package data
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"strings"
@@ -77,5 +78,26 @@ func TestLongQuotedRecord(t *testing.T) {
 	_, _, err := ReadCSV(strings.NewReader(body), "q.csv", CSVOptions{MaxRecordBytes: 1 << 12})
 	if !errors.Is(err, ErrRecordTooLong) || !strings.Contains(err.Error(), "q.csv line") {
 		t.Errorf("error %v, want ErrRecordTooLong naming q.csv and a line", err)
+	}
+}
+
+// TestSmallRecordCap checks that a small cap rejects only long records: a
+// file of many short lines, far longer in all than the cap, loads.
+func TestSmallRecordCap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a,b\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "%d,%d\n", i, i%3)
+	}
+	d, _, err := ReadCSV(strings.NewReader(b.String()), "many.csv", CSVOptions{MaxRecordBytes: 64})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Len() != 20000 {
+		t.Errorf("%d rows, want 20000", d.Len())
+	}
+	_, _, err = ReadCSV(strings.NewReader(b.String()+strings.Repeat("1", 65)+",1\n"), "many.csv", CSVOptions{MaxRecordBytes: 64})
+	if !errors.Is(err, ErrRecordTooLong) || !strings.Contains(err.Error(), "many.csv line 20002:") || strings.Count(err.Error(), "many.csv") != 1 {
+		t.Errorf("error %v, want ErrRecordTooLong naming many.csv line 20002 once", err)
 	}
 }
