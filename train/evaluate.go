@@ -1,0 +1,138 @@
+package train
+
+import (
+	"reflect"
+
+	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/loss"
+	"github.com/descent-ml/descent/metrics"
+	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/tensor"
+)
+
+// evalChunk is how many samples an evaluation runs forward at once: large
+// enough to keep the matrix kernels busy, small enough not to copy a big
+// dataset whole.
+const evalChunk = 256
+
+// evaluator scores a network on one dataset, with its buffers allocated
+// once per Fit.
+type evaluator[T tensor.Float] struct {
+	d         *data.Dataset
+	x, y      tensor.Matrix[T]
+	idx       []int
+	pred      *tensor.Matrix[float64] // the network's outputs, for the regression metrics
+	predClass []int
+	trueClass []int
+	sums      bool    // the loss adds per-sample losses rather than averaging
+	threshold float64 // the class-1 cut of a one-output classifier
+}
+
+// newEvaluator prepares to score networks with loss l on d.
+func newEvaluator[T tensor.Float](d *data.Dataset, l loss.Loss[T], outputs int) *evaluator[T] {
+	e := &evaluator[T]{d: d, sums: sumsOverBatch(l), threshold: 0.5}
+	if lk, ok := l.(loss.Linked); ok && lk.Link().Name == activation.NameSigmoid {
+		e.threshold = 0 // the output is a logit: p > 0.5 means z > 0
+	}
+	rows := min(evalChunk, d.Len())
+	e.x.Resize(rows, d.X.Cols)
+	e.y.Resize(rows, d.Y.Cols)
+	e.idx = make([]int, rows)
+	if d.Task == data.Classification {
+		e.predClass = make([]int, d.Len())
+		e.trueClass = make([]int, d.Len())
+		for i := range e.trueClass {
+			if d.Y.Cols == 1 {
+				if d.Y.Data[i] > 0.5 {
+					e.trueClass[i] = 1
+				}
+			} else {
+				e.trueClass[i] = d.Class(i)
+			}
+		}
+	} else {
+		e.pred = tensor.New[float64](d.Len(), outputs)
+	}
+	return e
+}
+
+// scores runs the whole dataset through net and returns its loss under l
+// and the task's metrics.
+func (e *evaluator[T]) scores(net *nn.Network[T], l loss.Loss[T]) Scores {
+	trace := net.Trace
+	net.Trace = nil // evaluation is not a training step to explain
+	defer func() { net.Trace = trace }()
+
+	n := e.d.Len()
+	var total float64
+	for lo := 0; lo < n; lo += evalChunk {
+		hi := min(lo+evalChunk, n)
+		idx := e.idx[:hi-lo]
+		for r := range idx {
+			idx[r] = lo + r
+		}
+		gather(&e.x, e.d.X, idx)
+		gather(&e.y, e.d.Y, idx)
+		out := net.Forward(&e.x)
+		v := l.Forward(out, &e.y)
+		if e.sums {
+			total += v
+		} else {
+			total += v * float64(hi-lo) / float64(n)
+		}
+		e.record(out, lo)
+	}
+	s := Scores{Loss: total}
+	if e.d.Task == data.Classification {
+		s.Accuracy = metrics.Accuracy(e.predClass, e.trueClass)
+	} else {
+		s.MSE = metrics.MSE(e.pred, e.d.Y)
+		s.R2 = metrics.R2(e.pred, e.d.Y)
+	}
+	return s
+}
+
+// record keeps what the metrics need of the outputs out of samples
+// lo, lo+1, ….
+func (e *evaluator[T]) record(out *tensor.Matrix[T], lo int) {
+	for r := range out.Rows {
+		row := out.Row(r)
+		if e.pred != nil {
+			dst := e.pred.Row(lo + r)
+			for j, v := range row {
+				dst[j] = float64(v)
+			}
+			continue
+		}
+		best := 0
+		if len(row) == 1 {
+			if float64(row[0]) > e.threshold {
+				best = 1
+			}
+		} else {
+			for j, v := range row {
+				if v > row[best] {
+					best = j
+				}
+			}
+		}
+		e.predClass[lo+r] = best
+	}
+}
+
+// sumsOverBatch reports whether l adds per-sample losses instead of
+// averaging them, so that chunks can be combined into the loss of the whole
+// set. It reads the Reduction field every loss of package loss has (the
+// Loss interface does not expose it); a loss without one counts as a mean.
+func sumsOverBatch(l any) bool {
+	v := reflect.ValueOf(l)
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return false
+	}
+	f := v.FieldByName("Reduction")
+	return f.IsValid() && f.Type() == reflect.TypeFor[loss.Reduction]() && loss.Reduction(f.Int()) == loss.Sum
+}

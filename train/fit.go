@@ -1,0 +1,229 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/loss"
+	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/optim"
+	"github.com/descent-ml/descent/schedule"
+	"github.com/descent-ml/descent/tensor"
+)
+
+// The seed feeds two independent random streams, so that changing the
+// validation split never changes the shuffling and vice versa.
+const (
+	splitStream   = 1
+	shuffleStream = 2
+)
+
+// Fit trains net on trainSet by minimising l, scoring it on val after every
+// epoch when val is not nil (or on a part of trainSet held out as
+// cfg.ValidationSplit says), and returns the history of the run.
+//
+// Fit starts from the network's current weights, so calling it again
+// continues training. It returns an error without training for a bad
+// config or data that does not fit the network. Otherwise it returns the
+// history so far with:
+//
+//   - nil when every epoch ran or training stopped early;
+//   - the context's error, wrapped, when ctx was cancelled: the weights are
+//     those after the last completed step;
+//   - a *DivergenceError when the loss or a weight became NaN or infinite:
+//     the weights are put back to the end of the last good epoch (or the
+//     best epoch, with cfg.RestoreBest).
+func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T], trainSet, val *data.Dataset, cfg Config) (*History, error) {
+	if err := checkData(net, trainSet, "training data"); err != nil {
+		return nil, err
+	}
+	s, err := cfg.resolve(trainSet.Len())
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	if val == nil && cfg.ValidationSplit > 0 {
+		trainSet, val, err = splitValidation(trainSet, cfg.ValidationSplit, rand.New(rand.NewPCG(cfg.Seed, splitStream)))
+		if err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+	}
+	if val != nil {
+		if err := checkData(net, val, "validation data"); err != nil {
+			return nil, err
+		}
+	}
+	params := net.Params()
+	opt, err := optim.New[T](cfg.Optimizer)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	if cfg.OptimizerState != nil {
+		if err := opt.SetState(*cfg.OptimizerState, params); err != nil {
+			return nil, fmt.Errorf("train: cannot continue from the saved optimizer state: %w", err)
+		}
+	}
+	sched, err := schedule.New(cfg.Schedule)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+
+	// Everything a step needs is allocated here, once.
+	st := newStepper(net, l, opt, trainSet, s.batch)
+	trainEval := newEvaluator(trainSet, l, net.Outputs())
+	var valEval *evaluator[T]
+	if val != nil {
+		valEval = newEvaluator(val, l, net.Outputs())
+	}
+	good := newWeights(params, 0) // the last weights known to be finite
+	var best *weights[T]
+	if cfg.RestoreBest {
+		best = newWeights(params, 0)
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, shuffleStream))
+	n := trainSet.Len()
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	steps := (n + s.batch - 1) / s.batch
+	record := cfg.RecordSteps || cfg.RecordPredictions
+
+	h := &History{Monitor: "train_loss"}
+	if val != nil {
+		h.Monitor = "val_loss"
+	}
+	bestLoss, sinceBest := math.Inf(1), 0
+
+	// finish puts back the best or last good weights where needed and fills
+	// in how the run ended.
+	finish := func(reason StopReason, epoch, step int, restore *weights[T]) {
+		h.Stop, h.StopEpoch, h.StopStep = reason, epoch, step
+		if restore != nil {
+			restore.restore(params)
+			h.Restored, h.RestoredEpoch = true, restore.epoch
+		}
+		if reason != Diverged {
+			state := opt.State()
+			h.OptimizerState = &state
+		}
+	}
+	// fallback is what a diverged run goes back to.
+	fallback := func() *weights[T] {
+		if best != nil && h.BestEpoch > 0 {
+			return best
+		}
+		return good
+	}
+
+	for epoch := 1; epoch <= s.epochs; epoch++ {
+		lr := sched.Rate(s.lr, epoch-1, s.epochs)
+		if !cfg.NoShuffle {
+			shuffle(order, rng)
+		}
+		for step := 1; step <= steps; step++ {
+			if err := ctx.Err(); err != nil {
+				finish(Cancelled, epoch, step-1, nil)
+				return h, fmt.Errorf("train: %s: %w", h.Reason(), err)
+			}
+			v, problem := st.step(order[(step-1)*s.batch:min(step*s.batch, n)], lr)
+			if problem != "" {
+				finish(Diverged, epoch, step, fallback())
+				return h, &DivergenceError{Epoch: epoch, Step: step, Problem: problem, LearningRate: lr}
+			}
+			h.Iterations++
+			if record {
+				h.Steps = append(h.Steps, stepStats(st, epoch, step, h.Iterations, v, lr, cfg.RecordPredictions))
+			}
+			for _, c := range cfg.Callbacks {
+				c.OnStep(StepEvent{Epoch: epoch, Step: step, Steps: steps, Iteration: h.Iterations, Loss: v, LearningRate: lr})
+			}
+		}
+
+		stats := EpochStats{Epoch: epoch, LearningRate: lr, Train: trainEval.scores(net, l)}
+		if valEval != nil {
+			vs := valEval.scores(net, l)
+			stats.Val = &vs
+		}
+		monitored := stats.Train.Loss
+		if stats.Val != nil {
+			monitored = stats.Val.Loss
+		}
+		p := nonFinite("the training loss", stats.Train.Loss)
+		if p == "" && stats.Val != nil {
+			p = nonFinite("the validation loss", stats.Val.Loss)
+		}
+		if p != "" {
+			finish(Diverged, epoch, steps, fallback())
+			return h, &DivergenceError{Epoch: epoch, Step: steps, Problem: p + " at the end of the epoch", LearningRate: lr}
+		}
+		good.save(params, epoch)
+		h.Epochs = append(h.Epochs, stats)
+
+		improved := monitored < bestLoss-cfg.MinDelta
+		if improved {
+			bestLoss, sinceBest, h.BestEpoch = monitored, 0, epoch
+			if best != nil {
+				best.save(params, epoch)
+			}
+		} else {
+			sinceBest++
+		}
+		if o, ok := sched.(schedule.Observer); ok {
+			o.Observe(monitored)
+		}
+		for _, c := range cfg.Callbacks {
+			c.OnEpoch(EpochEvent{Epochs: s.epochs, Stats: stats, Best: improved})
+		}
+
+		if cfg.Patience > 0 && sinceBest >= cfg.Patience {
+			finish(EarlyStopped, epoch, 0, best)
+			return h, nil
+		}
+		if err := ctx.Err(); err != nil {
+			finish(Cancelled, epoch, 0, nil)
+			return h, fmt.Errorf("train: %s: %w", h.Reason(), err)
+		}
+	}
+	var restore *weights[T]
+	if best != nil && h.BestEpoch != s.epochs {
+		restore = best
+	}
+	finish(Completed, s.epochs, 0, restore)
+	return h, nil
+}
+
+// checkData reports data that cannot train net: invalid numbers or a shape
+// that does not match the network.
+func checkData[T tensor.Float](net *nn.Network[T], d *data.Dataset, what string) error {
+	if d == nil {
+		return fmt.Errorf("train: no %s", what)
+	}
+	if err := d.Validate(); err != nil {
+		return fmt.Errorf("train: %s: %w", what, err)
+	}
+	switch {
+	case d.Len() == 0:
+		return fmt.Errorf("train: %s has no samples", what)
+	case d.X.Cols != net.Inputs():
+		return fmt.Errorf("train: %s has %d features but the network takes %d inputs", what, d.X.Cols, net.Inputs())
+	case d.Y.Cols != net.Outputs():
+		return fmt.Errorf("train: %s has %d target columns but the network has %d outputs", what, d.Y.Cols, net.Outputs())
+	}
+	return nil
+}
+
+// stepStats returns the record of the step just taken, with the network's
+// output for the batch if predictions is set.
+func stepStats[T tensor.Float](st *stepper[T], epoch, step, iteration int, v, lr float64, predictions bool) StepStats {
+	s := StepStats{Epoch: epoch, Step: step, Iteration: iteration, Loss: v, LearningRate: lr}
+	if out := st.output(); predictions && out != nil {
+		s.Prediction = make([]float64, len(out.Values()))
+		for i, p := range out.Values() {
+			s.Prediction[i] = float64(p)
+		}
+	}
+	return s
+}
