@@ -97,7 +97,13 @@ func ParseTaskChoice(s string) (TaskChoice, error) {
 }
 
 // MissingPolicy says what the CSV readers do with a missing value: an empty
-// cell or one of NA, N/A, NaN, null, ? (any case).
+// cell or one of NA, N/A, NaN, null, ? (any case). The fill values are
+// computed from the kept rows of the file and recorded in the Schema. With
+// MissingMean and MissingMedian a categorical feature is filled with its
+// mode, the only average a category has. With every policy but
+// MissingError a row with a missing target is dropped, because inventing a
+// label would train on data that does not exist; a dropped row is dropped
+// before its other cells are read.
 type MissingPolicy int
 
 const (
@@ -116,11 +122,6 @@ const (
 	// order, on a tie).
 	MissingMode
 )
-
-// With MissingMean and MissingMedian a categorical feature is filled with
-// its mode, the only average a category has; with every policy but
-// MissingError a row with a missing target is dropped, because inventing a
-// label would train on data that does not exist.
 
 // String returns "error", "drop", "mean", "median" or "mode".
 func (p MissingPolicy) String() string {
