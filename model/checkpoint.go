@@ -10,7 +10,9 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/optim"
+	"github.com/descent-ml/descent/tensor"
 )
 
 // Checkpoint is a snapshot of training from which it can resume: the model
@@ -61,6 +63,24 @@ func (c *Checkpoint) Validate() error {
 		}
 	}
 	return nil
+}
+
+// Resume rebuilds the checkpoint's network in element type T and restores
+// opt's state for its parameters, so that training continues where the
+// checkpoint left it. opt must be the kind of optimizer that saved the
+// state; the caller continues from epoch c.Epoch+1.
+func Resume[T tensor.Float](c *Checkpoint, opt optim.Optimizer[T]) (*nn.Network[T], error) {
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("model: checkpoint: %w", err)
+	}
+	net, err := Network[T](c.Model)
+	if err != nil {
+		return nil, err
+	}
+	if err := opt.SetState(c.Optimizer, net.Params()); err != nil {
+		return nil, fmt.Errorf("model: checkpoint: %w", err)
+	}
+	return net, nil
 }
 
 // wireCheckpoint is a checkpoint as JSON files hold it; the binary header
