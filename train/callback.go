@@ -5,7 +5,9 @@ package train
 // changed) during the call. A callback that must stop training cancels
 // Fit's context.
 type Callback interface {
+	// OnStep is called after every step.
 	OnStep(StepEvent)
+	// OnEpoch is called after every epoch has been scored.
 	OnEpoch(EpochEvent)
 }
 

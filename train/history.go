@@ -54,8 +54,8 @@ type EpochStats struct {
 
 // Scores are a loss and the metrics that suit the task.
 type Scores struct {
-	// Loss is the training loss over the whole set, reduced as the loss
-	// reduces a batch.
+	// Loss is the loss over the whole set, reduced as the loss reduces a
+	// batch (a mean, or a sum for a loss with Reduction Sum).
 	Loss float64 `json:"loss"`
 	// Accuracy is the fraction of samples classified right
 	// (classification only).

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -103,4 +104,29 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+func BenchmarkStep(b *testing.B) {
+	d := datasets.Moons(1024, 0.1, rand.New(rand.NewPCG(1, 1)))
+	for _, bs := range []int{1, 32, 256} {
+		for _, name := range []string{"sgd", "adam"} {
+			b.Run(fmt.Sprintf("mlp-2-64-64-2/batch%d/%s", bs, name), func(b *testing.B) {
+				net := nn.MustNew[float32](nn.Spec{Inputs: 2, Layers: []nn.LayerSpec{
+					{Units: 64, Activation: activation.Spec{Name: activation.NameTanh}},
+					{Units: 64, Activation: activation.Spec{Name: activation.NameTanh}},
+					{Units: 2, Activation: activation.Spec{Name: activation.NameIdentity}},
+				}}, rand.New(rand.NewPCG(2, 2)))
+				opt, _ := optim.New[float32](optim.Config{Name: name})
+				st := newStepper(net, loss.SoftmaxCrossEntropy[float32]{}, opt, d, bs)
+				idx := make([]int, bs)
+				for i := range idx {
+					idx[i] = i
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					st.step(idx, 0.001)
+				}
+			})
+		}
+	}
 }
