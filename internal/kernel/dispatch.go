@@ -2,13 +2,15 @@ package kernel
 
 import (
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
-// Below smallProduct multiply-adds the portable loops win: packing and the
+// Below smallProduct multiply-adds the portable loops win (measured: a
+// 4×8×8 product takes as long either way, 8×8×8 twice as long in Go): packing and the
 // call into assembly cost more than they save on products this small (the
 // 1×1 and 1×2·2×8 networks of the tutorials live here).
-const smallProduct = 4096
+const smallProduct = 256
 
 // Below parallelProduct multiply-adds one goroutine finishes before a
 // helper would have woken up.
@@ -48,14 +50,20 @@ func gemmParallel[T Float](parts int, transA, transB bool, m, n, k int, alpha T,
 		return
 	}
 	j := getJob[T]()
-	*j = gemmJob[T]{
-		transA: transA, transB: transB, m: m, n: n, k: k,
-		alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-		parts: parts, byRows: rowTiles > colTiles,
+	j.transA, j.transB, j.m, j.n, j.k = transA, transB, m, n, k
+	j.alpha, j.a, j.lda, j.b, j.ldb, j.beta, j.c, j.ldc = alpha, a, lda, b, ldb, beta, c, ldc
+	j.parts, j.byRows = parts, rowTiles > colTiles
+	j.next.Store(0)
+	// One reference for the caller and one for each helper that may take
+	// the job; those that do not are dropped at once.
+	j.refs.Store(int32(parts))
+	j.done.Add(parts)
+	for range parts - 1 - offer(j, parts-1) {
+		j.release()
 	}
-	runParts(j, parts, &j.wg)
-	*j = gemmJob[T]{}
-	putJob(j)
+	j.work()
+	j.done.Wait()
+	j.release()
 }
 
 // gemmJob is one product split between goroutines.
@@ -72,13 +80,34 @@ type gemmJob[T Float] struct {
 	ldc            int
 	parts          int
 	byRows         bool
-	wg             sync.WaitGroup
+
+	next atomic.Int32   // the next part to claim
+	refs atomic.Int32   // goroutines that may still touch the job
+	done sync.WaitGroup // parts not finished yet
+}
+
+func (j *gemmJob[T]) work() {
+	for {
+		i := int(j.next.Add(1)) - 1
+		if i >= j.parts {
+			return
+		}
+		j.runPart(i)
+		j.done.Done()
+	}
+}
+
+func (j *gemmJob[T]) release() {
+	if j.refs.Add(-1) == 0 {
+		// Drop the slices so a pooled job keeps no matrix alive.
+		j.a, j.b, j.c = nil, nil, nil
+		putJob(j)
+	}
 }
 
 // runPart computes share i of C: a run of whole micro-kernel tiles, so the
 // tiles are the same ones a single goroutine would compute.
 func (j *gemmJob[T]) runPart(i int) {
-	defer j.wg.Done()
 	nr, _, _ := tile[T]()
 	ws := getWorkspace[T]()
 	defer putWorkspace(ws)

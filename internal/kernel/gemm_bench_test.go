@@ -81,3 +81,26 @@ func benchGemm[T Float](b *testing.B, typ string, ref func(tA, tB blas.Transpose
 		}
 	}
 }
+
+// BenchmarkMicroKernel measures the micro-kernels alone on L1-resident
+// panels: the ceiling for Gemm on this machine.
+func BenchmarkMicroKernel(b *testing.B) {
+	if !hasAVX2FMA {
+		b.Skip("no AVX2+FMA micro-kernel on this machine or build")
+	}
+	const k = kcMax
+	b.Run("float32", func(b *testing.B) {
+		a, bb, c := make([]float32, mr*k), make([]float32, 16*k), make([]float32, mr*16)
+		for b.Loop() {
+			sgemmKernel6x16(k, &a[0], &bb[0], &c[0], 16, 1, 1, 1)
+		}
+		b.ReportMetric(2*mr*16*k*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	})
+	b.Run("float64", func(b *testing.B) {
+		a, bb, c := make([]float64, mr*k), make([]float64, 8*k), make([]float64, mr*8)
+		for b.Loop() {
+			dgemmKernel6x8(k, &a[0], &bb[0], &c[0], 8, 1, 1, 1)
+		}
+		b.ReportMetric(2*mr*8*k*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	})
+}

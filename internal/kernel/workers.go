@@ -28,10 +28,12 @@ func Workers() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// part is one share of a split product: a job and the index of its share.
-type part struct {
-	job interface{ runPart(i int) }
-	i   int
+// splitJob is a product split into parts that goroutines claim one by one.
+type splitJob interface {
+	// work claims and runs parts until none is left.
+	work()
+	// release drops one reference to the job; the last one recycles it.
+	release()
 }
 
 // pool is the set of persistent helper goroutines. They are started on
@@ -39,41 +41,42 @@ type part struct {
 // starting goroutines per call would allocate.
 var pool struct {
 	mu      sync.Mutex
-	started int
-	parts   chan part
+	started atomic.Int64
+	jobs    chan splitJob
 }
 
 // ensureHelpers starts helpers until at least n are running.
 func ensureHelpers(n int) {
+	if int(pool.started.Load()) >= n {
+		return
+	}
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
-	if pool.parts == nil {
-		pool.parts = make(chan part)
+	if pool.jobs == nil {
+		pool.jobs = make(chan splitJob)
 	}
-	for ; pool.started < n; pool.started++ {
-		go func(parts <-chan part) {
-			for p := range parts {
-				p.job.runPart(p.i)
+	for ; int(pool.started.Load()) < n; pool.started.Add(1) {
+		go func(jobs <-chan splitJob) {
+			for j := range jobs {
+				j.work()
+				j.release()
 			}
-		}(pool.parts)
+		}(pool.jobs)
 	}
 }
 
-// runParts runs job.runPart(0..n-1), parts 1.. on idle helpers where one is
-// waiting and on the caller otherwise, and returns when all are done.
-// wg must be the WaitGroup the job's runPart calls Done on.
-func runParts(job interface{ runPart(i int) }, n int, wg *sync.WaitGroup) {
-	ensureHelpers(n - 1)
-	wg.Add(n)
-	for i := 1; i < n; i++ {
+// offer hands job to up to n idle helpers and returns how many took it.
+// Parts are claimed, not assigned, so the caller goes on to run every part
+// no helper has reached: a helper that wakes late (its core busy with
+// other work) costs nothing but its own wake-up.
+func offer(job splitJob, n int) int {
+	ensureHelpers(n)
+	for i := 0; i < n; i++ {
 		select {
-		case pool.parts <- part{job, i}:
+		case pool.jobs <- job:
 		default:
-			// Every helper is busy (another Gemm is running): doing the
-			// share here is faster than waiting for one.
-			job.runPart(i)
+			return i
 		}
 	}
-	job.runPart(0)
-	wg.Wait()
+	return n
 }
