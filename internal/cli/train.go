@@ -1,0 +1,328 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/loss"
+	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/optim"
+	"github.com/descent-ml/descent/plot"
+	"github.com/descent-ml/descent/tensor"
+	"github.com/descent-ml/descent/train"
+)
+
+func init() {
+	register("train", command{
+		summary: "train a network on a CSV file, MNIST or a built-in dataset and save the model",
+		example: "descent train -data builtin:iris -layers 16 -epochs 100 -o iris.json -plot loss.png",
+		run:     runTrain,
+	})
+}
+
+// trainFlags are the train command's settings.
+type trainFlags struct {
+	src, target, task, missing string
+	layers, act, output, loss  string
+	optimizer                  string
+	lr, valSplit, l2           float64
+	epochs, batch, patience    int
+	seed                       uint64
+	out, plotPath, format      string
+	scale, dtype               string
+	checkpointEvery            int
+}
+
+func runTrain(e *env, args []string) error {
+	var f trainFlags
+	fs := newFlagSet(e, "train")
+	fs.StringVar(&f.src, "data", "", "training data `SRC`: a CSV file, mnist:DIR or builtin:NAME")
+	fs.StringVar(&f.target, "target", "", "target `column` of a CSV file, by name or index (default: the last); several, comma-separated, for multi-output regression")
+	fs.StringVar(&f.task, "task", "auto", "classification, regression or auto (classification for a non-numeric or small-integer target)")
+	fs.StringVar(&f.missing, "missing", "error", "missing values: error, drop, mean, median or mode")
+	fs.StringVar(&f.layers, "layers", "16,8", "hidden layer `sizes`, e.g. 64,32 (empty for none)")
+	fs.StringVar(&f.act, "activation", "relu", "activation of the hidden layers")
+	fs.StringVar(&f.output, "output", "auto", "output activation; auto follows the task and loss")
+	fs.StringVar(&f.loss, "loss", "auto", "loss; auto is softmax_cross_entropy for classification, mse for regression")
+	fs.StringVar(&f.optimizer, "optimizer", "adam", "optimizer: "+strings.Join(optim.Names(), ", "))
+	fs.Float64Var(&f.lr, "lr", 0.001, "learning `rate`")
+	fs.Float64Var(&f.l2, "l2", 0, "L2 regularisation strength")
+	fs.IntVar(&f.epochs, "epochs", 200, "passes over the training data")
+	fs.IntVar(&f.batch, "batch-size", 32, "samples per step (1 is the tutorial's per-sample updates)")
+	fs.Float64Var(&f.valSplit, "val-split", 0.2, "fraction held out for validation (stratified for classification)")
+	fs.IntVar(&f.patience, "patience", 20, "stop after this many epochs without validation improvement (0: never)")
+	fs.Uint64Var(&f.seed, "seed", 1, "random `seed` for weights, split and shuffling")
+	fs.StringVar(&f.out, "o", "model.json", "where to write the model `file`")
+	fs.StringVar(&f.format, "format", "json", "model file format: json or binary")
+	fs.StringVar(&f.plotPath, "plot", "", "write the loss curves to this `PNG` (and an SVG twin)")
+	fs.StringVar(&f.scale, "scale", "standard", "feature scaling fitted on the training split: standard, minmax or none")
+	fs.StringVar(&f.dtype, "dtype", "float32", "element type: float32 (fast) or float64 (exact)")
+	fs.IntVar(&f.checkpointEvery, "checkpoint-every", 0, "also save a checkpoint every `N` epochs beside the model")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	switch f.dtype {
+	case model.Float32:
+		return trainTyped[float32](e, f)
+	case model.Float64:
+		return trainTyped[float64](e, f)
+	}
+	return usagef("train: -dtype must be float32 or float64, got %q", f.dtype)
+}
+
+func trainTyped[T tensor.Float](e *env, f trainFlags) error {
+	format, err := model.ParseFormat(f.format)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	hidden, err := parseInts("layers", f.layers)
+	if err != nil {
+		return err
+	}
+	act, err := activation.Parse(f.act)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	if f.valSplit < 0 || f.valSplit >= 1 {
+		return usagef("train: -val-split must be in [0, 1), got %g", f.valSplit)
+	}
+	optCfg := optim.Config{Name: f.optimizer, Common: optim.Common{L2: f.l2}}
+	if err := optCfg.Validate(); err != nil {
+		return &UsageError{Err: err}
+	}
+	if _, err := loss.New[float64](f.loss, loss.Mean); f.loss != "auto" && err != nil {
+		return &UsageError{Err: err}
+	}
+
+	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed})
+	if err != nil {
+		return err
+	}
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	taskNote := "as the data says"
+	if f.task == "auto" && schema != nil {
+		taskNote = "chosen automatically; override with -task"
+	}
+	fmt.Fprintf(e.stderr, "data: %s (%s); task: %s (%s)\n", f.src, describe(d), d.Task, taskNote)
+
+	// Hold out validation data before fitting the scaler, so the scaler
+	// never sees it.
+	trainSet, valSet := d, (*data.Dataset)(nil)
+	if f.valSplit > 0 {
+		var strata []int
+		if d.Task == data.Classification {
+			strata = d.Classes()
+		}
+		tr, va := data.TrainTestSplit(d.Len(), f.valSplit, newRand(f.seed^1), strata)
+		if len(va) == 0 || len(tr) == 0 {
+			fmt.Fprintf(e.stderr, "note: %d samples are too few for a %g validation split; training without validation\n", d.Len(), f.valSplit)
+		} else {
+			trainSet, valSet = d.Subset(tr), d.Subset(va)
+		}
+	}
+	scaler, err := data.FitScaler(data.ScalerKind(f.scale), trainSet.X)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	for _, s := range []*data.Dataset{trainSet, valSet} {
+		if s != nil {
+			if err := scaler.Transform(s.X); err != nil {
+				return err
+			}
+		}
+	}
+
+	lossName, outAct, err := chooseLoss(d, f.loss, f.output)
+	if err != nil {
+		return err
+	}
+	l, err := loss.New[T](lossName, loss.Mean)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	spec := nn.Spec{Inputs: d.X.Cols}
+	for _, h := range hidden {
+		spec.Layers = append(spec.Layers, nn.LayerSpec{Units: h, Activation: act})
+	}
+	spec.Layers = append(spec.Layers, nn.LayerSpec{Units: d.Y.Cols, Activation: outAct})
+	net, err := nn.New[T](spec, newRand(f.seed))
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	fmt.Fprintf(e.stderr, "network: %s, %d parameters, loss %s, optimizer %s, lr %g, %s\n", archString(spec), net.NumParams(), lossName, f.optimizer, f.lr, f.dtype)
+
+	cfg := train.Config{
+		Epochs:       f.epochs,
+		BatchSize:    f.batch,
+		LearningRate: f.lr,
+		Optimizer:    optCfg,
+		Seed:         f.seed,
+		Patience:     f.patience,
+		RestoreBest:  valSet != nil || f.patience > 0,
+	}
+
+	// Ctrl-C cancels the context: Fit stops after the current step and the
+	// best weights so far are saved.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	best := newBestKeeper(net)
+	progress := newProgress(e.stderr, f.epochs)
+	cfg.Callbacks = []train.Callback{best, progress}
+
+	start := time.Now()
+	hist, fitErr := train.Fit(ctx, net, l, trainSet, valSet, cfg)
+	progress.finish()
+	var div *train.DivergenceError
+	switch {
+	case fitErr == nil:
+	case errors.Is(fitErr, context.Canceled):
+		if best.restore() {
+			fmt.Fprintf(e.stderr, "interrupted: saving the best weights so far\n")
+		} else {
+			fmt.Fprintf(e.stderr, "interrupted before the first epoch ended: saving the weights of the last step\n")
+		}
+	case errors.As(fitErr, &div):
+		return fitErr // the network is not worth saving
+	default:
+		return fitErr
+	}
+	if hist == nil {
+		return errors.New("train: no history returned")
+	}
+
+	m, err := model.FromNetwork(net, lossName, d.Task.String())
+	if err != nil {
+		return err
+	}
+	m.Scaler, m.Schema, m.ClassNames, m.FeatureNames = scaler, schema, d.ClassNames, d.FeatureNames
+	m.Created = time.Now().UTC()
+	if raw, err := json.Marshal(struct {
+		Source string       `json:"source"`
+		Config train.Config `json:"config"`
+		Scale  string       `json:"scale"`
+	}{f.src, cfg, f.scale}); err == nil {
+		m.Training = raw
+	}
+	m.Metrics = finalMetrics(hist)
+	if err := model.Save(f.out, m, format); err != nil {
+		return err
+	}
+	if f.plotPath != "" {
+		if err := plotLoss(e.stdout, f.plotPath, hist); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stdout, "%s (%.1fs)\n", hist.Reason(), time.Since(start).Seconds())
+	for _, k := range sortedKeys(m.Metrics) {
+		fmt.Fprintf(e.stdout, "  %-16s %.6g\n", k, m.Metrics[k])
+	}
+	fmt.Fprintf(e.stdout, "model written to %s\n", f.out)
+	return nil
+}
+
+// chooseLoss picks the loss and output activation for the task unless the
+// user named them.
+func chooseLoss(d *data.Dataset, lossFlag, outFlag string) (string, activation.Spec, error) {
+	lossName := lossFlag
+	if lossName == "auto" {
+		lossName = loss.NameMSE
+		if d.Task == data.Classification {
+			lossName = loss.NameSoftmaxCrossEntropy
+		}
+	}
+	if _, err := loss.New[float64](lossName, loss.Mean); err != nil {
+		return "", activation.Spec{}, &UsageError{Err: err}
+	}
+	out := outputFor(lossName)
+	if outFlag != "auto" {
+		var err error
+		if out, err = activation.Parse(outFlag); err != nil {
+			return "", activation.Spec{}, &UsageError{Err: err}
+		}
+	}
+	return lossName, out, nil
+}
+
+func archString(s nn.Spec) string {
+	parts := []string{fmt.Sprint(s.Inputs)}
+	for _, l := range s.Layers {
+		parts = append(parts, fmt.Sprintf("%d %s", l.Units, l.Activation))
+	}
+	return strings.Join(parts, " → ")
+}
+
+// finalMetrics reads the scores of the weights kept: the best epoch when
+// they were restored, else the last.
+func finalMetrics(h *train.History) map[string]float64 {
+	m := map[string]float64{}
+	var st *train.EpochStats
+	for i := range h.Epochs {
+		if h.Epochs[i].Epoch == h.RestoredEpoch && h.Restored {
+			st = &h.Epochs[i]
+		}
+	}
+	if st == nil {
+		st = h.Last()
+	}
+	if st == nil {
+		return m
+	}
+	add := func(prefix string, s train.Scores, classification bool) {
+		m[prefix+"loss"] = s.Loss
+		if classification {
+			m[prefix+"accuracy"] = s.Accuracy
+		} else {
+			m[prefix+"mse"] = s.MSE
+			m[prefix+"r2"] = s.R2
+		}
+	}
+	cls := st.Train.Accuracy != 0 || (st.Train.MSE == 0 && st.Train.R2 == 0)
+	add("train_", st.Train, cls)
+	if st.Val != nil {
+		add("val_", *st.Val, cls)
+	}
+	for k, v := range m {
+		if v != v || v-v != 0 {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+func plotLoss(w io.Writer, path string, h *train.History) error {
+	var tl, vl []float64
+	for _, ep := range h.Epochs {
+		tl = append(tl, ep.Train.Loss)
+		if ep.Val != nil {
+			vl = append(vl, ep.Val.Loss)
+		}
+	}
+	svg := strings.TrimSuffix(path, filepath.Ext(path)) + ".svg"
+	for _, p := range []string{path, svg} {
+		if err := plot.LossCurves(p, tl, vl, true); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "wrote %s\n", p)
+	}
+	return nil
+}
+
+// checkpointPath puts checkpoints beside the model: model.json →
+// model.checkpoint.json.
+func checkpointPath(out string) string {
+	ext := filepath.Ext(out)
+	return strings.TrimSuffix(out, ext) + ".checkpoint" + ext
+}
