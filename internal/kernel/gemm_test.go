@@ -283,3 +283,36 @@ func testZeroAllocs[T Float](t *testing.T) {
 		}
 	}
 }
+
+// TestGemmConcurrentCallers runs split products from several goroutines at
+// once, as layers trained in parallel would, and checks each against the
+// same product run alone.
+func TestGemmConcurrentCallers(t *testing.T) {
+	defer SetWorkers(Workers())
+	SetWorkers(2)
+	rng := rand.New(rand.NewPCG(9, 10))
+	const callers = 4
+	s := mlpShapes[0]
+	a, lda, b, ldb, c0, ldc := operands[float32](rng, s.transA, s.transB, s.m, s.n, s.k, 0, false)
+	want := append([]float32(nil), c0...)
+	Gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, want, ldc)
+	got := make([][]float32, callers)
+	done := make(chan int)
+	for g := range callers {
+		got[g] = append([]float32(nil), c0...)
+		go func() {
+			for range 5 {
+				Gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, got[g], ldc)
+			}
+			done <- g
+		}()
+	}
+	for range callers {
+		g := <-done
+		for i := range want {
+			if got[g][i] != want[i] {
+				t.Fatalf("caller %d: C[%d] = %v, want %v", g, i, got[g][i], want[i])
+			}
+		}
+	}
+}
