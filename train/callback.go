@@ -1,5 +1,7 @@
 package train
 
+import "github.com/descent-ml/descent/optim"
+
 // Callback watches a run. Fit calls OnStep after every step and OnEpoch
 // after every epoch, on its own goroutine; the network may be read (not
 // changed) during the call. A callback that must stop training cancels
@@ -30,6 +32,9 @@ type EpochEvent struct {
 	Stats EpochStats
 	// Best says whether this epoch improved on the best monitored loss.
 	Best bool
+	// OptimizerState returns a copy of the optimizer's state now, for
+	// checkpoints; it copies every buffer, so call it only when saving.
+	OptimizerState func() optim.State
 }
 
 // Funcs adapts two functions to a Callback; either may be nil.

@@ -175,7 +175,7 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T]
 			o.Observe(monitored)
 		}
 		for _, c := range cfg.Callbacks {
-			c.OnEpoch(EpochEvent{Epochs: s.epochs, Stats: stats, Best: improved})
+			c.OnEpoch(EpochEvent{Epochs: s.epochs, Stats: stats, Best: improved, OptimizerState: opt.State})
 		}
 
 		if cfg.Patience > 0 && sinceBest >= cfg.Patience {

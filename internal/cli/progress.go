@@ -18,13 +18,13 @@ import (
 // progress reports each epoch: a progress bar on a terminal, one line per
 // epoch otherwise (logs, pipes, tests).
 type progress struct {
-	w      io.Writer
-	epochs int
-	bar    *progressbar.ProgressBar
+	w            io.Writer
+	done, epochs int // done: epochs finished before this run (resume)
+	bar          *progressbar.ProgressBar
 }
 
-func newProgress(w io.Writer, epochs int) *progress {
-	p := &progress{w: w, epochs: epochs}
+func newProgress(w io.Writer, done, epochs int) *progress {
+	p := &progress{w: w, done: done, epochs: epochs}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions(epochs,
 			progressbar.OptionSetWriter(w),
@@ -53,7 +53,8 @@ func (p *progress) OnEpoch(ev train.EpochEvent) {
 	if ev.Best {
 		mark = "  *"
 	}
-	fmt.Fprintf(p.w, "epoch %*d/%d  %s%s\n", len(fmt.Sprint(ev.Epochs)), ev.Stats.Epoch, ev.Epochs, line, mark)
+	total := p.done + ev.Epochs
+	fmt.Fprintf(p.w, "epoch %*d/%d  %s%s\n", len(fmt.Sprint(total)), p.done+ev.Stats.Epoch, total, line, mark)
 }
 
 func (p *progress) finish() {

@@ -42,6 +42,7 @@ type trainFlags struct {
 	out, plotPath, format      string
 	scale, dtype               string
 	checkpointEvery            int
+	resume                     string
 }
 
 func runTrain(e *env, args []string) error {
@@ -68,7 +69,8 @@ func runTrain(e *env, args []string) error {
 	fs.StringVar(&f.plotPath, "plot", "", "write the loss curves to this `PNG` (and an SVG twin)")
 	fs.StringVar(&f.scale, "scale", "standard", "feature scaling fitted on the training split: standard, minmax or none")
 	fs.StringVar(&f.dtype, "dtype", "float32", "element type: float32 (fast) or float64 (exact)")
-	fs.IntVar(&f.checkpointEvery, "checkpoint-every", 0, "also save a checkpoint every `N` epochs beside the model")
+	fs.IntVar(&f.checkpointEvery, "checkpoint-every", 0, "also save a checkpoint every `N` epochs beside the model (model.checkpoint.json)")
+	fs.StringVar(&f.resume, "resume", "", "continue from a checkpoint `file`: its weights, optimizer state and preprocessing; -epochs counts the total")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -97,12 +99,30 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 	if f.valSplit < 0 || f.valSplit >= 1 {
 		return usagef("train: -val-split must be in [0, 1), got %g", f.valSplit)
 	}
+	// Fail before training, not after, when an output cannot be written.
+	for _, out := range []string{f.out, f.plotPath} {
+		if dir := filepath.Dir(out); out != "" {
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				return fmt.Errorf("train: cannot write %s: directory %s does not exist", out, dir)
+			}
+		}
+	}
 	optCfg := optim.Config{Name: f.optimizer, Common: optim.Common{L2: f.l2}}
 	if err := optCfg.Validate(); err != nil {
 		return &UsageError{Err: err}
 	}
 	if _, err := loss.New[float64](f.loss, loss.Mean); f.loss != "auto" && err != nil {
 		return &UsageError{Err: err}
+	}
+
+	var ckpt *model.Checkpoint
+	if f.resume != "" {
+		if ckpt, err = model.LoadCheckpoint(f.resume); err != nil {
+			return err
+		}
+		if ckpt.Model.DType != f.dtype {
+			return usagef("train: %s holds a %s model; pass -dtype %s", f.resume, ckpt.Model.DType, ckpt.Model.DType)
+		}
 	}
 
 	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed})
@@ -137,6 +157,9 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
+	if ckpt != nil && ckpt.Model.Scaler != nil {
+		scaler = ckpt.Model.Scaler // keep the preprocessing the weights were trained with
+	}
 	for _, s := range []*data.Dataset{trainSet, valSet} {
 		if s != nil {
 			if err := scaler.Transform(s.X); err != nil {
@@ -162,10 +185,27 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
+	epochs := f.epochs
+	if ckpt != nil {
+		if net, err = model.Network[T](ckpt.Model); err != nil {
+			return fmt.Errorf("train: %s: %w", f.resume, err)
+		}
+		if net.Inputs() != d.X.Cols || net.Outputs() != d.Y.Cols {
+			return fmt.Errorf("train: %s has %d inputs and %d outputs, the data %d and %d", f.resume, net.Inputs(), net.Outputs(), d.X.Cols, d.Y.Cols)
+		}
+		lossName, spec = ckpt.Model.Loss, net.Spec()
+		if l, err = loss.New[T](lossName, loss.Mean); err != nil {
+			return err
+		}
+		if epochs -= ckpt.Epoch; epochs <= 0 {
+			return fmt.Errorf("train: %s already has %d epochs; ask for more with -epochs", f.resume, ckpt.Epoch)
+		}
+		fmt.Fprintf(e.stderr, "resuming from %s after epoch %d\n", f.resume, ckpt.Epoch)
+	}
 	fmt.Fprintf(e.stderr, "network: %s, %d parameters, loss %s, optimizer %s, lr %g, %s\n", archString(spec), net.NumParams(), lossName, f.optimizer, f.lr, f.dtype)
 
 	cfg := train.Config{
-		Epochs:       f.epochs,
+		Epochs:       epochs,
 		BatchSize:    f.batch,
 		LearningRate: f.lr,
 		Optimizer:    optCfg,
@@ -178,9 +218,30 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 	// best weights so far are saved.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if ckpt != nil {
+		cfg.OptimizerState = &ckpt.Optimizer
+	}
+	fill := func(m *model.Model) {
+		m.Scaler, m.Schema, m.ClassNames, m.FeatureNames = scaler, schema, d.ClassNames, d.FeatureNames
+		m.Created = time.Now().UTC()
+		if raw, err := json.Marshal(struct {
+			Source string       `json:"source"`
+			Config train.Config `json:"config"`
+			Scale  string       `json:"scale"`
+		}{f.src, cfg, f.scale}); err == nil {
+			m.Training = raw
+		}
+	}
+	done := 0
+	if ckpt != nil {
+		done = ckpt.Epoch
+	}
 	best := newBestKeeper(net)
-	progress := newProgress(e.stderr, f.epochs)
+	progress := newProgress(e.stderr, done, epochs)
 	cfg.Callbacks = []train.Callback{best, progress}
+	if f.checkpointEvery > 0 {
+		cfg.Callbacks = append(cfg.Callbacks, &checkpointer[T]{net: net, every: f.checkpointEvery, done: done, path: checkpointPath(f.out), lossName: lossName, task: d.Task.String(), format: format, fill: fill, stderr: e.stderr})
+	}
 
 	start := time.Now()
 	hist, fitErr := train.Fit(ctx, net, l, trainSet, valSet, cfg)
@@ -207,15 +268,7 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 	if err != nil {
 		return err
 	}
-	m.Scaler, m.Schema, m.ClassNames, m.FeatureNames = scaler, schema, d.ClassNames, d.FeatureNames
-	m.Created = time.Now().UTC()
-	if raw, err := json.Marshal(struct {
-		Source string       `json:"source"`
-		Config train.Config `json:"config"`
-		Scale  string       `json:"scale"`
-	}{f.src, cfg, f.scale}); err == nil {
-		m.Training = raw
-	}
+	fill(m)
 	m.Metrics = finalMetrics(hist)
 	if err := model.Save(f.out, m, format); err != nil {
 		return err
@@ -325,4 +378,38 @@ func plotLoss(w io.Writer, path string, h *train.History) error {
 func checkpointPath(out string) string {
 	ext := filepath.Ext(out)
 	return strings.TrimSuffix(out, ext) + ".checkpoint" + ext
+}
+
+// checkpointer saves a checkpoint every few epochs, atomically, so a crash
+// or Ctrl-C loses at most that many epochs.
+type checkpointer[T tensor.Float] struct {
+	net            *nn.Network[T]
+	every, done    int // done: epochs finished before this run
+	path, lossName string
+	task           string
+	format         model.Format
+	fill           func(*model.Model)
+	stderr         io.Writer
+	err            error
+}
+
+// OnStep does nothing.
+func (c *checkpointer[T]) OnStep(train.StepEvent) {}
+
+// OnEpoch writes the checkpoint every c.every epochs; a failed write is
+// reported once and training goes on.
+func (c *checkpointer[T]) OnEpoch(ev train.EpochEvent) {
+	epoch := c.done + ev.Stats.Epoch
+	if epoch%c.every != 0 || c.err != nil {
+		return
+	}
+	m, err := model.FromNetwork(c.net, c.lossName, c.task)
+	if err == nil {
+		c.fill(m)
+		err = model.SaveCheckpoint(c.path, &model.Checkpoint{Model: m, Optimizer: ev.OptimizerState(), Epoch: epoch}, c.format)
+	}
+	if err != nil {
+		c.err = err
+		fmt.Fprintf(c.stderr, "warning: checkpoint not saved: %v\n", err)
+	}
 }

@@ -142,3 +142,31 @@ func TestDataErrorsAreOneClearLine(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckpointAndResume(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "iris.json")
+	base := []string{"train", "-data", "builtin:iris", "-layers", "8", "-lr", "0.01", "-patience", "0", "-o", out}
+	code, _, errOut := runCLI(t, append(base, "-epochs", "6", "-checkpoint-every", "3")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	ckpt := filepath.Join(dir, "iris.checkpoint.json")
+	code, _, errOut = runCLI(t, append(base, "-epochs", "9", "-resume", ckpt)...)
+	if code != 0 {
+		t.Fatalf("resume: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "resuming from "+ckpt+" after epoch 6") || !strings.Contains(errOut, "epoch 7/9") || strings.Contains(errOut, "epoch 1/") {
+		t.Errorf("resume progress:\n%s", errOut)
+	}
+	// A checkpoint that asks for no more epochs is refused.
+	code, _, errOut = runCLI(t, append(base, "-epochs", "6", "-resume", ckpt)...)
+	if code != 1 || !strings.Contains(errOut, "already has 6 epochs") {
+		t.Errorf("exit %d, %q", code, errOut)
+	}
+	// A model file is not a checkpoint.
+	code, _, errOut = runCLI(t, append(base, "-resume", out)...)
+	if code != 1 || !strings.Contains(errOut, out) {
+		t.Errorf("resume from a model: exit %d, %q", code, errOut)
+	}
+}
