@@ -2,8 +2,8 @@ package plot
 
 import (
 	"fmt"
+	"github.com/descent-ml/descent/internal/atomicfile"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -58,37 +58,11 @@ func formatOf(path string) (string, error) {
 	return "", fmt.Errorf("plot: %s: unknown image type %q (want .png, .svg or .pdf)", path, filepath.Ext(path))
 }
 
-// writeAtomic writes path through write, via a temporary file in the same
-// directory (a rename is atomic only within one file system) that is
-// removed again if anything fails.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("plot: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := write(f); err != nil {
+// writeAtomic writes path through write, never leaving a half-written
+// image in its place (see package atomicfile).
+func writeAtomic(path string, write func(io.Writer) error) error {
+	if err := atomicfile.Write(path, write); err != nil {
 		return fmt.Errorf("plot: %s: %w", path, err)
-	}
-	// CreateTemp makes the file private (0600); an image is meant to be
-	// shared like any file the user creates.
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("plot: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("plot: %w", err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("plot: %w", err)
 	}
 	return nil
 }
