@@ -5,10 +5,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/descent-ml/descent/internal/atomicfile"
 	"io"
 	"os"
 	"strings"
+
+	"github.com/descent-ml/descent/internal/atomicfile"
 )
 
 // Format is the encoding of a model or checkpoint file.

@@ -2,13 +2,14 @@ package plot
 
 import (
 	"fmt"
-	"github.com/descent-ml/descent/internal/atomicfile"
 	"io"
 	"path/filepath"
 	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/descent-ml/descent/internal/atomicfile"
 )
 
 // Width and Height are the size of saved plots: 8 × 5 inches, which is
