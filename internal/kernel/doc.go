@@ -1,12 +1,27 @@
 // Package kernel holds the numeric routines every layer, activation and loss
 // goes through: matrix products (Gemm) and element-wise loops over slices.
 //
-// Keeping them in one small package lets faster implementations (SIMD
-// assembly, goroutine splitting) replace the portable Go code without
-// touching the layers above. Every routine is generic over float32 and
-// float64; the caller owns all memory, and no routine allocates.
+// Keeping them in one small package lets faster implementations replace the
+// portable Go code without touching the layers above. Every routine is
+// generic over float32 and float64, and the caller owns all memory.
+//
+// Gemm has three paths, chosen per call from the shape alone:
+//
+//   - products under a few hundred multiply-adds run plain Go loops on the
+//     caller's goroutine;
+//   - on amd64 CPUs with AVX2 and FMA (detected at run time; the purego
+//     build tag turns it off), larger products pack blocks of op(A) and
+//     op(B) into pooled buffers, GotoBLAS-style, and run hand-written
+//     assembly micro-kernels on 6×16 (float32) or 6×8 (float64) tiles of C;
+//   - products of about a million multiply-adds or more are split by blocks
+//     of rows or columns of C between up to Workers goroutines.
+//
+// Elsewhere the portable loops serve every size. After warm-up no path
+// allocates.
 //
 // Results never depend on how many goroutines a routine uses: work is split
-// by output rows, and each output element is always accumulated in the same
-// order.
+// by output rows or columns, never along the inner dimension, and each
+// output element is always accumulated in the same order. The assembly
+// path fuses multiply and add, so its last bits can differ from the
+// portable loops'.
 package kernel
