@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -162,5 +163,31 @@ func TestVersion(t *testing.T) {
 	code, out, _ := runCLI(t, "version")
 	if code != 0 || !strings.HasPrefix(out, "descent ") || !strings.Contains(out, "model format") {
 		t.Errorf("exit %d, %q", code, out)
+	}
+}
+
+func TestBench(t *testing.T) {
+	code, out, errOut := runCLI(t, "bench", "-layers", "20,16,4", "-batch", "8", "-samples", "400", "-threads", "1", "-dtype", "float64")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r struct {
+		Layers        []int   `json:"layers"`
+		Batch         int     `json:"batch"`
+		DType         string  `json:"dtype"`
+		Threads       int     `json:"threads"`
+		Samples       int     `json:"samples"`
+		Seconds       float64 `json:"seconds"`
+		SamplesPerSec float64 `json:"samples_per_sec"`
+		GFLOPS        float64 `json:"gflops"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%q: %v", out, err)
+	}
+	if len(r.Layers) != 3 || r.Batch != 8 || r.DType != "float64" || r.Threads != 1 || r.Samples != 400 || r.Seconds <= 0 || r.SamplesPerSec <= 0 || r.GFLOPS <= 0 {
+		t.Errorf("bench printed %+v", r)
+	}
+	if got := stepFlops([]int{784, 256, 128, 10}); got != 2*2*(784*256+256*128+128*10)+2*(256*128+128*10) {
+		t.Errorf("stepFlops = %v", got)
 	}
 }
