@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,8 +17,10 @@ type command struct {
 	run     func(env *env, args []string) error
 }
 
-// env carries the streams a command reads and writes.
+// env carries the streams a command reads and writes, and the context
+// that cancels it.
 type env struct {
+	ctx            context.Context
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
@@ -45,7 +48,13 @@ func usagef(format string, args ...any) error {
 
 // Run executes the command line args (without the program name).
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	return RunContext(context.Background(), args, stdin, stdout, stderr)
+}
+
+// RunContext is Run with a context whose cancellation stops long commands
+// (train) as Ctrl-C does.
+func RunContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{ctx: ctx, stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		usage(stderr)
 		return &UsageError{Err: errors.New("no command given")}

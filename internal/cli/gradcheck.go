@@ -7,6 +7,7 @@ import (
 	"github.com/descent-ml/descent/activation"
 	"github.com/descent-ml/descent/gradcheck"
 	"github.com/descent-ml/descent/loss"
+	"github.com/descent-ml/descent/model"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/tensor"
 )
@@ -30,8 +31,27 @@ func runGradcheck(e *env, args []string) error {
 	batch := fs.Int("batch", 4, "random samples in the batch")
 	seed := fs.Uint64("seed", 1, "random `seed`")
 	tol := fs.Float64("tolerance", gradcheck.DefaultTolerance, "largest relative error that passes")
+	modelPath := fs.String("model", "", "check a saved model's network and loss instead (on random inputs)")
 	if err := parse(e, fs, args); err != nil {
 		return err
+	}
+	if *batch < 1 {
+		return usagef("gradcheck: -batch must be ≥ 1")
+	}
+	if *modelPath != "" {
+		m, err := model.Load(*modelPath)
+		if err != nil {
+			return err
+		}
+		net, err := model.Network[float64](m)
+		if err != nil {
+			return err
+		}
+		l, err := loss.New[float64](m.Loss, loss.Mean)
+		if err != nil {
+			return err
+		}
+		return checkAndReport(e, net, l, fmt.Sprintf("model %s: %s, loss %s", *modelPath, archString(net.Spec()), m.Loss), *batch, *seed, *tol)
 	}
 	sizes, err := parseInts("layers", *layers)
 	if err != nil {
@@ -39,9 +59,6 @@ func runGradcheck(e *env, args []string) error {
 	}
 	if len(sizes) < 2 {
 		return usagef("gradcheck: -layers needs the input size and at least one layer")
-	}
-	if *batch < 1 {
-		return usagef("gradcheck: -batch must be ≥ 1")
 	}
 	hidden, err := activation.Parse(*act)
 	if err != nil {
@@ -76,17 +93,22 @@ func runGradcheck(e *env, args []string) error {
 			fillUniform(rng, p.Value.Data, -0.1, 0.1)
 		}
 	}
-	x := tensor.New[float64](*batch, sizes[0])
-	fillUniform(rng, x.Data, -1, 1)
-	y := randomTargets(rng, l.Name(), *batch, net.Outputs())
+	return checkAndReport(e, net, l, fmt.Sprintf("network %v, hidden %s, output %s, loss %s", sizes, hidden, out, l.Name()), *batch, *seed^1, *tol)
+}
 
-	rep := gradcheck.Check(net, l, x, y, gradcheck.Options{Tolerance: *tol, Inputs: true})
-	fmt.Fprintf(e.stdout, "network %v, hidden %s, output %s, loss %s, batch %d\n\n", sizes, hidden, out, l.Name(), *batch)
+// checkAndReport runs the check on a random batch and prints the report.
+func checkAndReport(e *env, net *nn.Network[float64], l loss.Loss[float64], title string, batch int, seed uint64, tol float64) error {
+	rng := newRand(seed)
+	x := tensor.New[float64](batch, net.Inputs())
+	fillUniform(rng, x.Data, -1, 1)
+	y := randomTargets(rng, l.Name(), batch, net.Outputs())
+	rep := gradcheck.Check(net, l, x, y, gradcheck.Options{Tolerance: tol, Inputs: true})
+	fmt.Fprintf(e.stdout, "%s, batch %d\n\n", title, batch)
 	fmt.Fprint(e.stdout, rep)
 	if !rep.OK() {
-		return fmt.Errorf("gradcheck: worst relative error %.3g exceeds the tolerance %.3g", rep.Worst(), *tol)
+		return fmt.Errorf("gradcheck: worst relative error %.3g exceeds the tolerance %.3g", rep.Worst(), tol)
 	}
-	fmt.Fprintf(e.stdout, "\nall gradients agree with finite differences (worst relative error %.3g ≤ %.3g)\n", rep.Worst(), *tol)
+	fmt.Fprintf(e.stdout, "\nall gradients agree with finite differences (worst relative error %.3g ≤ %.3g)\n", rep.Worst(), tol)
 	return nil
 }
 

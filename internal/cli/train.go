@@ -216,7 +216,7 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 
 	// Ctrl-C cancels the context: Fit stops after the current step and the
 	// best weights so far are saved.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
 	defer stop()
 	if ckpt != nil {
 		cfg.OptimizerState = &ckpt.Optimizer

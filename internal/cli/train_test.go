@@ -1,11 +1,17 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/tensor"
 )
 
 // TestTrainEvalPredictInspect runs the whole path a user takes: train on
@@ -168,5 +174,40 @@ func TestCheckpointAndResume(t *testing.T) {
 	code, _, errOut = runCLI(t, append(base, "-resume", out)...)
 	if code != 1 || !strings.Contains(errOut, out) {
 		t.Errorf("resume from a model: exit %d, %q", code, errOut)
+	}
+}
+
+// TestInterruptSavesBestModel cancels a long run, as Ctrl-C does, and
+// checks that a usable model is still written.
+func TestInterruptSavesBestModel(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "iris.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	var stdout, stderr bytes.Buffer
+	err := RunContext(ctx, []string{"train", "-data", "builtin:iris", "-layers", "8", "-epochs", "1000000", "-patience", "0", "-o", out}, strings.NewReader(""), &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("interrupted train failed: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted") || !strings.Contains(stdout.String(), "cancelled at epoch") {
+		t.Errorf("no word of the interruption:\n%s\n%s", stderr.String(), stdout.String())
+	}
+	m, err := model.Load(out)
+	if err != nil {
+		t.Fatalf("the model saved on interrupt does not load: %v", err)
+	}
+	p, err := m.Predict(tensor.FromRows([][]float64{{5.1, 3.5, 1.4, 0.2}}))
+	if err != nil || p.Cols != 3 {
+		t.Errorf("predict with the saved model: %v", err)
+	}
+}
+
+func TestGradcheckSavedModel(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "m.json")
+	if code, _, errOut := runCLI(t, "train", "-data", "builtin:moons", "-layers", "6", "-activation", "tanh", "-epochs", "3", "-dtype", "float64", "-o", out); code != 0 {
+		t.Fatalf("train: %s", errOut)
+	}
+	code, stdout, errOut := runCLI(t, "gradcheck", "-model", out)
+	if code != 0 || !strings.Contains(stdout, "model "+out) || !strings.Contains(stdout, "all gradients agree") {
+		t.Errorf("gradcheck -model: exit %d\n%s%s", code, stdout, errOut)
 	}
 }
