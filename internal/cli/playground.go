@@ -78,3 +78,6 @@ func servePlayground(ctx context.Context, e *env, ln net.Listener) error {
 		return srv.Shutdown(shut)
 	}
 }
+
+// newLoopbackListener listens on a free port of 127.0.0.1.
+func newLoopbackListener() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }

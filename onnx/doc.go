@@ -1,0 +1,28 @@
+// Package onnx converts descent models to and from ONNX, the Open Neural
+// Network Exchange format, so that a model trained with descent runs in
+// any ONNX runtime and a feed-forward network trained elsewhere (PyTorch,
+// say) can be used with descent.
+//
+// Marshal (and Encode, Save) writes a model as one ONNX graph in float32:
+// the saved feature scaler as Sub and Div, a Gemm per dense layer, each
+// layer's activation, and for a loss on logits the loss's link (Softmax
+// or Sigmoid), so that the ONNX model takes raw features and returns what
+// model.Predict returns. The batch dimension is dynamic. Everything the
+// graph cannot hold (the loss, task, class and feature names, the exact
+// float64 scaler, the CSV schema, the training configuration) travels in
+// the model's metadata_props under the key MetadataKey, where Unmarshal
+// finds it again, so descent → ONNX → descent gives back the same model,
+// its float32 weights bit for bit.
+//
+// Unmarshal (and Decode, Load) reads an ONNX file whose graph is a chain
+// from one input to one output of the operators descent knows: optional
+// Sub/Div preprocessing, Gemm or MatMul(+Add) layers, and the activations
+// Sigmoid, Tanh, Relu, LeakyRelu, Softmax, Softplus, Gelu (or its exact
+// expansion x·0.5·(1+Erf(x/√2))), with Identity, Flatten and Dropout
+// skipped. Anything else is refused with an error naming the operator and
+// its node.
+//
+// The protobuf messages are the ONNX definitions in internal/onnxpb,
+// generated from a subset of onnx.proto3 and encoded by
+// google.golang.org/protobuf.
+package onnx

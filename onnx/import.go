@@ -1,0 +1,374 @@
+package onnx
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/initializer"
+	"github.com/descent-ml/descent/loss"
+	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/onnx/internal/onnxpb"
+)
+
+// Errors a caller may want to tell apart; test for them with errors.Is.
+var (
+	// ErrNotONNX means the input does not decode as an ONNX model.
+	ErrNotONNX = errors.New("not an ONNX model")
+	// ErrUnsupported means the model uses an operator, or a layout of
+	// operators, that descent's networks cannot express.
+	ErrUnsupported = errors.New("unsupported")
+)
+
+// ImportOptions tunes Unmarshal; the zero value gives the defaults.
+type ImportOptions struct {
+	// Loss is the loss name to record in the model (one of loss.Names).
+	// Empty means the one in descent's metadata or, for a file without
+	// it (exported from PyTorch, say), softmax_cross_entropy when the
+	// graph ends in Softmax (which becomes the loss's link) and mse
+	// otherwise. For a loss on logits the graph must end in its link
+	// (Softmax or Sigmoid), which is not made a layer.
+	Loss string
+	// Task is "regression" or "classification"; empty means the one in
+	// the metadata, else classification for the cross-entropy losses and
+	// regression for the others.
+	Task string
+}
+
+// Unmarshal reads an ONNX model whose graph descent can express (see the
+// package documentation) and returns it as a validated descent model.
+//
+// The model's DType is float32 when every weight is stored as float,
+// float64 when some are double. A file written by Marshal gives back the
+// model it was made from, with two exceptions: a float64 model comes back
+// as float32 holding its weights rounded to float32, as the file holds
+// them; and the metadata is only trusted where it agrees with the graph
+// (an edited graph wins).
+func Unmarshal(b []byte, opts ImportOptions) (*model.Model, error) {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, fmt.Errorf("%w: the file is empty", ErrNotONNX)
+	}
+	var mp onnxpb.ModelProto
+	if err := proto.Unmarshal(b, &mp); err != nil {
+		if t := bytes.TrimSpace(b); t[0] == '{' {
+			return nil, fmt.Errorf("%w: it starts with %q, which looks like JSON (a descent model file?)", ErrNotONNX, t[:min(len(t), 8)])
+		}
+		return nil, fmt.Errorf("%w: %w", ErrNotONNX, err)
+	}
+	if mp.GetGraph() == nil || len(mp.GetGraph().GetNode()) == 0 {
+		return nil, fmt.Errorf("%w: it holds no graph (truncated or not an ONNX model file?)", ErrNotONNX)
+	}
+	opset := int64(-1)
+	for _, o := range mp.GetOpsetImport() {
+		if isDefaultDomain(o.GetDomain()) {
+			opset = o.GetVersion()
+		}
+	}
+	if opset < 0 {
+		return nil, fmt.Errorf("%w: it imports no ai.onnx opset", ErrNotONNX)
+	}
+	m, err := fromGraph(mp.GetGraph(), opset, metadataIn(&mp), opts)
+	if err != nil {
+		return nil, fmt.Errorf("onnx: %w", err)
+	}
+	return m, nil
+}
+
+// Decode reads an ONNX model from r; see Unmarshal. name, usually the
+// file's path, starts every error message.
+func Decode(r io.Reader, name string, opts ImportOptions) (*model.Model, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	m, err := Unmarshal(b, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return m, nil
+}
+
+// Load reads the ONNX model in the file at path; see Unmarshal.
+func Load(path string, opts ImportOptions) (*model.Model, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err // already names the file
+	}
+	m, err := Unmarshal(b, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// metadataIn returns descent's metadata from the model, or nil when there
+// is none it understands.
+func metadataIn(mp *onnxpb.ModelProto) *metadata {
+	for _, p := range mp.GetMetadataProps() {
+		if p.GetKey() != MetadataKey {
+			continue
+		}
+		var md metadata
+		if err := json.Unmarshal([]byte(p.GetValue()), &md); err != nil || md.Version != metadataVersion {
+			// Foreign or newer metadata: the graph alone still
+			// describes the network.
+			return nil
+		}
+		return &md
+	}
+	return nil
+}
+
+// fromGraph builds the model a graph describes.
+func fromGraph(g *onnxpb.GraphProto, opset int64, md *metadata, opts ImportOptions) (*model.Model, error) {
+	gr, err := newGraph(g, opset)
+	if err != nil {
+		return nil, err
+	}
+	input, cols, err := gr.input()
+	if err != nil {
+		return nil, err
+	}
+	if len(g.GetOutput()) != 1 {
+		return nil, fmt.Errorf("%w: the graph has %d outputs; descent reads one", ErrUnsupported, len(g.GetOutput()))
+	}
+	items, err := gr.walk(input, g.GetOutput()[0].GetName())
+	if err != nil {
+		return nil, err
+	}
+
+	lossName := opts.Loss
+	if lossName == "" && md != nil {
+		lossName = md.Loss
+	}
+	if lossName == "" {
+		lossName = loss.NameMSE
+		if len(items) > 0 && items[len(items)-1].kind == itemAct && items[len(items)-1].act.Name == activation.NameSoftmax {
+			lossName = loss.NameSoftmaxCrossEntropy
+		}
+	}
+	l, err := loss.New[float64](lossName, loss.Mean)
+	if err != nil {
+		return nil, err
+	}
+	if ln, ok := l.(loss.Linked); ok {
+		link := ln.Link().Name
+		if len(items) == 0 || items[len(items)-1].kind != itemAct || items[len(items)-1].act.Name != link {
+			return nil, fmt.Errorf("loss %s applies %s to the network's outputs, but the graph does not end with it", lossName, link)
+		}
+		items = items[:len(items)-1]
+	}
+
+	m := &model.Model{Version: model.Version, DType: model.Float32, Loss: lossName}
+	if err := assemble(m, items, cols); err != nil {
+		return nil, err
+	}
+	m.Task = opts.Task
+	if md != nil {
+		reconcile(m, md)
+		if m.Task == "" {
+			m.Task = md.Task
+		}
+	}
+	if m.Task == "" {
+		m.Task = data.Regression.String()
+		switch lossName {
+		case loss.NameSoftmaxCrossEntropy, loss.NameCrossEntropy, loss.NameBCE, loss.NameBCEWithLogits:
+			m.Task = data.Classification.String()
+		}
+	}
+	if err := m.Validate(); err != nil {
+		if md != nil {
+			return nil, fmt.Errorf("descent metadata (%s) does not fit the graph: %w", MetadataKey, err)
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+// input returns the graph's one real input (initializers may be listed as
+// inputs too, as older files do) and its number of columns, or 0 when the
+// file does not say.
+func (gr *graph) input() (string, int, error) {
+	var in *onnxpb.ValueInfoProto
+	for _, v := range gr.g.GetInput() {
+		if _, ok := gr.inits[v.GetName()]; ok {
+			continue
+		}
+		if in != nil {
+			return "", 0, fmt.Errorf("%w: the graph has more than one input (%q, %q); descent reads one", ErrUnsupported, in.GetName(), v.GetName())
+		}
+		in = v
+	}
+	if in == nil {
+		return "", 0, fmt.Errorf("%w: the graph has no input", ErrNotONNX)
+	}
+	tt := in.GetType().GetTensorType()
+	if tt == nil {
+		return "", 0, fmt.Errorf("%w: input %q is not a tensor", ErrUnsupported, in.GetName())
+	}
+	switch onnxpb.TensorProto_DataType(tt.GetElemType()) {
+	case onnxpb.TensorProto_FLOAT, onnxpb.TensorProto_DOUBLE:
+	default:
+		return "", 0, fmt.Errorf("%w: input %q has element type %s; descent takes float features", ErrUnsupported, in.GetName(), dataTypeName(tt.GetElemType()))
+	}
+	cols := 0
+	if sh := tt.GetShape(); sh != nil {
+		if len(sh.GetDim()) != 2 {
+			return "", 0, fmt.Errorf("%w: input %q has %d dimensions; descent takes a batch of feature rows (2)", ErrUnsupported, in.GetName(), len(sh.GetDim()))
+		}
+		if v := sh.GetDim()[1].GetDimValue(); v > 0 {
+			cols = int(min(v, 1<<31))
+		}
+	}
+	return in.GetName(), cols, nil
+}
+
+// assemble turns the chain's items into m's scaler, spec and parameters:
+// optional Sub then Div, then dense layers each followed by at most one
+// activation. cols is the input's width, or 0 when unknown.
+func assemble(m *model.Model, items []item, cols int) error {
+	i := 0
+	var sub, div *item
+	for ; i < len(items) && (items[i].kind == itemSub || items[i].kind == itemDiv); i++ {
+		it := &items[i]
+		switch {
+		case it.kind == itemSub && sub == nil && div == nil:
+			sub = it
+		case it.kind == itemDiv && div == nil:
+			div = it
+		default:
+			return fmt.Errorf("%w: %s: descent's preprocessing is one Sub then one Div", ErrUnsupported, nodeDesc(it.node))
+		}
+	}
+	if i == len(items) || items[i].kind != itemDense {
+		if i < len(items) {
+			return fmt.Errorf("%w: %s comes before the first layer", ErrUnsupported, nodeDesc(items[i].node))
+		}
+		return fmt.Errorf("%w: the graph has no Gemm or MatMul layer", ErrUnsupported)
+	}
+	inputs := items[i].in
+	if cols != 0 && cols != inputs {
+		return fmt.Errorf("the input has %d columns, the first layer's weights %d rows", cols, inputs)
+	}
+	m.Spec.Inputs = inputs
+	if sub != nil || div != nil {
+		s := &data.Scaler{Kind: data.Standard, Offset: make([]float64, inputs), Scale: make([]float64, inputs)}
+		for j := range s.Scale {
+			s.Scale[j] = 1
+		}
+		for _, p := range []struct {
+			it  *item
+			dst []float64
+		}{{sub, s.Offset}, {div, s.Scale}} {
+			if p.it == nil {
+				continue
+			}
+			v, ok := p.it.vec.vector(inputs)
+			if !ok {
+				return fmt.Errorf("%w: %s: operand %q has shape %v, want [%d]", ErrUnsupported, nodeDesc(p.it.node), p.it.vec.name, p.it.vec.dims, inputs)
+			}
+			copy(p.dst, v)
+		}
+		m.Scaler = s
+	}
+
+	width := inputs
+	for ; i < len(items); i++ {
+		it := items[i]
+		switch it.kind {
+		case itemSub, itemDiv:
+			return fmt.Errorf("%w: %s after the first layer; descent scales only the raw features", ErrUnsupported, nodeDesc(it.node))
+		case itemAct:
+			return fmt.Errorf("%w: %s directly after another activation", ErrUnsupported, nodeDesc(it.node))
+		}
+		if it.in != width {
+			return fmt.Errorf("%s: weights have %d rows, the layer before gives %d values", nodeDesc(it.node), it.in, width)
+		}
+		n := len(m.Spec.Layers) + 1
+		ls := nn.LayerSpec{Units: it.out, Activation: activation.Spec{Name: activation.NameIdentity}, NoBias: it.b == nil}
+		if i+1 < len(items) && items[i+1].kind == itemAct {
+			i++
+			ls.Activation = items[i].act
+		}
+		ls.Init = initializer.Default(ls.Activation)
+		m.Spec.Layers = append(m.Spec.Layers, ls)
+		m.Params = append(m.Params, model.Tensor{Name: fmt.Sprintf("layer%d.weight", n), Rows: it.in, Cols: it.out, Values: it.w})
+		if it.b != nil {
+			m.Params = append(m.Params, model.Tensor{Name: fmt.Sprintf("layer%d.bias", n), Rows: 1, Cols: it.out, Values: it.b})
+		}
+		if it.double {
+			m.DType = model.Float64
+		}
+		width = it.out
+	}
+	return nil
+}
+
+// reconcile copies from the metadata what the graph cannot hold, where it
+// agrees with what the graph says.
+func reconcile(m *model.Model, md *metadata) {
+	m.ClassNames, m.FeatureNames, m.Schema = md.ClassNames, md.FeatureNames, md.Schema
+	m.Training, m.Metrics, m.Created = md.Training, md.Metrics, md.Created
+	if sameArchitecture(m.Spec, md.Spec) {
+		m.Spec = md.Spec
+	}
+	switch {
+	case md.Scaler == nil:
+	case m.Scaler == nil:
+		if len(md.Scaler.Scale) == 0 {
+			m.Scaler = md.Scaler // a "none" scaler has no nodes
+		}
+	case roundsTo(md.Scaler.Offset, m.Scaler.Offset) && roundsTo(md.Scaler.Scale, m.Scaler.Scale):
+		m.Scaler = md.Scaler // the exact float64 values behind the graph's
+	default:
+		m.Scaler.Kind = md.Scaler.Kind
+	}
+}
+
+// sameArchitecture reports whether the metadata's spec describes the
+// graph's network: the same layers, units, biases and activations (a
+// leaky ReLU's slope equal in float32, the precision of the graph).
+func sameArchitecture(graph, md nn.Spec) bool {
+	if graph.Inputs != md.Inputs || len(graph.Layers) != len(md.Layers) {
+		return false
+	}
+	for i, g := range graph.Layers {
+		l := md.Layers[i]
+		if g.Units != l.Units || g.NoBias != l.NoBias || g.Activation.Name != l.Activation.Name {
+			return false
+		}
+		slope := l.Activation.Slope
+		if slope == 0 {
+			slope = activation.DefaultLeakySlope
+		}
+		if g.Activation.Name == activation.NameLeakyReLU && float32(slope) != float32(g.Activation.Slope) {
+			return false
+		}
+		if l.Init.Validate() != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// roundsTo reports whether exact rounds to the float32 values in graph.
+func roundsTo(exact, graph []float64) bool {
+	if len(exact) != len(graph) {
+		return false
+	}
+	for i, v := range exact {
+		if float64(float32(v)) != graph[i] {
+			return false
+		}
+	}
+	return true
+}
