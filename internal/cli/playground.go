@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"time"
+
+	"github.com/descent-ml/descent/internal/playground"
+)
+
+func init() {
+	register("playground", command{
+		summary: "open a local web page that trains a network you design, live, with the chain rule of any weight",
+		example: "descent playground -addr 127.0.0.1:8080",
+		run:     runPlayground,
+	})
+}
+
+// runPlayground serves the playground until interrupted.
+func runPlayground(e *env, args []string) error {
+	fs := newFlagSet(e, "playground")
+	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on; only the loopback address unless you give another (port 0 picks a free one)")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	if err := checkAddr(e, *addr); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("playground: %w", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return servePlayground(ctx, e, ln)
+}
+
+// checkAddr rejects a malformed address and warns on stderr when the
+// address is reachable from other machines: the playground has no
+// authentication.
+func checkAddr(e *env, addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return usagef("playground: -addr %q: %v (want host:port, e.g. 127.0.0.1:8080)", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	fmt.Fprintf(e.stderr, "descent playground: warning: listening on %s, which other machines may reach; the playground has no login, so anyone who can connect can use it\n", addr)
+	return nil
+}
+
+// servePlayground serves on ln until ctx ends, then shuts down cleanly.
+func servePlayground(ctx context.Context, e *env, ln net.Listener) error {
+	pg := playground.New(playground.Options{})
+	defer pg.Close()
+	srv := &http.Server{Handler: pg, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(e.stdout, "descent playground: open http://%s/ in your browser (Ctrl-C stops it)\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return fmt.Errorf("playground: %w", err)
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(shut)
+	}
+}
+
+// newLoopbackListener listens on a free port of 127.0.0.1.
+func newLoopbackListener() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }

@@ -1,0 +1,251 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/descent-ml/descent/internal/playground"
+)
+
+func TestCheckAddr(t *testing.T) {
+	for _, tc := range []struct {
+		addr    string
+		warn    bool
+		wantErr bool
+	}{
+		{"127.0.0.1:8080", false, false},
+		{"localhost:0", false, false},
+		{"[::1]:8080", false, false},
+		{"0.0.0.0:8080", true, false},
+		{":8080", true, false},
+		{"8080", false, true},
+	} {
+		var stderr bytes.Buffer
+		err := checkAddr(&env{stderr: &stderr}, tc.addr)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("checkAddr(%q) error = %v, want error %v", tc.addr, err, tc.wantErr)
+		}
+		if got := strings.Contains(stderr.String(), "warning"); got != tc.warn {
+			t.Errorf("checkAddr(%q) warned %v (%q), want %v", tc.addr, got, stderr.String(), tc.warn)
+		}
+	}
+}
+
+func TestPlaygroundBadAddr(t *testing.T) {
+	err := Run([]string{"playground", "-addr", "no-port"}, nil, io.Discard, io.Discard)
+	if ExitCode(err, io.Discard) != 2 {
+		t.Errorf("playground -addr no-port: %v, want a usage error", err)
+	}
+}
+
+// TestServePlayground starts the command's server on a free loopback port,
+// fetches the page and stops it through the context.
+func TestServePlayground(t *testing.T) {
+	ln, err := newLoopbackListener()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- servePlayground(ctx, &env{stdout: &stdout, stderr: io.Discard}, ln) }()
+	res, err := http.Get("http://" + ln.Addr().String() + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !bytes.Contains(body, []byte("descent playground")) {
+		t.Errorf("GET /: %d %.80q", res.StatusCode, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if !strings.Contains(stdout.String(), "http://127.0.0.1:") {
+		t.Errorf("stdout %q does not give the URL", stdout.String())
+	}
+}
+
+// chromium returns the path of a Chromium binary, or "" when there is none.
+func chromium() string {
+	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestPlaygroundBrowser drives the page in headless Chromium: choose XOR,
+// add a hidden layer, run until the test loss is low, open the chain rule
+// of a weight, export the model and check that `descent eval` gives 100%
+// accuracy on XOR, and save a screenshot.
+func TestPlaygroundBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	bin := chromium()
+	if bin == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("Chromium is missing: CI must install it (apt-get install chromium)")
+		}
+		t.Skip("Chromium not found (install chromium to run the browser test)")
+	}
+	pg := playground.New(playground.Options{})
+	ts := httptest.NewServer(pg) // listens on 127.0.0.1
+	defer ts.Close()
+	defer pg.Close()
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1440, 1100),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	bctx, cancelCtx := chromedp.NewContext(actx)
+	defer cancelCtx()
+	// Start the browser on a context without a deadline (a deadline on the
+	// first Run would bound the browser's life), then bound the test.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	ctx, cancelTimeout := context.WithTimeout(bctx, 45*time.Second)
+	defer cancelTimeout()
+
+	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	do("open the page",
+		chromedp.Navigate(ts.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#columns .neuron`)),
+	)
+	do("choose XOR and add a hidden layer",
+		chromedp.Click(chromedp.CSS(`.tile[data-name="xor"]`)),
+		chromedp.Click(chromedp.ID(`add-layer`)),
+		waitJS(`document.querySelectorAll("#columns .col").length === 4`),
+		chromedp.SetValue(chromedp.ID(`speed`), "20"),
+		chromedp.Click(chromedp.ID(`run`)),
+	)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		loss, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`parseFloat(document.getElementById("test-loss").textContent) || 1e9`))
+		if err != nil {
+			t.Fatalf("reading the test loss: %v", err)
+		}
+		if loss < 0.05 {
+			t.Logf("test loss %.4g", loss)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("test loss still %v after 30 s", loss)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	do("pause", chromedp.Click(chromedp.ID(`run`)), waitJS(`!document.getElementById("run").classList.contains("running")`))
+
+	do("explain a weight",
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("#edges .hit")[5].dispatchEvent(new MouseEvent("click", {bubbles: true})); undefined`),
+		chromedp.WaitVisible(chromedp.CSS(`#explain-body .factor.result`)),
+	)
+	factors, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#explain-body .factor .val")].map(e => e.textContent)`))
+	if err != nil {
+		t.Fatalf("reading the chain rule: %v", err)
+	}
+	if len(factors) != 4 {
+		t.Fatalf("explain shows %d factors %q, want dE/da, da/dsop, dsop/dw and the gradient", len(factors), factors)
+	}
+	for _, f := range factors {
+		if _, err := fmt.Sscan(f, new(float64)); err != nil {
+			t.Errorf("explain factor %q is not a number", f)
+		}
+	}
+
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	saveScreenshot(t, "playground-xor.png", png)
+
+	// Export through the page's own link.
+	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.ID(`export`), "href"))
+	if err != nil {
+		t.Fatalf("reading the export link: %v", err)
+	}
+	res, err := http.Get(ts.URL + href.Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("export: %d %s", res.StatusCode, file)
+	}
+	path := filepath.Join(t.TempDir(), "xor.json")
+	if err := os.WriteFile(path, file, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := Run([]string{"eval", "-model", path, "-data", "builtin:xor", "-json"}, nil, &out, io.Discard); err != nil {
+		t.Fatalf("descent eval on the exported model: %v", err)
+	}
+	var got struct {
+		Accuracy *float64 `json:"accuracy"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil || got.Accuracy == nil {
+		t.Fatalf("eval output %q: %v", out.String(), err)
+	}
+	if *got.Accuracy != 1 {
+		t.Errorf("eval accuracy on XOR = %v, want 1", *got.Accuracy)
+	}
+}
+
+// waitJS polls a JavaScript condition until it holds.
+func waitJS(cond string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingInterval(50*time.Millisecond))
+}
+
+// saveScreenshot writes png to the test's temporary directory and, when
+// DESCENT_SCREENSHOT_DIR is set, there too.
+func saveScreenshot(t *testing.T, name string, png []byte) {
+	t.Helper()
+	dirs := []string{t.TempDir()}
+	if d := os.Getenv("DESCENT_SCREENSHOT_DIR"); d != "" {
+		dirs = append(dirs, d)
+	}
+	for _, d := range dirs {
+		p := filepath.Join(d, name)
+		if err := os.WriteFile(p, png, 0o644); err != nil {
+			t.Errorf("saving the screenshot: %v", err)
+			continue
+		}
+		t.Logf("screenshot: %s", p)
+	}
+}

@@ -1,0 +1,112 @@
+package playground
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/descent-ml/descent/explain"
+	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/tensor"
+)
+
+// Explanation is the chain rule of one weight at the current step: the
+// whole explained step on one training sample, and which weight was asked
+// for (Layer and To count from 1; From counts inputs from 1, 0 is the bias).
+type Explanation struct {
+	Layer  int    `json:"layer"`
+	From   int    `json:"from"`
+	To     int    `json:"to"`
+	Sample int    `json:"sample"`
+	Epoch  int    `json:"epoch"`
+	Note   string `json:"note,omitempty"`
+	// Step is explain.FromTrace's account of the step.
+	Step *explain.Step `json:"step"`
+}
+
+// explain records one plain gradient-descent step of a copy of the network
+// on training sample i and explains it; the session's own network is not
+// changed. The caller holds mu.
+func (r *run) explain(layer, from, to, sample int) (*Explanation, error) {
+	if layer < 1 || layer > len(r.net.Layers) {
+		return nil, fmt.Errorf("layer must be between 1 and %d, got %d", len(r.net.Layers), layer)
+	}
+	l := r.net.Layers[layer-1]
+	if to < 1 || to > l.Outputs() {
+		return nil, fmt.Errorf("layer %d has neurons 1 to %d, got %d", layer, l.Outputs(), to)
+	}
+	if from < 0 || from > l.Inputs() {
+		return nil, fmt.Errorf("layer %d has inputs 1 to %d (0 for the bias), got %d", layer, l.Inputs(), from)
+	}
+	if from == 0 && l.(*nn.Dense[float64]).B == nil {
+		return nil, fmt.Errorf("layer %d has no bias", layer)
+	}
+	if sample < 0 || sample >= r.train.Len() {
+		return nil, fmt.Errorf("sample must be between 0 and %d, got %d", r.train.Len()-1, sample)
+	}
+	net := r.net.Clone()
+	net.Trace = &nn.Trace[float64]{}
+	x := tensor.FromSlice(1, r.train.X.Cols, append([]float64(nil), r.train.X.Row(sample)...))
+	y := tensor.FromSlice(1, r.train.Y.Cols, append([]float64(nil), r.train.Y.Row(sample)...))
+	// The loss's mean over one sample is its value on that sample, so this
+	// is the tutorial's step.
+	net.Step(r.lossFn, x, y, r.settings.LearningRate)
+	st, err := explain.FromTrace(net.Trace, r.lossName, r.settings.LearningRate)
+	if err != nil {
+		return nil, err
+	}
+	e := &Explanation{Layer: layer, From: from, To: to, Sample: sample, Epoch: r.epoch, Step: st}
+	if r.opt.Name() != "gd" && r.opt.Name() != "sgd" || r.settings.L2 != 0 {
+		e.Note = fmt.Sprintf("The update shown is the tutorial's plain w − η·dE/dw on this one sample; training uses %s on mini-batches of %d", r.opt.Name(), min(r.settings.BatchSize, r.train.Len()))
+		if r.settings.L2 != 0 {
+			e.Note += fmt.Sprintf(" with L2 = %g", r.settings.L2)
+		}
+		e.Note += ", so its real step differs."
+	}
+	return e, nil
+}
+
+// model captures the trained network as a descent model file's contents.
+func (r *run) model(now time.Time) (*model.Model, error) {
+	m, err := model.FromNetwork(r.net, r.lossName, r.task.String())
+	if err != nil {
+		return nil, err
+	}
+	m.Scaler = r.scaler
+	m.ClassNames = r.all.ClassNames
+	if len(r.all.FeatureNames) == r.all.X.Cols {
+		m.FeatureNames = r.all.FeatureNames
+	}
+	if m.Training, err = json.Marshal(struct {
+		Source   string   `json:"source"`
+		Settings Settings `json:"settings"`
+		Epochs   int      `json:"epochs"`
+	}{"descent playground", r.settings, r.epoch}); err != nil {
+		return nil, err
+	}
+	m.Metrics = map[string]float64{}
+	for name, v := range map[string]float64{
+		"train_loss": r.trainLoss, "test_loss": r.testLoss,
+		"train_accuracy": r.accuracy(r.train), "test_accuracy": r.accuracy(r.test),
+	} {
+		if finite(v) {
+			m.Metrics[name] = v
+		}
+	}
+	m.Created = now.UTC()
+	return m, nil
+}
+
+// writeModel encodes the session's model as JSON. The caller holds mu.
+func (s *session) writeModel(w io.Writer, now time.Time) error {
+	m, err := s.r.model(now)
+	if err != nil {
+		return err
+	}
+	if s.r.settings.Dataset == DatasetCSV && s.upload != nil {
+		m.Schema = s.upload.schema
+	}
+	return model.Encode(w, m, model.JSON)
+}

@@ -1,0 +1,54 @@
+// Package playground is the local web playground that `descent playground`
+// serves: a page where a user designs a small network, picks or uploads a
+// dataset, and watches gradient descent train it live — loss curves, the
+// decision boundary, every neuron's output, the weights, and, for a clicked
+// weight, the tutorial's chain rule at the current step.
+//
+// # Server side, not WebAssembly
+//
+// Training runs on the server, in the real descent engine (nn, optim,
+// loss, explain, model), not in the browser as WebAssembly. The reasons:
+//
+//   - the page is trained by exactly the code the command line uses, with
+//     no second build target to keep in step and no build step: the assets
+//     are plain files embedded with go:embed;
+//   - the whole server is an http.Handler, so every behaviour (sessions,
+//     limits, uploads, determinism, export) is tested with httptest and a
+//     load test, which a WASM bundle would not allow;
+//   - a local server on the loopback address costs a user nothing: the
+//     network is tiny, a state poll is a few kilobytes, and the latency is
+//     below a frame.
+//
+// # Sessions
+//
+// Each browser tab owns one session: its own settings, dataset split,
+// network, optimizer and random sources, identified by an unguessable id
+// from crypto/rand. A running session trains in its own goroutine, a
+// bounded number of epochs per tick, and stops when paused, when it reaches
+// its epoch limit, when it expires (idle for Options.IdleTimeout) or when the
+// server closes. The page polls the state endpoint for losses, the boundary
+// grid, the per-neuron grids and the weights.
+//
+// Training is deterministic: the settings (seed included) fix the data,
+// the split, the starting weights and the shuffles, and loss history is
+// recorded per epoch, so two sessions with the same settings report the
+// same numbers at the same epoch however the ticks fall.
+//
+// # Endpoints
+//
+//	GET    /                              the page
+//	GET    /assets/{file}                 embedded CSS and JavaScript
+//	POST   /api/sessions                  create a session from settings (JSON)
+//	PUT    /api/sessions/{id}             reset it with new settings
+//	POST   /api/sessions/{id}/data        upload a CSV file (body, ≤ MaxUpload)
+//	POST   /api/sessions/{id}/run         start training (?until=EPOCH)
+//	POST   /api/sessions/{id}/pause       stop training
+//	POST   /api/sessions/{id}/step        train one epoch (?epochs=N)
+//	GET    /api/sessions/{id}/state       losses, grids and weights (?points=1 adds the data)
+//	GET    /api/sessions/{id}/explain     chain rule of one weight (?layer=&from=&to=&sample=)
+//	GET    /api/sessions/{id}/model       the trained model as a descent model file
+//	DELETE /api/sessions/{id}             end the session
+//
+// Settings travel in the page's URL fragment in the form Settings.Query
+// writes and ParseQuery reads, so a shared link restores a run's settings.
+package playground

@@ -1,0 +1,276 @@
+package playground
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/tensor"
+)
+
+// Grid sizes: the decision boundary is drawn from BoundaryGrid² cells, each
+// neuron's thumbnail from NeuronGrid² (1-D data: as many points per curve).
+const (
+	BoundaryGrid = 40
+	NeuronGrid   = 20
+	curvePoints  = 100
+)
+
+// nums is a list of numbers written with 4 significant digits: the page
+// draws them, and full precision would triple the size of a poll.
+// Non-finite values are written as null.
+type nums []float64
+
+// MarshalJSON writes the list compactly.
+func (v nums) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, 2+len(v)*7)
+	b = append(b, '[')
+	for i, x := range v {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if !finite(x) {
+			b = append(b, "null"...)
+			continue
+		}
+		b = strconv.AppendFloat(b, x, 'g', 4, 64)
+	}
+	return append(b, ']'), nil
+}
+
+// optNum is a number that may be absent (NaN is written as null).
+type optNum float64
+
+// MarshalJSON writes the number in full, or null when it is not finite.
+func (x optNum) MarshalJSON() ([]byte, error) {
+	if !finite(float64(x)) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, float64(x), 'g', -1, 64), nil
+}
+
+// State is what the page polls: the progress, the curves, the grids and
+// the weights of a session.
+type State struct {
+	ID           string   `json:"id"`
+	Version      int      `json:"version"`
+	Settings     Settings `json:"settings"`
+	Share        string   `json:"share"`
+	Epoch        int      `json:"epoch"`
+	Running      bool     `json:"running"`
+	Until        int      `json:"until"`
+	Diverged     string   `json:"diverged,omitempty"`
+	Task         string   `json:"task"`
+	Loss         string   `json:"loss"`
+	Optimizer    string   `json:"optimizer"`
+	ClassNames   []string `json:"class_names,omitempty"`
+	FeatureNames []string `json:"feature_names"`
+	Upload       string   `json:"upload,omitempty"`
+	TrainSize    int      `json:"train_size"`
+	TestSize     int      `json:"test_size"`
+	TrainLoss    optNum   `json:"train_loss"`
+	TestLoss     optNum   `json:"test_loss"`
+	TrainAcc     optNum   `json:"train_accuracy"`
+	TestAcc      optNum   `json:"test_accuracy"`
+	History      struct {
+		Every  int   `json:"every"`
+		Epochs []int `json:"epochs"`
+		Train  nums  `json:"train"`
+		Test   nums  `json:"test"`
+	} `json:"history"`
+	Layers []LayerState `json:"layers"`
+	View   *View        `json:"view,omitempty"`
+	Points *Points      `json:"points,omitempty"`
+}
+
+// LayerState is one layer's parameters: Weights[i][j] joins input i to
+// neuron j.
+type LayerState struct {
+	Units      int    `json:"units"`
+	Activation string `json:"activation"`
+	Weights    []nums `json:"weights"`
+	Bias       nums   `json:"bias,omitempty"`
+}
+
+// View is what the page draws for data of one or two features: the
+// network's output over the plane (or the line) and each neuron's output.
+type View struct {
+	// Dims is 1 or 2.
+	Dims int `json:"dims"`
+	// Bounds is [xmin, xmax, ymin, ymax] of the drawn area in the data's
+	// own units (y bounds the target for 1-D data).
+	Bounds [4]float64 `json:"bounds"`
+	// N is the grid's side (2-D) or the number of curve points (1-D).
+	N int `json:"n"`
+	// Output holds, per cell row by row from the top (2-D) or per point
+	// left to right (1-D), the probability of class 1 for two classes,
+	// the winning class's probability for more (see Class), or the
+	// predicted value for regression.
+	Output nums `json:"output"`
+	// Class is the winning class per cell when there are more than two.
+	Class []int `json:"class,omitempty"`
+	// NeuronN is the side of the neuron grids.
+	NeuronN int `json:"neuron_n"`
+	// Neurons[l][j] is neuron j of layer l's output over its grid.
+	Neurons [][]nums `json:"neurons"`
+}
+
+// Points are the samples, in raw units, for drawing.
+type Points struct {
+	X    []nums `json:"x"`
+	Y    nums   `json:"y"` // class index or target value
+	Test []bool `json:"test"`
+}
+
+// state describes the session. The caller holds mu.
+func (s *session) state(points bool) *State {
+	r := s.r
+	st := &State{
+		ID: s.id, Version: s.version, Settings: r.settings, Share: r.settings.Query(),
+		Epoch: r.epoch, Running: s.running, Until: s.until, Diverged: r.diverged,
+		Task: r.task.String(), Loss: r.lossName, Optimizer: r.opt.Name(),
+		ClassNames: r.all.ClassNames, FeatureNames: r.all.FeatureNames,
+		TrainSize: r.train.Len(), TestSize: r.test.Len(),
+		TrainLoss: optNum(r.trainLoss), TestLoss: optNum(r.testLoss),
+		TrainAcc: optNum(r.accuracy(r.train)), TestAcc: optNum(r.accuracy(r.test)),
+	}
+	if s.upload != nil {
+		st.Upload = s.upload.name
+	}
+	// Copies: the training goroutine compacts the history in place.
+	st.History.Every, st.History.Epochs = r.hist.Every, append([]int(nil), r.hist.Epochs...)
+	st.History.Train, st.History.Test = append(nums(nil), r.hist.Train...), append(nums(nil), r.hist.Test...)
+	for _, l := range r.net.Layers {
+		d := l.(*nn.Dense[float64])
+		ls := LayerState{Units: d.Outputs(), Activation: d.Act.Spec().String()}
+		for i := range d.Inputs() {
+			ls.Weights = append(ls.Weights, nums(d.W.Value.Row(i)))
+		}
+		if d.B != nil {
+			ls.Bias = nums(d.B.Value.Row(0))
+		}
+		st.Layers = append(st.Layers, ls)
+	}
+	// Copy the weights so that the encoder reads a snapshot, not values
+	// the training goroutine is changing.
+	for i := range st.Layers {
+		for k := range st.Layers[i].Weights {
+			st.Layers[i].Weights[k] = append(nums(nil), st.Layers[i].Weights[k]...)
+		}
+		st.Layers[i].Bias = append(nums(nil), st.Layers[i].Bias...)
+	}
+	st.View = r.view2()
+	if points {
+		st.Points = r.points()
+	}
+	return st
+}
+
+// points lists the samples in raw units.
+func (r *run) points() *Points {
+	p := &Points{Test: r.isTest}
+	for i := range r.all.Len() {
+		p.X = append(p.X, nums(r.all.X.Row(i)))
+		if r.task == data.Classification {
+			p.Y = append(p.Y, float64(r.all.Class(i)))
+		} else {
+			p.Y = append(p.Y, r.all.Y.At(i, 0))
+		}
+	}
+	return p
+}
+
+// view2 computes the drawn grids for data of one or two features, or
+// returns nil for wider data.
+func (r *run) view2() *View {
+	dims := r.all.X.Cols
+	if dims > 2 {
+		return nil
+	}
+	for i, p := range r.net.Params() {
+		r.view.Params()[i].Value.CopyFrom(p.Value)
+	}
+	v := &View{Dims: dims}
+	lo, hi := colRange(r.all.X, 0)
+	v.Bounds[0], v.Bounds[1] = lo, hi
+	if dims == 2 {
+		v.Bounds[2], v.Bounds[3] = colRange(r.all.X, 1)
+		v.N, v.NeuronN = BoundaryGrid, NeuronGrid
+	} else {
+		v.Bounds[2], v.Bounds[3] = colRange(r.all.Y, 0)
+		v.N, v.NeuronN = curvePoints, curvePoints/2
+	}
+	p := r.predictions(r.view, r.gridInputs(v, v.N))
+	multi := r.task == data.Classification && p.Cols > 1
+	v.Output = make(nums, p.Rows)
+	for i := range p.Rows {
+		row := p.Row(i)
+		switch {
+		case multi && r.classes == 2:
+			v.Output[i] = row[1] / max(row[0]+row[1], 1e-12)
+		case multi:
+			c := classOf(row)
+			v.Class = append(v.Class, c)
+			v.Output[i] = row[c]
+		default:
+			v.Output[i] = row[0]
+		}
+	}
+	if multi && r.classes == 2 {
+		v.Class = nil
+	}
+	r.view.Forward(r.gridInputs(v, v.NeuronN))
+	for _, l := range r.view.Layers {
+		d := l.(*nn.Dense[float64])
+		out := d.Output()
+		per := make([]nums, out.Cols)
+		for j := range out.Cols {
+			per[j] = make(nums, out.Rows)
+			for i := range out.Rows {
+				per[j][i] = out.At(i, j)
+			}
+		}
+		v.Neurons = append(v.Neurons, per)
+	}
+	return v
+}
+
+// gridInputs returns the network inputs of an n×n grid (2-D, rows from the
+// top) or n points (1-D) over v.Bounds, scaled as the training data was.
+func (r *run) gridInputs(v *View, n int) *tensor.Matrix[float64] {
+	var x *tensor.Matrix[float64]
+	at := func(lo, hi float64, k int) float64 { return lo + (float64(k)+0.5)/float64(n)*(hi-lo) }
+	if v.Dims == 2 {
+		x = tensor.New[float64](n*n, 2)
+		for i := range n {
+			for j := range n {
+				x.Set(i*n+j, 0, at(v.Bounds[0], v.Bounds[1], j))
+				x.Set(i*n+j, 1, at(v.Bounds[3], v.Bounds[2], i))
+			}
+		}
+	} else {
+		x = tensor.New[float64](n, 1)
+		for j := range n {
+			x.Data[j] = at(v.Bounds[0], v.Bounds[1], j)
+		}
+	}
+	if r.scaler != nil {
+		_ = r.scaler.Transform(x) // shapes match: the scaler was fitted on these columns
+	}
+	return x
+}
+
+// colRange returns a padded range of column c, never empty.
+func colRange(m *tensor.Matrix[float64], c int) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for i := range m.Rows {
+		v := m.At(i, c)
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	pad := 0.1 * (hi - lo)
+	if pad == 0 {
+		pad = 0.5 * max(1, math.Abs(lo))
+	}
+	return lo - pad, hi + pad
+}
