@@ -18,6 +18,10 @@ const smallProduct = 256
 // work, showed no gain from splitting products this small.
 const parallelProduct = 1 << 20
 
+// minPart is the narrowest block of C, in rows or columns, worth a part of
+// its own beyond one per goroutine.
+const minPart = 512
+
 // gemm picks the implementation for one product: the portable loops for
 // small products or where no micro-kernel exists, the packed assembly path
 // otherwise, split across goroutines when the product is large enough.
@@ -35,32 +39,42 @@ func gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b 
 	gemmParallel(parts, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// gemmParallel runs the packed path on up to parts goroutines, giving each
-// a block of whole rows or whole columns of C.
-func gemmParallel[T Float](parts int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+// gemmParallel runs the packed path on up to workers goroutines, giving
+// each part a block of whole rows or whole columns of C.
+func gemmParallel[T Float](workers int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}
 	nr, _, _ := tile[T]()
 	rowTiles, colTiles := (m+mr-1)/mr, (n+nr-1)/nr
-	parts = min(parts, max(rowTiles, colTiles))
-	if parts <= 1 || k == 0 || alpha == 0 {
+	byRows := rowTiles > colTiles
+	tiles, dim := colTiles, n
+	if byRows {
+		tiles, dim = rowTiles, m
+	}
+	workers = min(workers, tiles)
+	if workers <= 1 || k == 0 || alpha == 0 {
 		// With nothing to multiply only beta·C is left, done in one pass.
 		ws := getWorkspace[T]()
 		gemmPacked(ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		putWorkspace(ws)
 		return
 	}
+	// More parts than goroutines let one whose core is busy with other
+	// work take fewer of them. Every part packs the operand that the parts
+	// share again, which costs a few percent once parts are narrower than
+	// minPart rows or columns, so only large products get extra parts.
+	parts := min(tiles, max(workers, min(4*workers, dim/minPart)))
 	j := getJob[T]()
 	j.transA, j.transB, j.m, j.n, j.k = transA, transB, m, n, k
 	j.alpha, j.a, j.lda, j.b, j.ldb, j.beta, j.c, j.ldc = alpha, a, lda, b, ldb, beta, c, ldc
-	j.parts, j.byRows = parts, rowTiles > colTiles
+	j.parts, j.byRows = parts, byRows
 	j.next.Store(0)
 	// One reference for the caller and one for each helper that may take
 	// the job; those that do not are dropped at once.
-	j.refs.Store(int32(parts))
+	j.refs.Store(int32(workers))
 	j.done.Add(parts)
-	for range parts - 1 - offer(j, parts-1) {
+	for range workers - 1 - offer(j, workers-1) {
 		j.release()
 	}
 	j.work()

@@ -216,6 +216,7 @@ func testBitIdentical[T Float](t *testing.T) {
 		{false, false, 67, 301, 2*kcMax + 5},
 		{true, true, 301, 67, 129},
 		{false, false, 257, 250, 300},
+		{false, false, 1600, 20, 40}, // more parts than goroutines
 	}
 	for _, s := range mlpShapes {
 		shapes = append(shapes, s)
