@@ -226,7 +226,11 @@ func (gr *graph) step(n *onnxpb.NodeProto, cur string) (it item, next string, sk
 	}
 	arity := func(lo, hi int) error {
 		if len(ins) < lo || len(ins) > hi {
-			return fmt.Errorf("%s has %d inputs, want %d to %d", nodeDesc(n), len(ins), lo, hi)
+			want := fmt.Sprint(lo)
+			if hi > lo {
+				want = fmt.Sprintf("%d to %d", lo, hi)
+			}
+			return fmt.Errorf("%s has %d inputs, want %s", nodeDesc(n), len(ins), want)
 		}
 		return nil
 	}

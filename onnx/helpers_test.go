@@ -12,10 +12,13 @@ import (
 	"path/filepath"
 	"testing"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/descent-ml/descent/activation"
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/model"
 	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/onnx/internal/onnxpb"
 	"github.com/descent-ml/descent/tensor"
 )
 
@@ -164,4 +167,22 @@ func maxAbsDiff(r ortResult, want *tensor.Matrix[float64]) (float64, error) {
 		}
 	}
 	return d, nil
+}
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 11)) }
+
+// editModel decodes an ONNX file, lets edit change it and encodes it
+// again.
+func editModel(t testing.TB, b []byte, edit func(mp *onnxpb.ModelProto)) []byte {
+	t.Helper()
+	var mp onnxpb.ModelProto
+	if err := proto.Unmarshal(b, &mp); err != nil {
+		t.Fatal(err)
+	}
+	edit(&mp)
+	out, err := proto.Marshal(&mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
