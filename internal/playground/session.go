@@ -85,6 +85,7 @@ type run struct {
 	trainLoss, testLoss float64
 	hist                history
 	diverged            string
+	drawn               *drawn // see cached
 }
 
 // history is the loss curve, one point per every epochs.

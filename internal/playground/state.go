@@ -133,8 +133,9 @@ func (s *session) state(points bool) *State {
 		ClassNames: r.all.ClassNames, FeatureNames: r.all.FeatureNames,
 		TrainSize: r.train.Len(), TestSize: r.test.Len(),
 		TrainLoss: optNum(r.trainLoss), TestLoss: optNum(r.testLoss),
-		TrainAcc: optNum(r.accuracy(r.train)), TestAcc: optNum(r.accuracy(r.test)),
 	}
+	c := r.cached()
+	st.TrainAcc, st.TestAcc, st.View = optNum(c.trainAcc), optNum(c.testAcc), c.view
 	if s.upload != nil {
 		st.Upload = s.upload.name
 	}
@@ -160,11 +161,28 @@ func (s *session) state(points bool) *State {
 		}
 		st.Layers[i].Bias = append(nums(nil), st.Layers[i].Bias...)
 	}
-	st.View = r.view2()
 	if points {
 		st.Points = r.points()
 	}
 	return st
+}
+
+// drawn is what a state shows that costs forward passes to compute; it
+// changes only with the epoch, so polls between epochs share it.
+type drawn struct {
+	epoch             int
+	trainAcc, testAcc float64
+	view              *View
+}
+
+// cached returns the accuracies and grids of the current epoch, computing
+// them once per epoch. The View is never changed once made, so a state
+// can share it.
+func (r *run) cached() *drawn {
+	if r.drawn == nil || r.drawn.epoch != r.epoch {
+		r.drawn = &drawn{epoch: r.epoch, trainAcc: r.accuracy(r.train), testAcc: r.accuracy(r.test), view: r.view2()}
+	}
+	return r.drawn
 }
 
 // points lists the samples in raw units.

@@ -1,0 +1,111 @@
+package playground
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestLoad trains 20 sessions at once on one loopback server while each
+// polls its state as the page does, and checks that every session learned
+// (XOR and circles reach their accuracy) and that sessions stayed apart:
+// sessions with the same settings end identical, different settings give
+// different results. It reports the latency of the state requests. It is
+// bounded: fixed epochs per session and a 20 s deadline.
+func TestLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("load test skipped in -short mode")
+	}
+	const (
+		sessions = 20
+		epochs   = 300
+	)
+	_, c := newTestServer(t, Options{}) // the real tick, as a user gets it
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	// Ten settings, each used by two sessions.
+	settings := make([]Settings, sessions)
+	for i := range settings {
+		st := Defaults()
+		k := i / 2
+		st.Seed = uint64(1 + k)
+		if k%2 == 1 {
+			st.Dataset, st.Hidden = "circles", []Layer{{6, "tanh"}}
+		}
+		settings[i] = st
+	}
+
+	type result struct {
+		final   *State
+		latency []time.Duration
+		err     error
+	}
+	results := make([]result, sessions)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range sessions {
+		wg.Go(func() {
+			r := &results[i]
+			id := c.create(settings[i]).ID
+			if code, body := c.do("POST", fmt.Sprintf("/api/sessions/%s/run?until=%d&speed=5", id, epochs), nil, nil); code != 200 {
+				r.err = fmt.Errorf("run: %d %s", code, body)
+				return
+			}
+			for ctx.Err() == nil {
+				var st State
+				t0 := time.Now()
+				code, body := c.do("GET", "/api/sessions/"+id+"/state", nil, &st)
+				r.latency = append(r.latency, time.Since(t0))
+				if code != http.StatusOK {
+					r.err = fmt.Errorf("state: %d %s", code, body)
+					return
+				}
+				if !st.Running {
+					r.final = &st
+					return
+				}
+				time.Sleep(80 * time.Millisecond) // as the page does
+			}
+			r.err = fmt.Errorf("still running at the deadline")
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+
+	var all []time.Duration
+	for i, r := range results {
+		if r.err != nil {
+			t.Fatalf("session %d: %v", i, r.err)
+		}
+		all = append(all, r.latency...)
+		st := r.final
+		want := 0.97
+		if settings[i].Dataset == "circles" {
+			want = 0.95
+		}
+		if st.Epoch != epochs || float64(st.TestAcc) < want {
+			t.Errorf("session %d (%s, seed %d): epoch %d, test accuracy %v, want %d and ≥ %v", i, settings[i].Dataset, settings[i].Seed, st.Epoch, st.TestAcc, epochs, want)
+		}
+		if i%2 == 1 {
+			prev := results[i-1].final
+			if !reflect.DeepEqual(prev.Layers, st.Layers) || !reflect.DeepEqual(prev.History, st.History) {
+				t.Errorf("sessions %d and %d have the same settings but trained differently", i-1, i)
+			}
+		}
+		for j := 0; j < i-1; j += 2 {
+			if reflect.DeepEqual(results[j].final.Layers, st.Layers) {
+				t.Errorf("sessions %d and %d have different settings but the same weights", j, i)
+			}
+		}
+	}
+	slices.Sort(all)
+	pct := func(p float64) time.Duration { return all[int(p*float64(len(all)-1))] }
+	t.Logf("%d sessions × %d epochs in %v: %d state requests, latency p50 %v, p95 %v, max %v",
+		sessions, epochs, elapsed.Round(time.Millisecond), len(all), pct(0.5), pct(0.95), all[len(all)-1])
+}
