@@ -10,6 +10,11 @@ import (
 
 // hasAVX2FMA reports whether the AVX2+FMA micro-kernels can run. The OS must
 // also save the YMM registers, which x/sys/cpu folds into HasAVX.
+//
+// An AVX-512 path would add its own kernels (6×32 float32, 6×16 float64,
+// say), a flag set from cpu.X86.HasAVX512F here, and a branch in tile and
+// microKernel; packing already takes nr as a parameter, apart from the
+// assembly panel routines, which assume 64-byte panel rows.
 var hasAVX2FMA = cpu.X86.HasAVX && cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // sgemmKernel6x16 computes the 6×16 tile t = Σₚ a[p·6+i]·b[p·16+j] over k

@@ -6,10 +6,10 @@ import (
 	"unsafe"
 )
 
-// Below smallProduct multiply-adds the portable loops win (measured: a
-// 4×8×8 product takes as long either way, 8×8×8 twice as long in Go): packing and the
-// call into assembly cost more than they save on products this small (the
-// 1×1 and 1×2·2×8 networks of the tutorials live here).
+// Below smallProduct multiply-adds the portable loops win: packing and the
+// call into assembly cost more than they save (measured: 4×8×8 takes as
+// long either way, 8×8×8 twice as long in Go). The 1×1 and 1×2·2×8
+// networks of the tutorials live here.
 const smallProduct = 256
 
 // Below parallelProduct multiply-adds (about 25 µs on one core at 80
@@ -25,8 +25,8 @@ const minPart = 512
 // gemm picks the implementation for one product: the portable loops for
 // small products or where no micro-kernel exists, the packed assembly path
 // otherwise, split across goroutines when the product is large enough.
-// The choice depends on the shape alone, never on the worker count, so the
-// worker count cannot change a result.
+// The path depends on the shape alone, and the split never changes how an
+// element is computed, so the worker count cannot change a result.
 func gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if !hasAVX2FMA || m*n*k < smallProduct {
 		gemmGo(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
