@@ -18,9 +18,9 @@
 // from one input to one output of the operators descent knows: optional
 // Sub/Div preprocessing, Gemm or MatMul(+Add) layers, and the activations
 // Sigmoid, Tanh, Relu, LeakyRelu, Softmax, Softplus, Gelu (or its exact
-// expansion x·0.5·(1+Erf(x/√2))), with Identity, Flatten and Dropout
-// skipped. Anything else is refused with an error naming the operator and
-// its node.
+// expansion x·0.5·(1+Erf(x/√2))), with Identity and Flatten (of a
+// matrix) skipped. Anything else is refused with an error naming the
+// operator and its node.
 //
 // The protobuf messages are the ONNX definitions in internal/onnxpb,
 // generated from a subset of onnx.proto3 and encoded by

@@ -166,19 +166,10 @@ func build(m *model.Model, opts Options) (*onnxpb.ModelProto, error) {
 
 	b := &graphBuilder{g: &onnxpb.GraphProto{Name: "descent"}, consts: map[string]bool{}}
 	cur := inName
-	// Each step writes one value; the steps are collected first so that
+	// Each step computes one value; the steps are collected first so that
 	// the last one can write the graph output directly.
-	type step func(in, out string)
-	var steps []struct {
-		out string
-		fn  step
-	}
-	add := func(out string, fn step) {
-		steps = append(steps, struct {
-			out string
-			fn  step
-		}{out, fn})
-	}
+	var steps []step
+	add := func(out string, emit func(in, out string)) { steps = append(steps, step{out, emit}) }
 
 	if s := m.Scaler; s != nil && len(s.Scale) > 0 {
 		n := int64(len(s.Scale))
@@ -223,8 +214,11 @@ func build(m *model.Model, opts Options) (*onnxpb.ModelProto, error) {
 		if i == len(steps)-1 {
 			out = outName
 		}
-		s.fn(cur, out)
+		s.emit(cur, out)
 		cur = out
+	}
+	if err := b.checkNames(inName); err != nil {
+		return nil, err
 	}
 
 	b.g.Input = []*onnxpb.ValueInfoProto{valueInfo(inName, int64(m.Spec.Inputs))}
@@ -237,6 +231,34 @@ func build(m *model.Model, opts Options) (*onnxpb.ModelProto, error) {
 		Graph:         b.g,
 		MetadataProps: []*onnxpb.StringStringEntryProto{{Key: MetadataKey, Value: string(meta)}},
 	}, nil
+}
+
+// step is one value of the graph and how to compute it from the one
+// before.
+type step struct {
+	out  string
+	emit func(in, out string)
+}
+
+// checkNames refuses a graph in which a chosen input or output name
+// clashes with a name descent uses inside it.
+func (b *graphBuilder) checkNames(input string) error {
+	seen := map[string]bool{input: true}
+	for _, t := range b.g.Initializer {
+		if seen[t.Name] {
+			return fmt.Errorf("onnx: the name %q is used twice in the graph; choose another input or output name", t.Name)
+		}
+		seen[t.Name] = true
+	}
+	for _, n := range b.g.Node {
+		for _, o := range n.Output {
+			if seen[o] {
+				return fmt.Errorf("onnx: the name %q is used twice in the graph; choose another input or output name", o)
+			}
+			seen[o] = true
+		}
+	}
+	return nil
 }
 
 // activation appends the nodes computing f(in) into out.

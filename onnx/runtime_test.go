@@ -43,6 +43,7 @@ func runtimeCases() []runtimeCase {
 		runtimeCase{name: "hidden gelu opset 20 Gelu op", tm: hidden(act(activation.NameGELU)), opts: onnx.Options{Opset: 20}},
 		runtimeCase{name: "opset 13", tm: hidden(act(activation.NameTanh)), opts: onnx.Options{Opset: 13}},
 		runtimeCase{name: "opset 21", tm: hidden(act(activation.NameGELU)), opts: onnx.Options{Opset: 21}},
+		runtimeCase{name: "named input and output", tm: hidden(act(activation.NameSoftplus)), opts: onnx.Options{InputName: "x", OutputName: "y"}},
 		runtimeCase{name: "no bias", tm: func() testModel { m := hidden(act(activation.NameTanh)); m.noBias = true; return m }()},
 		runtimeCase{name: "minmax scaler", tm: func() testModel { m := hidden(act(activation.NameReLU)); m.scaler = data.MinMax; return m }()},
 		runtimeCase{name: "no scaler", tm: func() testModel { m := hidden(act(activation.NameSigmoid)); m.scaler = ""; return m }()},
