@@ -52,7 +52,6 @@ func BenchmarkGemm(b *testing.B) {
 
 func benchGemm[T Float](b *testing.B, typ string, ref func(tA, tB blas.Transpose, m, n, k int, a []T, lda int, bb []T, ldb int, c []T, ldc int)) {
 	defer SetWorkers(Workers())
-	rng := rand.New(rand.NewPCG(7, 8))
 	trans := func(t bool) blas.Transpose {
 		if t {
 			return blas.Trans
@@ -60,11 +59,17 @@ func benchGemm[T Float](b *testing.B, typ string, ref func(tA, tB blas.Transpose
 		return blas.NoTrans
 	}
 	for _, s := range benchShapes {
-		a, lda, bb, ldb, c, ldc := operands[T](rng, s.transA, s.transB, s.m, s.n, s.k, 0, false)
+		// Operands are made inside each benchmark, so that filtering with
+		// -bench skips making the large ones.
+		setup := func() (a []T, lda int, bb []T, ldb int, c []T, ldc int) {
+			rng := rand.New(rand.NewPCG(7, 8))
+			return operands[T](rng, s.transA, s.transB, s.m, s.n, s.k, 0, false)
+		}
 		flops := 2 * float64(s.m) * float64(s.n) * float64(s.k)
 		name := shapeName(s.transA, s.transB, s.m, s.n, s.k)
 		for _, w := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/%s/workers=%d/descent", typ, name, w), func(b *testing.B) {
+				a, lda, bb, ldb, c, ldc := setup()
 				SetWorkers(w)
 				for b.Loop() {
 					Gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, ldc)
@@ -72,6 +77,7 @@ func benchGemm[T Float](b *testing.B, typ string, ref func(tA, tB blas.Transpose
 				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 			})
 			b.Run(fmt.Sprintf("%s/%s/workers=%d/gonum", typ, name, w), func(b *testing.B) {
+				a, lda, bb, ldb, c, ldc := setup()
 				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(w))
 				for b.Loop() {
 					ref(trans(s.transA), trans(s.transB), s.m, s.n, s.k, a, lda, bb, ldb, c, ldc)
