@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -225,6 +226,40 @@ func TestPlaygroundBrowser(t *testing.T) {
 	if *got.Accuracy != 1 {
 		t.Errorf("eval accuracy on XOR = %v, want 1", *got.Accuracy)
 	}
+
+	// A bad upload is explained in the page, naming the line and column.
+	do("upload a bad CSV",
+		chromedp.Evaluate[chromedp.Void](`uploadFile(new File(["a,b,c\n1,2,x\n3,zz,y\n"], "bad.csv")); undefined`),
+		waitJS(`!document.getElementById("upload-error").hidden`),
+	)
+	msg, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.ID(`upload-error`)))
+	if err != nil || !strings.Contains(msg, `bad.csv line 3, column "b"`) {
+		t.Errorf("upload error in the page: %q (%v)", msg, err)
+	}
+
+	// A shared link restores its settings.
+	do("open a shared link",
+		chromedp.Navigate("about:blank"), // a fragment alone would not reload the page
+		chromedp.Navigate(ts.URL+"/#data=circles&hidden=3,2&act=relu,tanh&lr=0.1&opt=sgd&seed=7"),
+		waitJS(`document.querySelector(".tile.selected") && document.querySelector(".tile.selected").dataset.name === "circles" && document.querySelectorAll("#columns .col").length === 4`),
+	)
+	restored, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.getElementById("lr").value, document.getElementById("optimizer").value, document.getElementById("seed").value, document.querySelectorAll("#columns .col")[1].querySelectorAll(".neuron").length + ""]`))
+	if err != nil || !slices.Equal(restored, []string{"0.1", "sgd", "7", "3"}) {
+		t.Errorf("shared link restored %q (%v), want lr 0.1, sgd, seed 7, 3 neurons", restored, err)
+	}
+
+	// The 1-D regression view, for the screenshot.
+	do("train on sin(x)",
+		chromedp.Click(chromedp.CSS(`.tile[data-name="sin"]`)),
+		waitJS(`document.querySelector(".tile.selected").dataset.name === "sin" && document.querySelectorAll("#columns .col .neuron.input").length === 1`),
+		chromedp.Click(chromedp.ID(`run`)),
+		waitJS(`parseInt(document.getElementById("epoch").textContent.replace(/,/g, "")) >= 300`),
+		chromedp.Click(chromedp.ID(`run`)),
+	)
+	if png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	saveScreenshot(t, "playground-sin.png", png)
 }
 
 // waitJS polls a JavaScript condition until it holds.

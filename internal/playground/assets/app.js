@@ -654,32 +654,48 @@ function render() {
   syncControls();
 }
 
+// drawChart draws the training and test loss against the epoch, on a
+// log scale: the interesting part of a run is the last orders of magnitude.
 function drawChart(st) {
   const c = $("chart");
   const dpr = fitCanvas(c);
   const ctx = c.getContext("2d");
-  const W = c.width, H = c.height, pad = 6 * dpr;
+  const W = c.width, H = c.height, padL = 40 * dpr, pad = 8 * dpr, padB = 14 * dpr;
   ctx.clearRect(0, 0, W, H);
-  ctx.fillStyle = "#fafbfc"; ctx.fillRect(0, 0, W, H);
   const h = st.history;
   const series = [[h.train, "#3d4451"], [h.test, "#f59322"]].filter((s) => s[0] && s[0].length);
-  let hi = 0;
-  for (const [s] of series) for (const v of s) if (v !== null && Number.isFinite(v)) hi = Math.max(hi, v);
-  if (hi <= 0) hi = 1;
-  const n = h.epochs.length, last = h.epochs[n - 1] || 1;
-  ctx.strokeStyle = "#e8eaee"; ctx.lineWidth = dpr;
-  for (let k = 1; k < 4; k++) { const y = pad + (H - 2 * pad) * k / 4; ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(W, y); ctx.stroke(); }
+  let lo = Infinity, hi = -Infinity;
+  for (const [s] of series) for (const v of s) if (v !== null && v > 0 && Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  if (!(hi > 0)) { lo = 0.1; hi = 1; }
+  let top = Math.ceil(Math.log10(hi)), bottom = Math.floor(Math.log10(lo));
+  if (top === bottom) bottom = top - 1;
+  const n = h.epochs.length, last = Math.max(1, h.epochs[n - 1] || 1);
+  const X = (e) => padL + (W - padL - pad) * (e / last);
+  const Y = (v) => pad + (H - pad - padB) * (top - Math.log10(Math.max(v, 1e-300))) / (top - bottom);
+  ctx.font = (10 * dpr) + "px system-ui, sans-serif";
+  ctx.textBaseline = "middle";
+  ctx.textAlign = "right";
+  const step = Math.max(1, Math.ceil((top - bottom) / 4));
+  for (let k = top; k >= bottom; k -= step) {
+    const y = Y(Math.pow(10, k));
+    ctx.strokeStyle = "#eceef2"; ctx.lineWidth = dpr;
+    ctx.beginPath(); ctx.moveTo(padL, y); ctx.lineTo(W - pad, y); ctx.stroke();
+    ctx.fillStyle = "#8a93a3";
+    ctx.fillText("1e" + k, padL - 6 * dpr, y);
+  }
+  ctx.textAlign = "left"; ctx.textBaseline = "alphabetic";
+  ctx.fillText("0", padL, H - 2 * dpr);
+  ctx.textAlign = "right";
+  ctx.fillText("epoch " + last.toLocaleString("en-US"), W - pad, H - 2 * dpr);
   for (const [s, colour] of series) {
-    ctx.strokeStyle = colour; ctx.lineWidth = 2 * dpr; ctx.lineJoin = "round";
+    ctx.strokeStyle = colour; ctx.lineWidth = 1.8 * dpr; ctx.lineJoin = "round";
     ctx.beginPath();
     s.forEach((v, i) => {
-      const x = pad + (W - 2 * pad) * (h.epochs[i] / last), y = H - pad - (H - 2 * pad) * Math.min(1, (v || 0) / hi);
+      const x = X(h.epochs[i]), y = Y(v || 1e-300);
       i ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
     });
     ctx.stroke();
   }
-  ctx.fillStyle = "#6b7383"; ctx.font = (10 * dpr) + "px system-ui, sans-serif";
-  ctx.fillText(fmt(hi), pad + 2 * dpr, pad + 10 * dpr);
 }
 
 function drawPlot(st) {
@@ -702,17 +718,17 @@ function drawPlot(st) {
       if (multi) {
         const k = v.class[i], conf = v.output[i];
         const lo = 1 / Math.max(2, st.class_names ? st.class_names.length : 3);
-        return mix(MID, CLASS_COLOURS[k % CLASS_COLOURS.length], Math.max(0, (conf - lo) / (1 - lo)) * 0.85);
+        return mix(MID, CLASS_COLOURS[k % CLASS_COLOURS.length], Math.max(0, (conf - lo) / (1 - lo)) * 0.62);
       }
-      if (st.task === "classification") return diverging((2 * v.output[i] - 1) * 0.85);
-      return diverging(regScale(st, v.output[i]));
+      if (st.task === "classification") return diverging((2 * v.output[i] - 1) * 0.62);
+      return diverging(regScale(st, v.output[i]) * 0.62);
     });
     // Axes through the origin.
     ctx.strokeStyle = "rgba(0,0,0,.12)"; ctx.lineWidth = dpr;
     if (x0 < 0 && x1 > 0) { ctx.beginPath(); ctx.moveTo(px(0), 0); ctx.lineTo(px(0), H); ctx.stroke(); }
     if (y0 < 0 && y1 > 0) { ctx.beginPath(); ctx.moveTo(0, py(0)); ctx.lineTo(W, py(0)); ctx.stroke(); }
     if (pts) {
-      const r = 3.4 * dpr;
+      const r = 3.6 * dpr;
       pts.x.forEach((p, i) => {
         const test = pts.test[i];
         if (test && !showTest) return;
@@ -721,7 +737,7 @@ function drawPlot(st) {
         ctx.beginPath(); ctx.arc(px(p[0]), py(p[1]), r, 0, 7);
         ctx.fillStyle = rgb(col);
         ctx.strokeStyle = test ? "#1d2330" : "#ffffff";
-        ctx.lineWidth = (test ? 1.6 : 1.2) * dpr;
+        ctx.lineWidth = (test ? 1.4 : 1.1) * dpr;
         ctx.fill(); ctx.stroke();
       });
     }
@@ -830,13 +846,7 @@ function renderExplain(e) {
   body.appendChild(fwd);
 
   const chain = el("div", "chain");
-  let whyA = isOut ? "dE/dpred: how the error changes with this output" : "Σₖ dE/dsopₖ · wₖ over the next layer's neurons";
-  if (!isOut) {
-    const next = st.layers[e.layer];
-    const parts = next.neurons.map((k) => fmt(k.dE_dsop) + "·" + fmt(k.weights[e.to - 1].old));
-    whyA = "Σₖ dE/dsopₖ·wₖ = " + parts.join(" + ");
-  }
-  chain.append(factor("dE/da", n.dE_da, whyA));
+  chain.append(factor("dE/da", n.dE_da, isOut ? "dE/dpred: how the error moves with this output" : "back from the next layer (below)"));
   if (n.da_dsop !== undefined && n.da_dsop !== null) {
     chain.append(el("span", "op", "×"), factor("da/dsop", n.da_dsop, L.activation + "′(" + fmt(n.sop) + ")"));
   } else {
@@ -845,6 +855,13 @@ function renderExplain(e) {
   chain.append(el("span", "op", "×"), factor("dsop/d" + (e.from === 0 ? "b" : "w"), w.dsop_dw, e.from === 0 ? "a bias multiplies 1" : "the input it multiplies"));
   chain.append(el("span", "op", "="), factor("dE/d" + (e.from === 0 ? "b" : "w"), w.gradient, "the gradient", true));
   body.appendChild(chain);
+  if (!isOut) {
+    const next = st.layers[e.layer];
+    const parts = next.neurons.map((k) => fmt(k.dE_dsop) + "·" + fmt(k.weights[e.to - 1].old));
+    const back = el("dl", "rows");
+    back.append(el("dt", "", "dE/da = Σₖ dE/dsopₖ·wₖ"), el("dd", "", parts.join(" + ") + " = " + fmt(n.dE_da)));
+    body.appendChild(back);
+  }
 
   const up = el("div", "update");
   up.append(el("span", "", name + ":"), el("b", "", fmt(w.old)), el("span", "arrow", "− " + fmt(st.learning_rate) + " × " + fmt(w.gradient) + " →"), el("b", "", fmt(w.new)));
