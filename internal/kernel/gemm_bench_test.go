@@ -110,3 +110,17 @@ func BenchmarkMicroKernel(b *testing.B) {
 		b.ReportMetric(2*mr*8*k*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 	})
 }
+
+// BenchmarkGemmTiny measures the per-call overhead on the products of the
+// tutorial networks, which run inline in plain Go.
+func BenchmarkGemmTiny(b *testing.B) {
+	for _, s := range []struct{ m, n, k int }{{1, 1, 1}, {1, 8, 2}, {4, 8, 8}} {
+		b.Run(shapeName(false, false, s.m, s.n, s.k), func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(7, 8))
+			a, lda, bb, ldb, c, ldc := operands[float64](rng, false, false, s.m, s.n, s.k, 0, false)
+			for b.Loop() {
+				Gemm(false, false, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, ldc)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -314,6 +315,16 @@ func TestGemmConcurrentCallers(t *testing.T) {
 			if got[g][i] != want[i] {
 				t.Fatalf("caller %d: C[%d] = %v, want %v", g, i, got[g][i], want[i])
 			}
+		}
+	}
+}
+
+func TestWorkers(t *testing.T) {
+	defer SetWorkers(Workers())
+	for _, tt := range []struct{ set, want int }{{3, 3}, {1, 1}, {0, runtime.GOMAXPROCS(0)}, {-5, runtime.GOMAXPROCS(0)}} {
+		SetWorkers(tt.set)
+		if got := Workers(); got != tt.want {
+			t.Errorf("after SetWorkers(%d): Workers() = %d, want %d", tt.set, got, tt.want)
 		}
 	}
 }
