@@ -32,11 +32,14 @@ func gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b 
 		gemmGo(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
-	parts := 1
-	if m*n*k >= parallelProduct {
-		parts = Workers()
+	workers := 1
+	if mnk := m * n * k; mnk >= parallelProduct {
+		// At least half of parallelProduct per goroutine, so that a
+		// many-core machine does not cut a product into slivers too small
+		// to pay for waking their helpers.
+		workers = min(Workers(), mnk/(parallelProduct/2))
 	}
-	gemmParallel(parts, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmParallel(workers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // gemmParallel runs the packed path on up to workers goroutines, giving
