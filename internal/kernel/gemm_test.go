@@ -78,33 +78,23 @@ func operands[T Float](rng *rand.Rand, transA, transB bool, m, n, k, pad int, na
 	return a, max(lda, 1), b, max(ldb, 1), c, max(ldc, 1)
 }
 
-// gemmFunc is one implementation under test.
-type gemmFunc[T Float] func(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
-
-// paths lists every implementation that this build can run.
-func paths[T Float]() []struct {
+// gemmPath is one implementation under test.
+type gemmPath[T Float] struct {
 	name string
-	f    gemmFunc[T]
-} {
-	ps := []struct {
-		name string
-		f    gemmFunc[T]
-	}{
-		{"Gemm", Gemm[T]},
-		{"go", gemmGo[T]},
-	}
+	f    func(transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int)
+}
+
+// paths lists every implementation that this build can run: the public
+// entry point, the portable loops, and where the assembly exists the packed
+// path on one goroutine and split three ways whatever the size.
+func paths[T Float]() []gemmPath[T] {
+	ps := []gemmPath[T]{{"Gemm", Gemm[T]}, {"go", gemmGo[T]}}
 	if hasAVX2FMA {
 		ps = append(ps,
-			struct {
-				name string
-				f    gemmFunc[T]
-			}{"packed", func(tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+			gemmPath[T]{"packed", func(tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 				gemmPacked(new(workspace[T]), tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			}},
-			struct {
-				name string
-				f    gemmFunc[T]
-			}{"split3", func(tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+			gemmPath[T]{"split3", func(tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 				gemmParallel(3, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			}})
 	}
