@@ -262,9 +262,23 @@ func TestPlaygroundBrowser(t *testing.T) {
 	saveScreenshot(t, "playground-sin.png", png)
 }
 
-// waitJS polls a JavaScript condition until it holds.
+// waitJS polls a JavaScript condition until it holds, for up to 30 s.
+// Errors count as "not yet": during a navigation the page's JavaScript
+// context disappears for a moment.
 func waitJS(cond string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingInterval(50*time.Millisecond))
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			ok, err := chromedp.Evaluate[bool]("!!(" + cond + ")")(ctx, t)
+			if err == nil && ok {
+				return chromedp.Void{}, nil
+			}
+			if ctx.Err() != nil || time.Now().After(deadline) {
+				return chromedp.Void{}, fmt.Errorf("waiting for %s: last error %v", cond, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
 }
 
 // saveScreenshot writes png to the test's temporary directory and, when

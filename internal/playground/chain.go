@@ -58,7 +58,8 @@ func (r *run) explain(layer, from, to, sample int) (*Explanation, error) {
 		return nil, err
 	}
 	e := &Explanation{Layer: layer, From: from, To: to, Sample: sample, Epoch: r.epoch, Step: st}
-	if r.opt.Name() != "gd" && r.opt.Name() != "sgd" || r.settings.L2 != 0 {
+	plain := (r.opt.Name() == "gd" || r.opt.Name() == "sgd") && min(r.settings.BatchSize, r.train.Len()) == 1 && r.settings.L2 == 0
+	if !plain {
 		e.Note = fmt.Sprintf("The update shown is the tutorial's plain w − η·dE/dw on this one sample; training uses %s on mini-batches of %d", r.opt.Name(), min(r.settings.BatchSize, r.train.Len()))
 		if r.settings.L2 != 0 {
 			e.Note += fmt.Sprintf(" with L2 = %g", r.settings.L2)

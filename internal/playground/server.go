@@ -480,7 +480,8 @@ func (s *Server) step(w http.ResponseWriter, r *http.Request, ss *session) {
 		return
 	}
 	ss.pause()
-	ss.r.trainEpochs(min(n, MaxEpochs-ss.r.epoch))
+	// A step request trains synchronously: bound it as 100 ticks are.
+	ss.r.trainEpochs(min(n, MaxEpochs-ss.r.epoch, ss.r.epochsWithin(100*maxTickSteps)))
 	writeJSON(w, http.StatusOK, ss.state(false))
 }
 

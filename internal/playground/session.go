@@ -328,6 +328,20 @@ func outputLayer(st Settings, task data.Task, classes, targets int) (lossName st
 	return lossName, outputs, act, nil
 }
 
+// maxTickSteps bounds the mini-batch steps of one training tick (about
+// 25 ms of work for the largest network), so that a state request never
+// waits long for the lock; a tick still trains at least one whole epoch,
+// which keeps the history per epoch and the run deterministic.
+const maxTickSteps = 2000
+
+// epochsWithin returns how many whole epochs fit in a budget of steps,
+// at least 1.
+func (s *run) epochsWithin(steps int) int {
+	batch := min(s.settings.BatchSize, len(s.order))
+	perEpoch := (len(s.order) + batch - 1) / batch
+	return max(1, steps/perEpoch)
+}
+
 // trainEpochs runs up to n epochs of mini-batch training. The caller holds
 // mu. It stops early on divergence or at the run's limit.
 func (s *run) trainEpochs(n int) {
@@ -467,7 +481,7 @@ func (s *session) start(ctx context.Context, wg *sync.WaitGroup, tick time.Durat
 				return
 			}
 			r := s.r
-			r.trainEpochs(min(speed, s.until-r.epoch))
+			r.trainEpochs(min(speed, s.until-r.epoch, r.epochsWithin(maxTickSteps)))
 			if r.epoch >= s.until || r.diverged != "" {
 				s.running = false
 				s.mu.Unlock()

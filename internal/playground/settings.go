@@ -46,7 +46,9 @@ var hiddenActivations = []string{activation.NameTanh, activation.NameReLU, activ
 
 // Layer is one hidden layer of the designed network.
 type Layer struct {
-	Units      int    `json:"units"`
+	// Units is the number of neurons, 1 to MaxUnits.
+	Units int `json:"units"`
+	// Activation is an activation name; "" means tanh.
 	Activation string `json:"activation"`
 }
 

@@ -77,7 +77,8 @@ async function start() {
   }
   accept(st);
   window.addEventListener("beforeunload", () => {
-    if (app.id) navigator.sendBeacon && fetch("/api/sessions/" + app.id, { method: "DELETE", keepalive: true });
+    // End the session now rather than when it expires.
+    if (app.id) fetch("/api/sessions/" + app.id, { method: "DELETE", keepalive: true });
   });
 }
 
