@@ -269,7 +269,7 @@ func waitJS(cond string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
 		deadline := time.Now().Add(30 * time.Second)
 		for {
-			ok, err := chromedp.Evaluate[bool]("!!(" + cond + ")")(ctx, t)
+			ok, err := chromedp.Evaluate[bool]("!!("+cond+")")(ctx, t)
 			if err == nil && ok {
 				return chromedp.Void{}, nil
 			}
