@@ -2,11 +2,16 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/internal/kernel"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/model"
@@ -17,14 +22,35 @@ import (
 
 func init() {
 	register("bench", command{
-		summary: "time one epoch of training on synthetic data and print the speed as JSON",
+		summary: "time a training workload (or the matrix kernel) and print the speed as JSON",
 		example: "descent bench -layers 784,256,128,10 -batch 64 -samples 60000 -dtype float32 -threads 2",
 		run:     runBench,
 	})
 }
 
-// benchResult is what bench prints.
+// The workloads bench knows. bench/compare.sh runs each of them next to
+// the same workload written for PyTorch and numpy.
+const (
+	// workloadMLP is one epoch of a ReLU network with softmax
+	// cross-entropy on synthetic data (the default, and the only workload
+	// before -workload existed).
+	workloadMLP = "mlp"
+	// workloadTutorial is the tutorial's network: one input, one weight,
+	// no bias, sigmoid, squared error, x = 0.1, target = 0.3.
+	workloadTutorial = "tutorial"
+	// workloadTiny is a 2-8-1 sigmoid network trained by SGD one sample
+	// at a time.
+	workloadTiny = "tiny"
+	// workloadGemm times kernel.Gemm on square matrices.
+	workloadGemm = "gemm"
+	// workloadMNIST trains on real MNIST until a test accuracy is reached.
+	workloadMNIST = "mnist"
+)
+
+// benchResult is what the mlp workload prints; its fields are the ones
+// bench printed before the other workloads existed.
 type benchResult struct {
+	Workload      string  `json:"workload"`
 	Layers        []int   `json:"layers"`
 	Batch         int     `json:"batch"`
 	DType         string  `json:"dtype"`
@@ -36,50 +62,247 @@ type benchResult struct {
 	GFLOPS        float64 `json:"gflops"`
 }
 
+// loopResult is what the tutorial and tiny workloads print: the time of
+// a loop of single-sample steps.
+type loopResult struct {
+	Workload string  `json:"workload"`
+	DType    string  `json:"dtype"`
+	Threads  int     `json:"threads"`
+	Steps    int     `json:"steps"`
+	Seconds  float64 `json:"seconds"`
+	NsPerOp  float64 `json:"ns_per_step"`
+	// Final is a value the loop ends with (the tutorial's weight, the tiny
+	// network's last loss), to check that the other tools did the same
+	// work.
+	Final float64 `json:"final"`
+}
+
+// gemmResult is what the gemm workload prints.
+type gemmResult struct {
+	Workload string  `json:"workload"`
+	Size     int     `json:"size"`
+	DType    string  `json:"dtype"`
+	Threads  int     `json:"threads"`
+	Seconds  float64 `json:"seconds"`
+	GFLOPS   float64 `json:"gflops"`
+}
+
+// mnistResult is what the mnist workload prints.
+type mnistResult struct {
+	Workload  string  `json:"workload"`
+	Layers    []int   `json:"layers"`
+	Batch     int     `json:"batch"`
+	DType     string  `json:"dtype"`
+	Threads   int     `json:"threads"`
+	Optimizer string  `json:"optimizer"`
+	LR        float64 `json:"lr"`
+	Target    float64 `json:"target_accuracy"`
+	Reached   bool    `json:"reached"`
+	Epochs    int     `json:"epochs"`
+	// Seconds covers training and the test evaluation after every epoch;
+	// loading and standardising the files is not timed.
+	Seconds    float64   `json:"seconds"`
+	Accuracies []float64 `json:"test_accuracy_by_epoch"`
+}
+
+// benchFlags holds bench's flags.
+type benchFlags struct {
+	workload, layers, dtype, opt, mnistDir, cpuProfile string
+	batch, samples, threads, steps, size, repeat       int
+	maxEpochs                                          int
+	lr, target                                         float64
+	seed                                               uint64
+}
+
 func runBench(e *env, args []string) error {
 	fs := newFlagSet(e, "bench")
-	layers := fs.String("layers", "784,256,128,10", "layer `sizes`, inputs first; ReLU hidden layers, softmax cross-entropy output")
-	batch := fs.Int("batch", 64, "samples per step")
-	samples := fs.Int("samples", 60000, "samples in the epoch")
-	dtype := fs.String("dtype", "float32", "float32 or float64")
-	threads := fs.Int("threads", runtime.NumCPU(), "cores to use")
-	opt := fs.String("optimizer", "sgd", "optimizer")
-	lr := fs.Float64("lr", 0.01, "learning `rate`")
-	seed := fs.Uint64("seed", 1, "random `seed`")
+	var f benchFlags
+	fs.StringVar(&f.workload, "workload", workloadMLP, "what to time: mlp (one epoch on synthetic data), tutorial (the 1-weight network), tiny (2-8-1 sigmoid, batch 1), gemm (kernel.Gemm on -size² matrices) or mnist (train on MNIST from -mnist until -target test accuracy)")
+	fs.StringVar(&f.layers, "layers", "784,256,128,10", "layer `sizes` for mlp and mnist, inputs first; ReLU hidden layers, softmax cross-entropy output")
+	fs.IntVar(&f.batch, "batch", 64, "samples per step (mlp, mnist)")
+	fs.IntVar(&f.samples, "samples", 60000, "samples in the epoch (mlp)")
+	fs.StringVar(&f.dtype, "dtype", "float32", "float32 or float64")
+	fs.IntVar(&f.threads, "threads", runtime.NumCPU(), "cores to use")
+	fs.StringVar(&f.opt, "optimizer", "", "optimizer (default sgd; adam for mnist)")
+	fs.Float64Var(&f.lr, "lr", 0, "learning `rate` (default 0.01 for mlp, 0.001 for mnist, 0.5 for tutorial, 0.1 for tiny)")
+	fs.Uint64Var(&f.seed, "seed", 1, "random `seed`")
+	fs.IntVar(&f.steps, "steps", 0, "iterations of the tutorial loop (default 10000) or tiny-network steps (default 100000)")
+	fs.IntVar(&f.steps, "iterations", 0, "same as -steps")
+	fs.IntVar(&f.size, "size", 2048, "matrix `side` for gemm")
+	fs.IntVar(&f.size, "gemm", 2048, "same as -size")
+	fs.IntVar(&f.repeat, "repeat", 1, "run the timed part this many times and report the fastest (not mnist)")
+	fs.StringVar(&f.mnistDir, "mnist", "", "`folder` with the MNIST IDX files (see scripts/fetch-mnist.sh)")
+	fs.Float64Var(&f.target, "target", 0.98, "test accuracy at which mnist stops")
+	fs.IntVar(&f.maxEpochs, "max-epochs", 20, "epochs after which mnist gives up")
+	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed part to `file`")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	sizes, err := parseInts("layers", *layers)
-	if err != nil {
-		return err
+	if f.threads < 1 || f.repeat < 1 || f.steps < 0 {
+		return usagef("bench: need -threads ≥ 1, -repeat ≥ 1 and -steps ≥ 0")
 	}
-	if len(sizes) < 2 || *batch < 1 || *samples < *batch || *threads < 1 {
-		return usagef("bench: need at least two -layers, -batch ≥ 1, -samples ≥ -batch and -threads ≥ 1")
-	}
-	oc := optim.Config{Name: *opt}
-	if err := oc.Validate(); err != nil {
-		return &UsageError{Err: err}
-	}
-	prev := runtime.GOMAXPROCS(*threads)
-	defer runtime.GOMAXPROCS(prev)
-	kernel.SetWorkers(*threads)
-	defer kernel.SetWorkers(0)
-
-	res := benchResult{Layers: sizes, Batch: *batch, DType: *dtype, Threads: *threads, Samples: *samples, Optimizer: *opt}
-	switch *dtype {
-	case model.Float32:
-		res.Seconds, err = benchEpoch[float32](sizes, *batch, *samples, oc, *lr, *seed)
-	case model.Float64:
-		res.Seconds, err = benchEpoch[float64](sizes, *batch, *samples, oc, *lr, *seed)
-	default:
+	if f.dtype != model.Float32 && f.dtype != model.Float64 {
 		return usagef("bench: -dtype must be float32 or float64")
 	}
+	prev := runtime.GOMAXPROCS(f.threads)
+	defer runtime.GOMAXPROCS(prev)
+	kernel.SetWorkers(f.threads)
+	defer kernel.SetWorkers(0)
+
+	var res any
+	err := profile(f.cpuProfile, func(timed func(func() error) error) error {
+		var err error
+		res, err = runWorkload(&f, timed)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	res.SamplesPerSec = float64(*samples) / res.Seconds
-	res.GFLOPS = stepFlops(sizes) * float64(*samples) / res.Seconds / 1e9
 	return json.NewEncoder(e.stdout).Encode(res)
+}
+
+// profile calls run with a wrapper that, when path is not empty, records
+// a CPU profile of what it wraps into path: only the timed part of a
+// workload, not its setup.
+func profile(path string, run func(timed func(func() error) error) error) error {
+	if path == "" {
+		return run(func(f func() error) error { return f() })
+	}
+	out, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	err = run(func(f func() error) error {
+		if err := pprof.StartCPUProfile(out); err != nil {
+			return fmt.Errorf("bench: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+		return f()
+	})
+	if cerr := out.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("bench: %w", cerr)
+	}
+	return err
+}
+
+// runWorkload runs the workload f names; timed wraps the part that is
+// timed.
+func runWorkload(f *benchFlags, timed func(func() error) error) (any, error) {
+	f32 := f.dtype == model.Float32
+	switch f.workload {
+	case workloadMLP:
+		return benchMLP(f, timed)
+	case workloadTutorial:
+		r := loopResult{Workload: f.workload, DType: f.dtype, Threads: f.threads, Steps: or(f.steps, 10000)}
+		lr := orF(f.lr, 0.5)
+		var err error
+		if f32 {
+			r.Seconds, r.Final, err = benchTutorial[float32](r.Steps, lr, f.repeat, timed)
+		} else {
+			r.Seconds, r.Final, err = benchTutorial[float64](r.Steps, lr, f.repeat, timed)
+		}
+		r.NsPerOp = r.Seconds / float64(r.Steps) * 1e9
+		return r, err
+	case workloadTiny:
+		r := loopResult{Workload: f.workload, DType: f.dtype, Threads: f.threads, Steps: or(f.steps, 100000)}
+		lr := orF(f.lr, 0.1)
+		var err error
+		if f32 {
+			r.Seconds, r.Final, err = benchTiny[float32](r.Steps, lr, f.seed, f.repeat, timed)
+		} else {
+			r.Seconds, r.Final, err = benchTiny[float64](r.Steps, lr, f.seed, f.repeat, timed)
+		}
+		r.NsPerOp = r.Seconds / float64(r.Steps) * 1e9
+		return r, err
+	case workloadGemm:
+		if f.size < 1 {
+			return nil, usagef("bench: -size must be ≥ 1")
+		}
+		r := gemmResult{Workload: f.workload, Size: f.size, DType: f.dtype, Threads: f.threads}
+		var err error
+		if f32 {
+			r.Seconds, err = benchGemm[float32](f.size, f.seed, f.repeat, timed)
+		} else {
+			r.Seconds, err = benchGemm[float64](f.size, f.seed, f.repeat, timed)
+		}
+		n := float64(f.size)
+		r.GFLOPS = 2 * n * n * n / r.Seconds / 1e9
+		return r, err
+	case workloadMNIST:
+		if f32 {
+			return benchMNIST[float32](f, timed)
+		}
+		return benchMNIST[float64](f, timed)
+	}
+	return nil, usagef("bench: unknown -workload %q (want mlp, tutorial, tiny, gemm or mnist)", f.workload)
+}
+
+// or returns v, or def when v is 0.
+func or(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// orF returns v, or def when v is 0.
+func orF(v, def float64) float64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// best runs f repeat times and returns the shortest time it reports.
+func best(repeat int, f func() (float64, error)) (float64, error) {
+	b := math.Inf(1)
+	for range repeat {
+		s, err := f()
+		if err != nil {
+			return 0, err
+		}
+		b = min(b, s)
+	}
+	return b, nil
+}
+
+func benchMLP(f *benchFlags, timed func(func() error) error) (any, error) {
+	sizes, err := parseInts("layers", f.layers)
+	if err != nil {
+		return nil, err
+	}
+	if len(sizes) < 2 || f.batch < 1 || f.samples < f.batch {
+		return nil, usagef("bench: need at least two -layers, -batch ≥ 1 and -samples ≥ -batch")
+	}
+	name := f.opt
+	if name == "" {
+		name = optim.NameSGD
+	}
+	oc := optim.Config{Name: name}
+	if err := oc.Validate(); err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	lr := orF(f.lr, 0.01)
+	res := benchResult{Workload: workloadMLP, Layers: sizes, Batch: f.batch, DType: f.dtype, Threads: f.threads, Samples: f.samples, Optimizer: name}
+	res.Seconds, err = best(f.repeat, func() (float64, error) {
+		var sec float64
+		err := timed(func() error {
+			var err error
+			if f.dtype == model.Float32 {
+				sec, err = benchEpoch[float32](sizes, f.batch, f.samples, oc, lr, f.seed)
+			} else {
+				sec, err = benchEpoch[float64](sizes, f.batch, f.samples, oc, lr, f.seed)
+			}
+			return err
+		})
+		return sec, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.SamplesPerSec = float64(f.samples) / res.Seconds
+	res.GFLOPS = stepFlops(sizes) * float64(f.samples) / res.Seconds / 1e9
+	return res, nil
 }
 
 // stepFlops counts the multiply-adds (as two flops) of one sample's step:
@@ -97,11 +320,9 @@ func stepFlops(sizes []int) float64 {
 	return f
 }
 
-// benchEpoch trains one epoch over synthetic samples, batch by batch, and
-// returns the seconds it took (the first step, which sizes every
-// workspace, is not timed).
-func benchEpoch[T tensor.Float](sizes []int, batch, samples int, oc optim.Config, lr float64, seed uint64) (float64, error) {
-	rng := newRand(seed)
+// reluNet builds a network of ReLU hidden layers and an identity output
+// (the logits softmax cross-entropy takes).
+func reluNet[T tensor.Float](sizes []int, seed uint64) (*nn.Network[T], error) {
 	relu := activation.Spec{Name: activation.NameReLU}
 	spec := nn.Spec{Inputs: sizes[0]}
 	for i, s := range sizes[1:] {
@@ -111,10 +332,22 @@ func benchEpoch[T tensor.Float](sizes []int, batch, samples int, oc optim.Config
 		}
 		spec.Layers = append(spec.Layers, nn.LayerSpec{Units: s, Activation: a})
 	}
-	net, err := nn.New[T](spec, rng)
+	net, err := nn.New[T](spec, newRand(seed))
 	if err != nil {
-		return 0, &UsageError{Err: err}
+		return nil, &UsageError{Err: err}
 	}
+	return net, nil
+}
+
+// benchEpoch trains one epoch over synthetic samples, batch by batch, and
+// returns the seconds it took (the first step, which sizes every
+// workspace, is not timed).
+func benchEpoch[T tensor.Float](sizes []int, batch, samples int, oc optim.Config, lr float64, seed uint64) (float64, error) {
+	net, err := reluNet[T](sizes, seed)
+	if err != nil {
+		return 0, err
+	}
+	rng := newRand(seed + 1)
 	o, err := optim.New[T](oc)
 	if err != nil {
 		return 0, err
@@ -143,12 +376,252 @@ func benchEpoch[T tensor.Float](sizes []int, batch, samples int, oc optim.Config
 		step(lo)
 	}
 	sec := time.Since(start).Seconds()
-	for _, p := range net.Params() {
+	if bad := nonFiniteParam(net.Params()); bad {
+		return 0, errors.New("bench: training diverged; lower -lr")
+	}
+	return sec, nil
+}
+
+// nonFiniteParam reports whether any parameter holds NaN or ±Inf.
+func nonFiniteParam[T tensor.Float](params []*nn.Param[T]) bool {
+	for _, p := range params {
 		for _, v := range p.Value.Data {
-			if v != v {
-				return 0, fmt.Errorf("bench: training diverged; lower -lr")
+			if f := float64(v); math.IsNaN(f) || math.IsInf(f, 0) {
+				return true
 			}
 		}
 	}
-	return sec, nil
+	return false
+}
+
+// benchTutorial runs the tutorial's loop (x = 0.1, target = 0.3, w
+// starting at 0.5) for steps iterations, each a full Network.Step, and
+// returns the fastest of repeat runs and the final weight.
+func benchTutorial[T tensor.Float](steps int, lr float64, repeat int, timed func(func() error) error) (float64, float64, error) {
+	const x, target, w0 = 0.1, 0.3, 0.5
+	sigmoid := activation.Spec{Name: activation.NameSigmoid}
+	var w float64
+	sec, err := best(repeat, func() (float64, error) {
+		net, err := nn.New[T](nn.Spec{Inputs: 1, Layers: []nn.LayerSpec{{Units: 1, Activation: sigmoid, NoBias: true}}}, newRand(1))
+		if err != nil {
+			return 0, err
+		}
+		p := net.Params()[0].Value
+		p.Data[0] = w0
+		xs := tensor.FromSlice(1, 1, []T{x})
+		ys := tensor.FromSlice(1, 1, []T{target})
+		l := loss.SquaredError[T]{Reduction: loss.Sum}
+		var sec float64
+		err = timed(func() error {
+			start := time.Now()
+			for range steps {
+				net.Step(l, xs, ys, T(lr))
+			}
+			sec = time.Since(start).Seconds()
+			return nil
+		})
+		w = float64(p.Data[0])
+		return sec, err
+	})
+	return sec, w, err
+}
+
+// tinySamples is how many synthetic samples the tiny network cycles
+// through: enough that it cannot memorise them in a few steps, few enough
+// to stay in cache like the real one-sample-at-a-time loops it stands for.
+const tinySamples = 1000
+
+// benchTiny trains a 2-8-1 sigmoid network (biases on, mean squared error)
+// one sample at a time by SGD for steps steps over synthetic samples
+// (inputs uniform in [-1, 1), target 1 where both inputs have the same
+// sign, else 0), and returns the fastest of repeat runs and the last
+// step's loss.
+func benchTiny[T tensor.Float](steps int, lr float64, seed uint64, repeat int, timed func(func() error) error) (float64, float64, error) {
+	rng := newRand(seed)
+	xs := tensor.New[T](tinySamples, 2)
+	ys := tensor.New[T](tinySamples, 1)
+	for i := range tinySamples {
+		a, b := 2*rng.Float64()-1, 2*rng.Float64()-1
+		xs.Set(i, 0, T(a))
+		xs.Set(i, 1, T(b))
+		if a*b > 0 {
+			ys.Set(i, 0, 1)
+		}
+	}
+	sigmoid := activation.Spec{Name: activation.NameSigmoid}
+	spec := nn.Spec{Inputs: 2, Layers: []nn.LayerSpec{{Units: 8, Activation: sigmoid}, {Units: 1, Activation: sigmoid}}}
+	var last float64
+	sec, err := best(repeat, func() (float64, error) {
+		net, err := nn.New[T](spec, newRand(seed+1))
+		if err != nil {
+			return 0, err
+		}
+		l := loss.MSE[T]{}
+		var sec float64
+		err = timed(func() error {
+			start := time.Now()
+			for i := range steps {
+				j := i % tinySamples
+				x := tensor.Matrix[T]{Rows: 1, Cols: 2, Data: xs.Data[2*j : 2*j+2]}
+				y := tensor.Matrix[T]{Rows: 1, Cols: 1, Data: ys.Data[j : j+1]}
+				last = net.Step(l, &x, &y, T(lr))
+			}
+			sec = time.Since(start).Seconds()
+			return nil
+		})
+		return sec, err
+	})
+	return sec, last, err
+}
+
+// benchGemm times C = A·B on size×size matrices of uniform random values
+// and returns the fastest of repeat products (after one untimed product
+// that warms the workspaces and helper goroutines).
+func benchGemm[T tensor.Float](size int, seed uint64, repeat int, timed func(func() error) error) (float64, error) {
+	rng := newRand(seed)
+	a, b, c := make([]T, size*size), make([]T, size*size), make([]T, size*size)
+	for i := range a {
+		a[i], b[i] = T(rng.Float64()), T(rng.Float64())
+	}
+	kernel.Gemm(false, false, size, size, size, 1, a, size, b, size, 0, c, size)
+	var sec float64
+	err := timed(func() error {
+		var err error
+		sec, err = best(repeat, func() (float64, error) {
+			start := time.Now()
+			kernel.Gemm(false, false, size, size, size, 1, a, size, b, size, 0, c, size)
+			return time.Since(start).Seconds(), nil
+		})
+		return err
+	})
+	return sec, err
+}
+
+// mnistEvalBatch is the number of test rows evaluated per forward pass.
+const mnistEvalBatch = 1000
+
+// benchMNIST trains a ReLU network on the MNIST training set, pixels
+// standardised by the training set's mean and standard deviation (over
+// all pixels, as torchvision's Normalize((0.1307,), (0.3081,)) does),
+// shuffling every epoch, and measures test accuracy after each epoch until
+// it reaches f.target or f.maxEpochs have run.
+func benchMNIST[T tensor.Float](f *benchFlags, timed func(func() error) error) (any, error) {
+	if f.mnistDir == "" {
+		return nil, usagef("bench: -workload mnist needs -mnist FOLDER (scripts/fetch-mnist.sh prints one)")
+	}
+	sizes, err := parseInts("layers", f.layers)
+	if err != nil {
+		return nil, err
+	}
+	if len(sizes) < 2 || sizes[0] != 784 || sizes[len(sizes)-1] != 10 || f.batch < 1 || f.maxEpochs < 1 {
+		return nil, usagef("bench: mnist needs -layers 784,…,10, -batch ≥ 1 and -max-epochs ≥ 1")
+	}
+	trainSet, err := data.LoadMNIST(f.mnistDir, true)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	testSet, err := data.LoadMNIST(f.mnistDir, false)
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	var sum, sq float64
+	for _, v := range trainSet.X.Data {
+		sum += v
+		sq += v * v
+	}
+	n := float64(len(trainSet.X.Data))
+	mean := sum / n
+	std := math.Sqrt(sq/n - mean*mean)
+	convert := func(m *tensor.Matrix[float64], standardise bool) *tensor.Matrix[T] {
+		out := tensor.New[T](m.Rows, m.Cols)
+		for i, v := range m.Data {
+			if standardise {
+				v = (v - mean) / std
+			}
+			out.Data[i] = T(v)
+		}
+		return out
+	}
+	xTrain, yTrain := convert(trainSet.X, true), convert(trainSet.Y, false)
+	xTest := convert(testSet.X, true)
+
+	name := f.opt
+	if name == "" {
+		name = optim.NameAdam
+	}
+	oc := optim.Config{Name: name}
+	if err := oc.Validate(); err != nil {
+		return nil, &UsageError{Err: err}
+	}
+	o, err := optim.New[T](oc)
+	if err != nil {
+		return nil, err
+	}
+	net, err := reluNet[T](sizes, f.seed)
+	if err != nil {
+		return nil, err
+	}
+	res := mnistResult{Workload: workloadMNIST, Layers: sizes, Batch: f.batch, DType: f.dtype, Threads: f.threads,
+		Optimizer: name, LR: orF(f.lr, 0.001), Target: f.target}
+	rng := newRand(f.seed + 1)
+	order := make([]int, xTrain.Rows)
+	for i := range order {
+		order[i] = i
+	}
+	l := loss.SoftmaxCrossEntropy[T]{}
+	xb, yb := tensor.New[T](f.batch, 784), tensor.New[T](f.batch, 10)
+	err = timed(func() error {
+		start := time.Now()
+		for res.Epochs < f.maxEpochs {
+			rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+			for lo := 0; lo < len(order); lo += f.batch {
+				idx := order[lo:min(lo+f.batch, len(order))]
+				xb.Resize(len(idx), 784)
+				yb.Resize(len(idx), 10)
+				for r, i := range idx {
+					copy(xb.Row(r), xTrain.Row(i))
+					copy(yb.Row(r), yTrain.Row(i))
+				}
+				net.Gradient(l, xb, yb)
+				o.Step(net.Params(), res.LR)
+			}
+			res.Epochs++
+			if nonFiniteParam(net.Params()) {
+				return errors.New("bench: training diverged; lower -lr")
+			}
+			acc := mnistAccuracy(net, xTest, testSet)
+			res.Accuracies = append(res.Accuracies, acc)
+			if acc >= f.target {
+				res.Reached = true
+				break
+			}
+		}
+		res.Seconds = time.Since(start).Seconds()
+		return nil
+	})
+	return res, err
+}
+
+// mnistAccuracy returns the fraction of the test rows x whose largest
+// logit is their class in d.
+func mnistAccuracy[T tensor.Float](net *nn.Network[T], x *tensor.Matrix[T], d *data.Dataset) float64 {
+	right := 0
+	for lo := 0; lo < x.Rows; lo += mnistEvalBatch {
+		n := min(mnistEvalBatch, x.Rows-lo)
+		xb := tensor.Matrix[T]{Rows: n, Cols: x.Cols, Data: x.Data[lo*x.Cols : (lo+n)*x.Cols]}
+		out := net.Forward(&xb)
+		for r := range n {
+			row := out.Row(r)
+			best := 0
+			for j, v := range row {
+				if v > row[best] {
+					best = j
+				}
+			}
+			if best == d.Class(lo+r) {
+				right++
+			}
+		}
+	}
+	return float64(right) / float64(x.Rows)
 }
