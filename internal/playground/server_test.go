@@ -101,9 +101,6 @@ func TestSettingsQueryRoundTrip(t *testing.T) {
 			t.Fatalf("ParseQuery(%q): %v", st.Query(), err)
 		}
 		want := st.normalize()
-		if len(want.Hidden) == 0 {
-			want.Hidden = nil
-		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("round trip of %q:\n got %+v\nwant %+v", st.Query(), got, want)
 		}

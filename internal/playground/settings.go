@@ -123,6 +123,9 @@ func (s Settings) normalize() Settings {
 	s.Loss = strings.ToLower(strings.TrimSpace(s.Loss))
 	s.Output = strings.ToLower(strings.TrimSpace(s.Output))
 	s.Hidden = slices.Clone(s.Hidden)
+	if s.Hidden == nil {
+		s.Hidden = []Layer{} // the page reads a list, never null
+	}
 	for i := range s.Hidden {
 		if s.Hidden[i].Activation == "" {
 			s.Hidden[i].Activation = activation.NameTanh

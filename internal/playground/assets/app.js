@@ -773,7 +773,10 @@ function drawPlot(st) {
   ctx.fillStyle = "rgba(29,35,48,.55)"; ctx.font = (10 * dpr) + "px system-ui, sans-serif";
   ctx.fillText("x: " + fmt(x0) + " … " + fmt(x1), 6 * dpr, H - 6 * dpr);
   if (pts && pts.x.length === 1) {
-    ctx.fillText("prediction " + fmt(v.output[Math.floor(v.n * (pts.x[0][0] - x0) / (x1 - x0))]) + " · target " + fmt(pts.y[0]), 6 * dpr, 14 * dpr);
+    // Interpolate between the curve's points, which sit at cell centres.
+    const u = Math.max(0, Math.min(v.n - 1.001, v.n * (pts.x[0][0] - x0) / (x1 - x0) - 0.5));
+    const k = Math.floor(u), pred = v.output[k] + (u - k) * (v.output[k + 1] - v.output[k]);
+    ctx.fillText("prediction " + fmt(pred) + " · target " + fmt(pts.y[0]), 6 * dpr, 14 * dpr);
   }
 }
 
