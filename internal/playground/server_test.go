@@ -398,6 +398,12 @@ func TestDatasets(t *testing.T) {
 			t.Errorf("point: %d samples, %d inputs", s.TrainSize, len(s.Layers[0].Weights))
 		}
 	}
+	// A link without hidden layers gives the page a list, not null (the
+	// page failed on null).
+	_, body := c.do("POST", "/api/sessions", jsonBody(map[string]any{"share": "data=point&hidden="}), nil)
+	if !bytes.Contains(body, []byte(`"hidden":[]`)) {
+		t.Errorf("settings without hidden layers: %.300s", body)
+	}
 	st := Defaults()
 	st.Loss = "bce"
 	st.Dataset = "blobs"
