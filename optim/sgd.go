@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"github.com/descent-ml/descent/internal/kernel"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/tensor"
 )
@@ -67,6 +68,13 @@ func (o *SGD[T]) SetState(s State, params []*nn.Param[T]) error {
 // descend applies w ← w − η·g̃ to every parameter.
 func descend[T tensor.Float](params []*nn.Param[T], lr float64, c Common) {
 	s := clipScale(params, c.ClipNorm)
+	if s == 1 && c.L2 == 0 {
+		// Plain w ← w − η·g: the kernel's vector loop.
+		for _, p := range params {
+			kernel.Axpy(p.Value.Values(), T(-lr), p.Grad.Values())
+		}
+		return
+	}
 	for _, p := range params {
 		w, g := p.Value.Values(), p.Grad.Values()
 		for j := range w {

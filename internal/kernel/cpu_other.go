@@ -42,3 +42,11 @@ func copySteps32(steps int, src *float32, lda int, dst *float32) {
 func copySteps64(steps int, src *float64, lda int, dst *float64) {
 	panic("kernel: no assembly packing on this build")
 }
+
+func axpy32(n int, alpha float32, x, y *float32) {
+	panic("kernel: no assembly axpy on this build")
+}
+
+func axpy64(n int, alpha float64, x, y *float64) {
+	panic("kernel: no assembly axpy on this build")
+}

@@ -26,12 +26,28 @@ func SumRows[T Float](dst []T, beta T, m int, x []T, ldx int) {
 }
 
 // Axpy computes y += alpha·x element by element; x and y have equal length.
+// Long float32 and float64 slices go through AVX2 fused multiply-adds where
+// the CPU has them (one rounding per element instead of two).
 func Axpy[T Float](y []T, alpha T, x []T) {
 	if len(x) != len(y) {
 		panic("kernel: Axpy length mismatch")
 	}
+	if hasAVX2FMA && len(y) >= simdAxpyMin {
+		switch yv := any(y).(type) {
+		case []float32:
+			axpy32(len(yv), float32(alpha), &any(x).([]float32)[0], &yv[0])
+			return
+		case []float64:
+			axpy64(len(yv), float64(alpha), &any(x).([]float64)[0], &yv[0])
+			return
+		}
+	}
 	axpyUnitary(y, alpha, x)
 }
+
+// simdAxpyMin is the length from which the assembly Axpy pays for its call:
+// below it the Go loop finishes first.
+const simdAxpyMin = 16
 
 // Dot returns Σ x[i]·y[i], summed left to right.
 func Dot[T Float](x, y []T) T {
@@ -86,29 +102,62 @@ func TanhBackward[T Float](dz, a, da []T) {
 }
 
 // LeakyReLU sets a[i] = z[i] for z[i] > 0 and slope·z[i] otherwise; slope 0
-// is the plain ReLU.
+// is the plain ReLU. The signs of a batch's SOPs are close to random, so
+// the loop is written without branches: a mispredicted branch per element
+// cost more than the rest of the loop.
 func LeakyReLU[T Float](a, z []T, slope T) {
 	a = a[:len(z)]
 	for i, v := range z {
-		if v > 0 {
-			a[i] = v
-		} else {
-			a[i] = slope * v
-		}
+		a[i] = max(v, 0) + slope*min(v, 0)
 	}
 }
 
 // LeakyReLUBackward sets dz[i] = da[i] for z[i] > 0 and slope·da[i]
-// otherwise (the derivative at 0 is taken as slope).
+// otherwise (the derivative at 0 is taken as slope). float32 and float64
+// pick between the two with bit masks instead of a branch.
 func LeakyReLUBackward[T Float](dz, z, da []T, slope T) {
 	dz = dz[:len(z)]
 	da = da[:len(z)]
+	switch zv := any(z).(type) {
+	case []float32:
+		reluBackward32(any(dz).([]float32), zv, any(da).([]float32), float32(slope))
+		return
+	case []float64:
+		reluBackward64(any(dz).([]float64), zv, any(da).([]float64), float64(slope))
+		return
+	}
 	for i, v := range z {
 		if v > 0 {
 			dz[i] = da[i]
 		} else {
 			dz[i] = slope * da[i]
 		}
+	}
+}
+
+// reluBackward32 is LeakyReLUBackward for float32. For the bits b of z as
+// a signed integer, (−b & ^b) has its sign bit set exactly when b > 0, that
+// is when z > 0 (or z is a positive NaN); shifting it gives the mask.
+func reluBackward32(dz, z, da []float32, slope float32) {
+	dz = dz[:len(z)]
+	da = da[:len(z)]
+	for i, v := range z {
+		b := int32(math.Float32bits(v))
+		m := uint32((-b & ^b) >> 31)
+		d := da[i]
+		dz[i] = math.Float32frombits(math.Float32bits(d)&m | math.Float32bits(slope*d)&^m)
+	}
+}
+
+// reluBackward64 is reluBackward32 for float64.
+func reluBackward64(dz, z, da []float64, slope float64) {
+	dz = dz[:len(z)]
+	da = da[:len(z)]
+	for i, v := range z {
+		b := int64(math.Float64bits(v))
+		m := uint64((-b & ^b) >> 63)
+		d := da[i]
+		dz[i] = math.Float64frombits(math.Float64bits(d)&m | math.Float64bits(slope*d)&^m)
 	}
 }
 
