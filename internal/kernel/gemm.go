@@ -30,20 +30,23 @@ func checkGemm(transA, transB bool, m, n, k, la, lda, lb, ldb, lc, ldc int) {
 	if transB {
 		br, bc = n, k
 	}
-	check := func(name string, rows, cols, l, ld int) {
-		if rows == 0 || cols == 0 {
-			return
-		}
-		if ld < cols {
-			panic(fmt.Sprintf("kernel: %s stride %d < %d columns", name, ld, cols))
-		}
-		if l < (rows-1)*ld+cols {
-			panic(fmt.Sprintf("kernel: %s slice of %d elements too short for %d×%d with stride %d", name, l, rows, cols, ld))
-		}
+	checkOperand("A", ar, ac, la, lda)
+	checkOperand("B", br, bc, lb, ldb)
+	checkOperand("C", m, n, lc, ldc)
+}
+
+// checkOperand panics unless a slice of l elements holds a rows×cols
+// matrix with row stride ld.
+func checkOperand(name string, rows, cols, l, ld int) {
+	if rows == 0 || cols == 0 {
+		return
 	}
-	check("A", ar, ac, la, lda)
-	check("B", br, bc, lb, ldb)
-	check("C", m, n, lc, ldc)
+	if ld < cols {
+		panic(fmt.Sprintf("kernel: %s stride %d < %d columns", name, ld, cols))
+	}
+	if l < (rows-1)*ld+cols {
+		panic(fmt.Sprintf("kernel: %s slice of %d elements too short for %d×%d with stride %d", name, l, rows, cols, ld))
+	}
 }
 
 // gemmGo is the portable implementation. It walks C row by row, so rows can
