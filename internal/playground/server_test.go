@@ -25,10 +25,16 @@ type client struct {
 	http *http.Client
 }
 
-func newTestServer(t *testing.T, opt Options) (*Server, *client) {
+// newTestServer starts a server on 127.0.0.1, its handler wrapped by
+// wrap when given.
+func newTestServer(t *testing.T, opt Options, wrap ...func(http.Handler) http.Handler) (*Server, *client) {
 	t.Helper()
 	s := New(opt)
-	ts := httptest.NewServer(s) // listens on 127.0.0.1
+	var h http.Handler = s
+	for _, w := range wrap {
+		h = w(h)
+	}
+	ts := httptest.NewServer(h) // listens on 127.0.0.1
 	t.Cleanup(func() { ts.Close(); s.Close() })
 	// Enough idle connections for every concurrent session of the load
 	// test, as each browser tab keeps its own.
