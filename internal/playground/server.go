@@ -156,7 +156,7 @@ func (s *Server) Expire() {
 	s.mu.Unlock()
 	for _, ss := range old {
 		ss.mu.Lock()
-		ss.pause()
+		ss.end()
 		ss.mu.Unlock()
 	}
 }
@@ -336,7 +336,7 @@ func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	if ss != nil {
 		ss.mu.Lock()
-		ss.pause()
+		ss.end()
 		ss.mu.Unlock()
 	}
 	w.WriteHeader(http.StatusNoContent)

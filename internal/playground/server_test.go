@@ -417,3 +417,22 @@ func TestDatasets(t *testing.T) {
 		t.Errorf("bce on three classes: %d %s", code, body)
 	}
 }
+
+// TestEndedSessionStaysStopped covers a request that found a session just
+// before it expired: starting it afterwards must not train an orphan.
+func TestEndedSessionStaysStopped(t *testing.T) {
+	s := &session{}
+	if err := s.reset(Defaults()); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	s.mu.Lock()
+	s.end()
+	s.start(t.Context(), &wg, time.Millisecond, 0, 1)
+	running := s.running
+	s.mu.Unlock()
+	wg.Wait()
+	if running {
+		t.Error("an ended session started training")
+	}
+}

@@ -55,6 +55,7 @@ type session struct {
 	upload  *upload
 	r       *run
 	running bool
+	closed  bool // set when the session ends; it never trains again
 	until   int
 	stop    chan struct{} // closed to stop the training goroutine
 	done    chan struct{} // closed when it has stopped
@@ -452,7 +453,7 @@ func (s *session) start(ctx context.Context, wg *sync.WaitGroup, tick time.Durat
 		until = MaxEpochs
 	}
 	s.until = until
-	if s.running || s.r.diverged != "" || s.r.epoch >= until {
+	if s.running || s.closed || s.r.diverged != "" || s.r.epoch >= until {
 		return
 	}
 	s.running = true
@@ -490,6 +491,13 @@ func (s *session) start(ctx context.Context, wg *sync.WaitGroup, tick time.Durat
 			s.mu.Unlock()
 		}
 	}()
+}
+
+// end stops training for good: a request that found the session before
+// it was removed cannot start it again. The caller holds mu.
+func (s *session) end() {
+	s.closed = true
+	s.pause()
 }
 
 // pause stops the training goroutine and waits for it. The caller holds
