@@ -707,7 +707,8 @@ function drawPlot(st) {
   const v = st.view;
   $("noview").hidden = !!v;
   c.style.display = v ? "block" : "none";
-  $("scale").style.visibility = v && v.dims === 2 ? "visible" : "hidden";
+  // The orange–blue bar reads only for two classes or a regression.
+  $("scale").style.visibility = v && v.dims === 2 && !v.class ? "visible" : "hidden";
   if (!v) return;
   const [x0, x1, y0, y1] = v.bounds;
   const px = (x) => (x - x0) / (x1 - x0) * W, py = (y) => H - (y - y0) / (y1 - y0) * H;
