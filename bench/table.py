@@ -73,7 +73,7 @@ def fx(v):
 def table(runs):
     threads = {tool: sorted({t for (tl, _, t) in runs if tl == tool}) for tool in TOOLS}
     cols = [(tool, t) for tool in TOOLS for t in threads[tool]]
-    head = ["workload", "unit"] + [f"{tool} {t}t" for tool, t in cols] + [
+    head = ["workload", "unit"] + [f"{tool} {t}" + ("" if t.endswith("p") else "t") for tool, t in cols] + [
         "descent best ÷ torch best", "descent best ÷ numpy best", "descent 1t ÷ torch 1t", "descent 1t ÷ numpy 1t"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
@@ -96,7 +96,7 @@ def table(runs):
                 print(f"  {tool} ({t} threads): failed")
                 continue
             accs = ", ".join(f"{a:.4f}" for a in r["test_accuracy_by_epoch"])
-            print(f"  {tool} ({t} threads): {r['seconds']:.1f} s, {r['epochs']} epochs, reached={r['reached']}, test accuracy by epoch: {accs}")
+            print(f"  {tool} ({t} threads): {r['seconds']:.1f} s, {r['epochs']} epochs ({r['seconds'] / r['epochs']:.2f} s each, test evaluation included), reached={r['reached']}, test accuracy by epoch: {accs}")
     return bests
 
 

@@ -161,9 +161,10 @@ func runBench(e *env, args []string) error {
 	return json.NewEncoder(e.stdout).Encode(res)
 }
 
-// profile calls run with a wrapper that, when path is not empty, records
-// a CPU profile of what it wraps into path: only the timed part of a
-// workload, not its setup.
+// profile calls run with a wrapper that, when path is not empty, starts
+// a CPU profile into path the first time it is called, so that the
+// profile leaves out the setup before the first timed part (with -repeat,
+// the setup of later runs is in it). The profile stops when run returns.
 func profile(path string, run func(timed func(func() error) error) error) error {
 	if path == "" {
 		return run(func(f func() error) error { return f() })
@@ -172,13 +173,19 @@ func profile(path string, run func(timed func(func() error) error) error) error 
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
+	started := false
 	err = run(func(f func() error) error {
-		if err := pprof.StartCPUProfile(out); err != nil {
-			return fmt.Errorf("bench: %w", err)
+		if !started {
+			if err := pprof.StartCPUProfile(out); err != nil {
+				return fmt.Errorf("bench: %w", err)
+			}
+			started = true
 		}
-		defer pprof.StopCPUProfile()
 		return f()
 	})
+	if started {
+		pprof.StopCPUProfile()
+	}
 	if cerr := out.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("bench: %w", cerr)
 	}
