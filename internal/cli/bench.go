@@ -292,17 +292,10 @@ func benchMLP(f *benchFlags, timed func(func() error) error) (any, error) {
 	lr := orF(f.lr, 0.01)
 	res := benchResult{Workload: workloadMLP, Layers: sizes, Batch: f.batch, DType: f.dtype, Threads: f.threads, Samples: f.samples, Optimizer: name}
 	res.Seconds, err = best(f.repeat, func() (float64, error) {
-		var sec float64
-		err := timed(func() error {
-			var err error
-			if f.dtype == model.Float32 {
-				sec, err = benchEpoch[float32](sizes, f.batch, f.samples, oc, lr, f.seed)
-			} else {
-				sec, err = benchEpoch[float64](sizes, f.batch, f.samples, oc, lr, f.seed)
-			}
-			return err
-		})
-		return sec, err
+		if f.dtype == model.Float32 {
+			return benchEpoch[float32](sizes, f.batch, f.samples, oc, lr, f.seed, timed)
+		}
+		return benchEpoch[float64](sizes, f.batch, f.samples, oc, lr, f.seed, timed)
 	})
 	if err != nil {
 		return nil, err
@@ -348,8 +341,8 @@ func reluNet[T tensor.Float](sizes []int, seed uint64) (*nn.Network[T], error) {
 
 // benchEpoch trains one epoch over synthetic samples, batch by batch, and
 // returns the seconds it took (the first step, which sizes every
-// workspace, is not timed).
-func benchEpoch[T tensor.Float](sizes []int, batch, samples int, oc optim.Config, lr float64, seed uint64) (float64, error) {
+// workspace, is not timed). timed wraps the timed loop.
+func benchEpoch[T tensor.Float](sizes []int, batch, samples int, oc optim.Config, lr float64, seed uint64, timed func(func() error) error) (float64, error) {
 	net, err := reluNet[T](sizes, seed)
 	if err != nil {
 		return 0, err
@@ -378,11 +371,17 @@ func benchEpoch[T tensor.Float](sizes []int, batch, samples int, oc optim.Config
 		o.Step(net.Params(), lr)
 	}
 	step(0)
-	start := time.Now()
-	for lo := 0; lo < samples; lo += batch {
-		step(lo)
+	var sec float64
+	if err := timed(func() error {
+		start := time.Now()
+		for lo := 0; lo < samples; lo += batch {
+			step(lo)
+		}
+		sec = time.Since(start).Seconds()
+		return nil
+	}); err != nil {
+		return 0, err
 	}
-	sec := time.Since(start).Seconds()
 	if bad := nonFiniteParam(net.Params()); bad {
 		return 0, errors.New("bench: training diverged; lower -lr")
 	}
