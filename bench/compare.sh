@@ -72,6 +72,9 @@ py_cell() {
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), SIMD: $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512f)$' | tr '\n' ' ')"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$($work/descent version 2>/dev/null || true) $(go version)"
+# Others edit the tree while this runs; say what was built.
+dirty=$(cd "$root" && git status --short -- '*.go' '*.s' | wc -l)
+echo "descent built from commit $(cd "$root" && git rev-parse --short HEAD) with $dirty uncommitted Go/assembly files"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $PY "$here/pybench.py" torch info --threads 2 |
 	$PY -c 'import json,sys; d=json.load(sys.stdin); print("numpy", d["numpy"], "torch", d["torch"], "| BLAS:", d.get("openblas_config", d["blas_libraries"]), "| OpenBLAS kernel (core):", d.get("openblas_core", "not OpenBLAS")); print("torch:", [l.strip() for l in d["torch_config"].splitlines() if "CPU capability" in l or "BLAS_INFO" in l][0][:80])'
 echo "running (REPEAT=$REPEAT per cell, best kept)…" >&2

@@ -66,6 +66,13 @@ def fmt(v):
     return f"{v:.2f}"
 
 
+def label(threads):
+    """Names a thread count as the table's columns do: 1t, 2t, 2p."""
+    if threads is None:
+        return "—"
+    return threads if threads.endswith("p") else threads + "t"
+
+
 def fx(v):
     return "—" if v is None else f"{v:.2f}×"
 
@@ -73,15 +80,15 @@ def fx(v):
 def table(runs):
     threads = {tool: sorted({t for (tl, _, t) in runs if tl == tool}) for tool in TOOLS}
     cols = [(tool, t) for tool in TOOLS for t in threads[tool]]
-    head = ["workload", "unit"] + [f"{tool} {t}" + ("" if t.endswith("p") else "t") for tool, t in cols] + [
+    head = ["workload", "unit"] + [f"{tool} {label(t)}" for tool, t in cols] + [
         "descent best ÷ torch best", "descent best ÷ numpy best", "descent 1t ÷ torch 1t", "descent 1t ÷ numpy 1t"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for case, (title, _, _, unit) in CASES.items():
         row = [title, unit] + [fmt(value(runs, tool, case, t)) for tool, t in cols]
         bests = {tool: best(runs, tool, case) for tool in TOOLS}
-        row.append(fx(speedup(case, bests["descent"][1], bests["torch"][1])) + f" ({bests['torch'][0]}t)")
-        row.append(fx(speedup(case, bests["descent"][1], bests["numpy"][1])) + f" ({bests['numpy'][0]}t)")
+        row.append(fx(speedup(case, bests["descent"][1], bests["torch"][1])) + f" ({label(bests['torch'][0])})")
+        row.append(fx(speedup(case, bests["descent"][1], bests["numpy"][1])) + f" ({label(bests['numpy'][0])})")
         row.append(fx(speedup(case, value(runs, "descent", case, "1"), value(runs, "torch", case, "1"))))
         row.append(fx(speedup(case, value(runs, "descent", case, "1"), value(runs, "numpy", case, "1"))))
         print("| " + " | ".join(row) + " |")
