@@ -1,8 +1,10 @@
 package optim
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/descent-ml/descent/internal/kernel"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/tensor"
 )
@@ -30,6 +32,12 @@ const (
 //
 // ε is added outside the root, as in PyTorch. Its zero value is ready to
 // use.
+//
+// For float64 parameters every element is computed in float64 as written.
+// For float32 parameters, as in PyTorch, m and v are kept in float32 and
+// the update runs in float32 with the bias corrections folded into two
+// per-step constants, w ← w − η·λ_d·w − (η/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε),
+// which is the same update rounded differently, at a sixth of the cost.
 type Adam[T tensor.Float] struct {
 	Common
 	// Beta1 is β₁ in [0, 1); 0 means DefaultBeta1.
@@ -38,7 +46,11 @@ type Adam[T tensor.Float] struct {
 	Beta2 float64
 	// Epsilon is ε; 0 means DefaultAdamEpsilon.
 	Epsilon float64
-	st      slots
+	// st counts the steps only: the moments are kept in the parameters'
+	// own type below, not in st's float64 buffers.
+	st slots
+	// m[i] and v[i] are the moments of parameter i.
+	m, v [][]T
 }
 
 // Name returns "adam".
@@ -49,21 +61,53 @@ func (o *Adam[T]) Step(params []*nn.Param[T], lr float64) { o.step(params, lr, 0
 
 // step is Adam's update with decoupled weight decay wd (0 for Adam).
 func (o *Adam[T]) step(params []*nn.Param[T], lr, wd float64) {
-	begin(&o.st, 2, params)
+	begin(&o.st, 0, params)
+	if o.m == nil {
+		o.m, o.v = make([][]T, len(params)), make([][]T, len(params))
+		for i, p := range params {
+			o.m[i], o.v[i] = make([]T, len(p.Value.Values())), make([]T, len(p.Value.Values()))
+		}
+	}
+	if len(o.m) != len(params) {
+		panic(fmt.Sprintf("optim: Step got %d parameters, earlier steps had %d", len(params), len(o.m)))
+	}
 	b1, b2 := or(o.Beta1, DefaultBeta1), or(o.Beta2, DefaultBeta2)
 	eps := or(o.Epsilon, DefaultAdamEpsilon)
 	t := float64(o.st.step)
 	bc1, bc2 := 1-math.Pow(b1, t), 1-math.Pow(b2, t)
 	s := clipScale(params, o.ClipNorm)
+	if _, ok := any(o.m).([][]float32); ok {
+		eps32 := float32(eps)
+		if eps32 == 0 && eps > 0 {
+			// An ε below float32's range would make the step of an element
+			// whose gradients were all 0 be 0/0.
+			eps32 = math.SmallestNonzeroFloat32
+		}
+		c := kernel.AdamConsts{
+			Scale: float32(s), L2: float32(o.L2),
+			Beta1: float32(b1), OneMinusBeta1: float32(1 - b1),
+			Beta2: float32(b2), OneMinusBeta2: float32(1 - b2),
+			Decay:      float32(lr * wd),
+			StepSize:   float32(lr / bc1),
+			InvSqrtBC2: float32(1 / math.Sqrt(bc2)),
+			Epsilon:    eps32,
+		}
+		for i, p := range params {
+			kernel.Adam32(any(p.Value.Values()).([]float32), any(p.Grad.Values()).([]float32),
+				any(o.m[i]).([]float32), any(o.v[i]).([]float32), &c)
+		}
+		return
+	}
 	for i, p := range params {
 		w, g := p.Value.Values(), p.Grad.Values()
-		m, v := o.st.buf[0][i], o.st.buf[1][i]
+		m, v := o.m[i], o.v[i]
 		for j := range w {
 			wj := float64(w[j])
 			gj := s*float64(g[j]) + o.L2*wj
-			m[j] = b1*m[j] + (1-b1)*gj
-			v[j] = b2*v[j] + (1-b2)*gj*gj
-			mHat, vHat := m[j]/bc1, v[j]/bc2
+			mj := b1*float64(m[j]) + (1-b1)*gj
+			vj := b2*float64(v[j]) + (1-b2)*gj*gj
+			m[j], v[j] = T(mj), T(vj)
+			mHat, vHat := mj/bc1, vj/bc2
 			wj -= lr * wd * wj
 			w[j] = T(wj - lr*mHat/(math.Sqrt(vHat)+eps))
 		}
@@ -72,11 +116,57 @@ func (o *Adam[T]) step(params []*nn.Param[T], lr, wd float64) {
 
 // State returns the step count t and the moments m and v (two buffers, in
 // that order).
-func (o *Adam[T]) State() State { return o.st.state(o.Name()) }
+func (o *Adam[T]) State() State { return o.state(o.Name()) }
 
 // SetState restores a state saved by an Adam.
 func (o *Adam[T]) SetState(s State, params []*nn.Param[T]) error {
-	return setState(&o.st, o.Name(), 2, s, params)
+	return o.setState(o.Name(), s, params)
+}
+
+// state returns the step count and a float64 copy of the moments, the form
+// a State keeps whatever the parameters' type.
+func (o *Adam[T]) state(name string) State {
+	st := o.st.state(name)
+	if o.m != nil {
+		st.Slots = [][][]float64{widen(o.m), widen(o.v)}
+	}
+	return st
+}
+
+// setState checks s as every optimizer does, then keeps its moments in the
+// parameters' type.
+func (o *Adam[T]) setState(name string, s State, params []*nn.Param[T]) error {
+	var st slots
+	if err := setState(&st, name, 2, s, params); err != nil {
+		return err
+	}
+	o.st = slots{step: st.step}
+	o.m, o.v = narrow[T](st.buf[0]), narrow[T](st.buf[1])
+	return nil
+}
+
+// widen returns a float64 copy of bufs.
+func widen[T tensor.Float](bufs [][]T) [][]float64 {
+	out := make([][]float64, len(bufs))
+	for i, b := range bufs {
+		out[i] = make([]float64, len(b))
+		for j, x := range b {
+			out[i][j] = float64(x)
+		}
+	}
+	return out
+}
+
+// narrow returns a copy of bufs in type T.
+func narrow[T tensor.Float](bufs [][]float64) [][]T {
+	out := make([][]T, len(bufs))
+	for i, b := range bufs {
+		out[i] = make([]T, len(b))
+		for j, x := range b {
+			out[i][j] = T(x)
+		}
+	}
+	return out
 }
 
 // AdamW is Adam with decoupled weight decay (Loshchilov & Hutter), as
@@ -106,9 +196,9 @@ func (o *AdamW[T]) Step(params []*nn.Param[T], lr float64) {
 
 // State returns the step count t and the moments m and v (two buffers, in
 // that order).
-func (o *AdamW[T]) State() State { return o.st.state(o.Name()) }
+func (o *AdamW[T]) State() State { return o.state(o.Name()) }
 
 // SetState restores a state saved by an AdamW.
 func (o *AdamW[T]) SetState(s State, params []*nn.Param[T]) error {
-	return setState(&o.st, o.Name(), 2, s, params)
+	return o.setState(o.Name(), s, params)
 }

@@ -3,6 +3,7 @@ package optim_test
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/descent-ml/descent/nn"
@@ -364,6 +365,150 @@ func TestStepAllocatesNothingAfterTheFirst(t *testing.T) {
 		opt.Step(ps, 0.1)
 		if got := testing.AllocsPerRun(20, func() { opt.Step(ps, 0.1) }); got != 0 {
 			t.Errorf("%s: Step allocates %v times, want 0", name, got)
+		}
+	}
+}
+
+// randomParams returns a 3×5 weight and a 1×5 bias, long enough for the
+// vectorised float32 Adam, with seeded values, in float64 and in float32.
+func randomParams(seed uint64) ([]*nn.Param[float64], []*nn.Param[float32]) {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	var p64 []*nn.Param[float64]
+	var p32 []*nn.Param[float32]
+	for _, shape := range [][2]int{{3, 5}, {1, 5}} {
+		a := &nn.Param[float64]{Value: tensor.New[float64](shape[0], shape[1]), Grad: tensor.New[float64](shape[0], shape[1])}
+		b := &nn.Param[float32]{Value: tensor.New[float32](shape[0], shape[1]), Grad: tensor.New[float32](shape[0], shape[1])}
+		for j := range a.Value.Data {
+			a.Value.Data[j] = float64(float32(rng.NormFloat64()))
+			b.Value.Data[j] = float32(a.Value.Data[j])
+		}
+		p64, p32 = append(p64, a), append(p32, b)
+	}
+	return p64, p32
+}
+
+// setRandomGrads gives both parameter lists the same seeded gradients, the
+// first bias element always 0.
+func setRandomGrads(rng *rand.Rand, p64 []*nn.Param[float64], p32 []*nn.Param[float32]) {
+	for i := range p64 {
+		for j := range p64[i].Grad.Data {
+			g := float32(rng.NormFloat64() * 0.5)
+			if i == 1 && j == 0 {
+				g = 0
+			}
+			p64[i].Grad.Data[j], p32[i].Grad.Data[j] = float64(g), g
+		}
+	}
+}
+
+// float32 Adam keeps its moments and computes in float32 with the bias
+// corrections folded into per-step constants; it must follow the float64
+// optimizer, which computes the documented equations as written.
+func TestAdamFloat32FollowsFloat64(t *testing.T) {
+	common := optim.Common{L2: 0.05, ClipNorm: 1}
+	tests := []struct {
+		name     string
+		o64      optim.Optimizer[float64]
+		o32      optim.Optimizer[float32]
+		lr       float64
+		stepsTol float64
+	}{
+		{"adam", &optim.Adam[float64]{}, &optim.Adam[float32]{}, 0.01, 2e-6},
+		{"adamw", &optim.AdamW[float64]{}, &optim.AdamW[float32]{}, 0.01, 2e-6},
+		{"adam l2 clip", &optim.Adam[float64]{Common: common, Beta1: 0.8, Beta2: 0.99}, &optim.Adam[float32]{Common: common, Beta1: 0.8, Beta2: 0.99}, 0.05, 2e-6},
+		{"adamw l2 clip", &optim.AdamW[float64]{Adam: optim.Adam[float64]{Common: common}, WeightDecay: 0.1}, &optim.AdamW[float32]{Adam: optim.Adam[float32]{Common: common}, WeightDecay: 0.1}, 0.05, 2e-6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p64, p32 := randomParams(1)
+			rng := rand.New(rand.NewPCG(2, 3))
+			for step := 1; step <= 20; step++ {
+				setRandomGrads(rng, p64, p32)
+				tt.o64.Step(p64, tt.lr)
+				tt.o32.Step(p32, tt.lr)
+				for i := range p64 {
+					for j, want := range p64[i].Value.Data {
+						got := float64(p32[i].Value.Data[j])
+						// float32 roundings of w, plus of each step's
+						// update (at most lr, as |m̂|/√v̂ ≤ about 1).
+						if d := math.Abs(got - want); d > tt.stepsTol*(math.Abs(want)+float64(step)*tt.lr) || math.IsNaN(got) {
+							t.Fatalf("step %d, parameter %d[%d]: float32 %v, float64 %v", step, i, j, got, want)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// A float32 Adam's state survives State and SetState exactly, and a state
+// saved in float64 loads into a float32 optimizer.
+func TestAdamFloat32StateRoundTrip(t *testing.T) {
+	for _, name := range []string{optim.NameAdam, optim.NameAdamW} {
+		t.Run(name, func(t *testing.T) {
+			a, _ := optim.New[float32](optim.Config{Name: name})
+			b, _ := optim.New[float32](optim.Config{Name: name})
+			c64, _ := optim.New[float64](optim.Config{Name: name})
+			p64, pa := randomParams(4)
+			_, pb := randomParams(4)
+			rng := rand.New(rand.NewPCG(5, 6))
+			for range 3 {
+				setRandomGrads(rng, p64, pa)
+				a.Step(pa, 0.01)
+				c64.Step(p64, 0.01)
+			}
+			st := a.State()
+			if st.Name != name || st.Step != 3 || len(st.Slots) != 2 || len(st.Slots[0]) != 2 || len(st.Slots[1][0]) != 15 {
+				t.Fatalf("State() = name %q, step %d, %d slots; want %q, 3, 2×2 with 15 values in the first", st.Name, st.Step, len(st.Slots), name)
+			}
+			if err := b.SetState(st, pb); err != nil {
+				t.Fatal(err)
+			}
+			if again := b.State(); fmt.Sprint(again) != fmt.Sprint(st) {
+				t.Errorf("State after SetState = %v, want %v", again, st)
+			}
+			for i := range pa {
+				copy(pb[i].Value.Data, pa[i].Value.Data)
+			}
+			setRandomGrads(rng, p64, pa)
+			for i := range pa {
+				copy(pb[i].Grad.Data, pa[i].Grad.Data)
+			}
+			a.Step(pa, 0.01)
+			b.Step(pb, 0.01)
+			for i := range pa {
+				for j, want := range pa[i].Value.Data {
+					if got := pb[i].Value.Data[j]; got != want {
+						t.Fatalf("parameter %d[%d]: restored optimizer stepped to %v, original to %v", i, j, got, want)
+					}
+				}
+			}
+			// A state saved by a float64 optimizer loads too.
+			if err := b.SetState(c64.State(), pb); err != nil {
+				t.Errorf("SetState of a float64 optimizer's state: %v", err)
+			}
+		})
+	}
+}
+
+// An ε too small for float32 must not turn the step of an element whose
+// gradient has always been 0 into 0/0.
+func TestAdamFloat32TinyEpsilon(t *testing.T) {
+	for _, eps := range []float64{0, 1e-50} {
+		opt := &optim.Adam[float32]{Epsilon: eps}
+		ps := []*nn.Param[float32]{{Value: tensor.New[float32](1, 9), Grad: tensor.New[float32](1, 9)}}
+		ps[0].Value.Data[0] = 1
+		for range 3 {
+			opt.Step(ps, 0.1)
+		}
+		for j, w := range ps[0].Value.Data {
+			want := float32(0)
+			if j == 0 {
+				want = 1
+			}
+			if w != want {
+				t.Errorf("ε = %g: w[%d] = %v after steps with zero gradients, want %v", eps, j, w, want)
+			}
 		}
 	}
 }
