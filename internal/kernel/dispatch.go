@@ -77,10 +77,11 @@ func gemmParallel[T Float](workers int, transA, transB bool, m, n, k int, alpha 
 	// the job; those that do not are dropped at once.
 	j.refs.Store(int32(workers))
 	j.done.Add(parts)
-	for range workers - 1 - offer(j, workers-1) {
+	post(&j.slot, workers-1)
+	j.work()
+	for range revoke(&j.slot) {
 		j.release()
 	}
-	j.work()
 	j.done.Wait()
 	j.release()
 }
@@ -100,6 +101,7 @@ type gemmJob[T Float] struct {
 	parts          int
 	byRows         bool
 
+	slot slot           // how helpers find the job
 	next atomic.Int32   // the next part to claim
 	refs atomic.Int32   // goroutines that may still touch the job
 	done sync.WaitGroup // parts not finished yet
@@ -172,7 +174,9 @@ func getJob[T Float]() *gemmJob[T] {
 	if j, ok := poolFor[T](&jobs32, &jobs64).Get().(unsafe.Pointer); ok {
 		return (*gemmJob[T])(j)
 	}
-	return new(gemmJob[T])
+	j := new(gemmJob[T])
+	j.slot.job = j
+	return j
 }
 
 func putJob[T Float](j *gemmJob[T]) { poolFor[T](&jobs32, &jobs64).Put(unsafe.Pointer(j)) }
