@@ -10,12 +10,26 @@ import (
 
 // hasAVX2FMA reports whether the AVX2+FMA micro-kernels can run. The OS must
 // also save the YMM registers, which x/sys/cpu folds into HasAVX.
-//
-// An AVX-512 path would add its own kernels (6×32 float32, 6×16 float64,
-// say), a flag set from cpu.X86.HasAVX512F here, and a branch in tile and
-// microKernel; packing already takes nr as a parameter, apart from the
-// assembly panel routines, which assume 64-byte panel rows.
 var hasAVX2FMA = cpu.X86.HasAVX && cpu.X86.HasAVX2 && cpu.X86.HasFMA
+
+// hasAVX512 reports whether the AVX-512 micro-kernels can run; x/sys/cpu
+// sets HasAVX512F only where the OS saves the ZMM registers too. Setting
+// GODEBUG=cpu.avx512f=off turns it off, to compare both paths on one
+// machine.
+var hasAVX512 = hasAVX2FMA && cpu.X86.HasAVX512F
+
+// sgemmKernel6x32 computes two neighbouring 6×16 tiles at once with
+// AVX-512: t = Σₚ a[p·6+i]·b1[p·16+j] in columns j < 16 and the same with b2
+// in columns 16 + j, stored as sgemmKernel6x16 stores its tile, with
+// bit-identical results.
+//
+//go:noescape
+func sgemmKernel6x32(k int, a, b1, b2, c *float32, ldc int, alpha, beta float32, load int)
+
+// dgemmKernel6x16 is sgemmKernel6x32 for float64: two 6×8 tiles at once.
+//
+//go:noescape
+func dgemmKernel6x16(k int, a, b1, b2, c *float64, ldc int, alpha, beta float64, load int)
 
 // sgemmKernel6x16 computes the 6×16 tile t = Σₚ a[p·6+i]·b[p·16+j] over k
 // packed steps and stores C[i,j] = alpha·t + beta·C[i,j], reading C only when

@@ -7,6 +7,18 @@ import "unsafe"
 // hasAVX2FMA is false where no assembly is built; the portable loops run.
 const hasAVX2FMA = false
 
+// hasAVX512 is false where no assembly is built. It is a variable, as on
+// amd64, so tests can set it.
+var hasAVX512 = false
+
+func sgemmKernel6x32(k int, a, b1, b2, c *float32, ldc int, alpha, beta float32, load int) {
+	panic("kernel: no assembly micro-kernel on this build")
+}
+
+func dgemmKernel6x16(k int, a, b1, b2, c *float64, ldc int, alpha, beta float64, load int) {
+	panic("kernel: no assembly micro-kernel on this build")
+}
+
 func sgemmKernel6x16(k int, a, b, c *float32, ldc int, alpha, beta float32, load int) {
 	panic("kernel: no assembly micro-kernel on this build")
 }

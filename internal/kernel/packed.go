@@ -140,10 +140,40 @@ func gemmPacked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, alp
 	}
 }
 
+// microKernel2 runs the AVX-512 kernel for T on two neighbouring full
+// tiles of C, whose packed B panels are b1 and b2.
+func microKernel2[T Float](k int, a, b1, b2 []T, c []T, ldc int, alpha, beta T, load int) {
+	var z T
+	if unsafe.Sizeof(z) == 4 {
+		sgemmKernel6x32(k, (*float32)(unsafe.Pointer(&a[0])), (*float32)(unsafe.Pointer(&b1[0])), (*float32)(unsafe.Pointer(&b2[0])),
+			(*float32)(unsafe.Pointer(&c[0])), ldc, *(*float32)(unsafe.Pointer(&alpha)), *(*float32)(unsafe.Pointer(&beta)), load)
+		return
+	}
+	dgemmKernel6x16(k, (*float64)(unsafe.Pointer(&a[0])), (*float64)(unsafe.Pointer(&b1[0])), (*float64)(unsafe.Pointer(&b2[0])),
+		(*float64)(unsafe.Pointer(&c[0])), ldc, *(*float64)(unsafe.Pointer(&alpha)), *(*float64)(unsafe.Pointer(&beta)), load)
+}
+
 // macroKernel multiplies the packed mb×kb block of A by the packed kb×nb
-// block of B into the mb×nb block of C starting at c[0].
+// block of B into the mb×nb block of C starting at c[0]. With AVX-512 it
+// takes two full B panels at a time where it can; the two kernels give
+// the same bits for a tile, so which one runs changes only the speed.
 func macroKernel[T Float](ws *workspace[T], kb, mb, nb, nr int, alpha, beta T, load int, c []T, ldc int) {
-	for jr := 0; jr < nb; jr += nr {
+	wide := hasAVX512
+	for jr := 0; jr < nb; {
+		if wide && jr+2*nr <= nb {
+			b1, b2 := ws.b[jr*kb:], ws.b[(jr+nr)*kb:]
+			for ir := 0; ir < mb; ir += mr {
+				ap := ws.a[ir*kb:]
+				if mb-ir >= mr {
+					microKernel2(kb, ap, b1, b2, c[ir*ldc+jr:], ldc, alpha, beta, load)
+					continue
+				}
+				edgeTile(ws, kb, mb-ir, nr, ap, b1, alpha, beta, load, c[ir*ldc+jr:], ldc)
+				edgeTile(ws, kb, mb-ir, nr, ap, b2, alpha, beta, load, c[ir*ldc+jr+nr:], ldc)
+			}
+			jr += 2 * nr
+			continue
+		}
 		bp := ws.b[jr*kb:]
 		nt := min(nr, nb-jr)
 		for ir := 0; ir < mb; ir += mr {
@@ -154,20 +184,26 @@ func macroKernel[T Float](ws *workspace[T], kb, mb, nb, nr int, alpha, beta T, l
 				microKernel(kb, ap, bp, ct, ldc, alpha, beta, load)
 				continue
 			}
-			// A partial tile goes through the edge buffer with the same
-			// kernel, so its elements get exactly the arithmetic they would
-			// get inside a full tile.
-			e := ws.edge[:mr*nr]
-			if load != 0 {
-				for i := 0; i < mt; i++ {
-					copy(e[i*nr:i*nr+nt], ct[i*ldc:i*ldc+nt])
-				}
-			}
-			microKernel(kb, ap, bp, e, nr, alpha, beta, load)
-			for i := 0; i < mt; i++ {
-				copy(ct[i*ldc:i*ldc+nt], e[i*nr:i*nr+nt])
-			}
+			edgeTile(ws, kb, mt, nt, ap, bp, alpha, beta, load, ct, ldc)
 		}
+		jr += nr
+	}
+}
+
+// edgeTile computes a partial mt×nt tile of C through the edge buffer with
+// the one-panel kernel, so its elements get exactly the arithmetic they
+// would get inside a full tile.
+func edgeTile[T Float](ws *workspace[T], kb, mt, nt int, ap, bp []T, alpha, beta T, load int, ct []T, ldc int) {
+	nr, _, _ := tile[T]()
+	e := ws.edge[:mr*nr]
+	if load != 0 {
+		for i := 0; i < mt; i++ {
+			copy(e[i*nr:i*nr+nt], ct[i*ldc:i*ldc+nt])
+		}
+	}
+	microKernel(kb, ap, bp, e, nr, alpha, beta, load)
+	for i := 0; i < mt; i++ {
+		copy(ct[i*ldc:i*ldc+nt], e[i*nr:i*nr+nt])
 	}
 }
 
