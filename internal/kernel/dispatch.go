@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"sync"
-	"sync/atomic"
 	"unsafe"
 )
 
@@ -71,19 +70,8 @@ func gemmParallel[T Float](workers int, transA, transB bool, m, n, k int, alpha 
 	j := getJob[T]()
 	j.transA, j.transB, j.m, j.n, j.k = transA, transB, m, n, k
 	j.alpha, j.a, j.lda, j.b, j.ldb, j.beta, j.c, j.ldc = alpha, a, lda, b, ldb, beta, c, ldc
-	j.parts, j.byRows = parts, byRows
-	j.next.Store(0)
-	// One reference for the caller and one for each helper that may take
-	// the job; those that do not are dropped at once.
-	j.refs.Store(int32(workers))
-	j.done.Add(parts)
-	post(&j.slot, workers-1)
-	j.work()
-	for range revoke(&j.slot) {
-		j.release()
-	}
-	j.done.Wait()
-	j.release()
+	j.byRows = byRows
+	j.split.run(parts, workers)
 }
 
 // gemmJob is one product split between goroutines.
@@ -98,32 +86,15 @@ type gemmJob[T Float] struct {
 	beta           T
 	c              []T
 	ldc            int
-	parts          int
 	byRows         bool
 
-	slot slot           // how helpers find the job
-	next atomic.Int32   // the next part to claim
-	refs atomic.Int32   // goroutines that may still touch the job
-	done sync.WaitGroup // parts not finished yet
+	split split
 }
 
-func (j *gemmJob[T]) work() {
-	for {
-		i := int(j.next.Add(1)) - 1
-		if i >= j.parts {
-			return
-		}
-		j.runPart(i)
-		j.done.Done()
-	}
-}
-
-func (j *gemmJob[T]) release() {
-	if j.refs.Add(-1) == 0 {
-		// Drop the slices so a pooled job keeps no matrix alive.
-		j.a, j.b, j.c = nil, nil, nil
-		putJob(j)
-	}
+// recycle drops the slices, so a pooled job keeps no matrix alive.
+func (j *gemmJob[T]) recycle() {
+	j.a, j.b, j.c = nil, nil, nil
+	putJob(j)
 }
 
 // runPart computes share i of C: a run of whole micro-kernel tiles, so the
@@ -133,7 +104,7 @@ func (j *gemmJob[T]) runPart(i int) {
 	ws := getWorkspace[T]()
 	defer putWorkspace(ws)
 	if j.byRows {
-		lo, hi := share(j.m, mr, j.parts, i)
+		lo, hi := share(j.m, mr, j.split.parts, i)
 		if lo == hi {
 			return
 		}
@@ -146,7 +117,7 @@ func (j *gemmJob[T]) runPart(i int) {
 		gemmPacked(ws, j.transA, j.transB, hi-lo, j.n, j.k, j.alpha, a, j.lda, j.b, j.ldb, j.beta, j.c[lo*j.ldc:], j.ldc)
 		return
 	}
-	lo, hi := share(j.n, nr, j.parts, i)
+	lo, hi := share(j.n, nr, j.split.parts, i)
 	if lo == hi {
 		return
 	}
@@ -175,7 +146,7 @@ func getJob[T Float]() *gemmJob[T] {
 		return (*gemmJob[T])(j)
 	}
 	j := new(gemmJob[T])
-	j.slot.job = j
+	j.split.p = j
 	return j
 }
 

@@ -27,11 +27,21 @@ func SumRows[T Float](dst []T, beta T, m int, x []T, ldx int) {
 
 // Axpy computes y += alpha·x element by element; x and y have equal length.
 // Long float32 and float64 slices go through AVX2 fused multiply-adds where
-// the CPU has them (one rounding per element instead of two).
+// the CPU has them (one rounding per element instead of two), and very long
+// ones are split between goroutines.
 func Axpy[T Float](y []T, alpha T, x []T) {
 	if len(x) != len(y) {
 		panic("kernel: Axpy length mismatch")
 	}
+	if parts := ewParts(len(y)); parts > 1 {
+		runEW(parts, opAxpy, y, x, nil, alpha)
+		return
+	}
+	axpy(y, alpha, x)
+}
+
+// axpy is Axpy on the calling goroutine.
+func axpy[T Float](y []T, alpha T, x []T) {
 	if hasAVX2FMA && len(y) >= simdAxpyMin {
 		switch yv := any(y).(type) {
 		case []float32:
@@ -107,6 +117,16 @@ func TanhBackward[T Float](dz, a, da []T) {
 // cost more than the rest of the loop.
 func LeakyReLU[T Float](a, z []T, slope T) {
 	a = a[:len(z)]
+	if parts := ewParts(len(z)); parts > 1 {
+		runEW(parts, opLeakyReLU, a, z, nil, slope)
+		return
+	}
+	leakyReLU(a, z, slope)
+}
+
+// leakyReLU is LeakyReLU on the calling goroutine.
+func leakyReLU[T Float](a, z []T, slope T) {
+	a = a[:len(z)]
 	for i, v := range z {
 		a[i] = max(v, 0) + slope*min(v, 0)
 	}
@@ -118,6 +138,15 @@ func LeakyReLU[T Float](a, z []T, slope T) {
 func LeakyReLUBackward[T Float](dz, z, da []T, slope T) {
 	dz = dz[:len(z)]
 	da = da[:len(z)]
+	if parts := ewParts(len(z)); parts > 1 {
+		runEW(parts, opLeakyReLUBackward, dz, z, da, slope)
+		return
+	}
+	leakyReLUBackward(dz, z, da, slope)
+}
+
+// leakyReLUBackward is LeakyReLUBackward on the calling goroutine.
+func leakyReLUBackward[T Float](dz, z, da []T, slope T) {
 	switch zv := any(z).(type) {
 	case []float32:
 		reluBackward32(any(dz).([]float32), zv, any(da).([]float32), float32(slope))

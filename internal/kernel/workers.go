@@ -29,23 +29,28 @@ func Workers() int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// splitJob is a product split into parts that goroutines claim one by one.
-type splitJob interface {
-	// work claims and runs parts until none is left.
-	work()
-	// release drops one reference to the job; the last one recycles it.
-	release()
+// parter is work cut into parts that goroutines claim one by one: a
+// product split by blocks of C, or an element-wise loop split by ranges.
+type parter interface {
+	// runPart does part i.
+	runPart(i int)
+	// recycle is called once no goroutine touches the job any more.
+	recycle()
 }
 
-// slot is how a job is offered to helpers: a job embeds one, pointing back
-// at itself, and tickets says how many more helpers may join it.
-type slot struct {
-	job     splitJob
-	tickets atomic.Int32
+// split is the shared state of a job being run by several goroutines. A
+// job embeds one whose p points back at the job.
+type split struct {
+	p       parter
+	parts   int
+	tickets atomic.Int32 // helpers that may still join
+	next    atomic.Int32 // the next part to claim
+	left    atomic.Int32 // parts not finished yet
+	refs    atomic.Int32 // goroutines that may still touch the job
 }
 
 // take claims one ticket, reporting whether there was one left.
-func (s *slot) take() bool {
+func (s *split) take() bool {
 	for {
 		n := s.tickets.Load()
 		if n <= 0 {
@@ -55,6 +60,46 @@ func (s *slot) take() bool {
 			return true
 		}
 	}
+}
+
+// work claims and runs parts until none is left.
+func (s *split) work() {
+	for {
+		i := int(s.next.Add(1)) - 1
+		if i >= s.parts {
+			return
+		}
+		s.p.runPart(i)
+		s.left.Add(-1)
+	}
+}
+
+// release drops one reference to the job; the last one recycles it.
+func (s *split) release() {
+	if s.refs.Add(-1) == 0 {
+		s.p.recycle()
+	}
+}
+
+// run does the job's parts on the calling goroutine and up to workers-1
+// helpers, returning when every part is done. Parts are claimed, not
+// assigned, so the caller goes on to run every part no helper has reached:
+// a helper that comes late (its core busy with other work) costs nothing
+// but its own wake-up.
+func (s *split) run(parts, workers int) {
+	s.parts = parts
+	s.next.Store(0)
+	s.left.Store(int32(parts))
+	// One reference for the caller and one for each ticket; the tickets
+	// no helper takes are dropped once the caller runs out of parts.
+	s.refs.Store(int32(workers))
+	post(s, workers-1)
+	s.work()
+	for range max(0, s.tickets.Swap(0)) {
+		s.release()
+	}
+	waitFor(&s.left)
+	s.release()
 }
 
 // spinFor is how long an idle helper keeps watching for new work before it
@@ -75,7 +120,7 @@ var pool struct {
 	mu       sync.Mutex
 	started  atomic.Int64
 	gen      atomic.Uint64
-	job      atomic.Pointer[slot]
+	job      atomic.Pointer[split]
 	sleepers atomic.Int32
 	wake     chan struct{}
 }
@@ -107,8 +152,8 @@ func helper(wake <-chan struct{}) {
 		if g := pool.gen.Load(); g != seen {
 			seen = g
 			if s := pool.job.Load(); s != nil && s.take() {
-				s.job.work()
-				s.job.release()
+				s.work()
+				s.release()
 			}
 			continue
 		}
@@ -146,12 +191,22 @@ func spin(seen uint64) bool {
 	}
 }
 
-// post offers the job behind s to up to n helpers. Parts are claimed, not
-// assigned, so the caller goes on to run every part no helper has reached:
-// a helper that comes late (its core busy with other work) costs nothing
-// but its own wake-up. The caller calls revoke once it has run out of
-// parts to claim.
-func post(s *slot, n int) {
+// waitFor returns once *left is 0, spinning rather than parking: the
+// parts it waits for take microseconds, and a parked caller would have to
+// be woken through the scheduler when the last one ends.
+func waitFor(left *atomic.Int32) {
+	for left.Load() > 0 {
+		for range 64 {
+			if left.Load() <= 0 {
+				return
+			}
+		}
+		runtime.Gosched()
+	}
+}
+
+// post offers the job behind s to up to n helpers.
+func post(s *split, n int) {
 	ensureHelpers(n)
 	s.tickets.Store(int32(n))
 	pool.job.Store(s)
@@ -163,10 +218,4 @@ func post(s *slot, n int) {
 			return
 		}
 	}
-}
-
-// revoke takes back the tickets no helper has claimed and returns how many
-// there were.
-func revoke(s *slot) int {
-	return int(max(0, s.tickets.Swap(0)))
 }
