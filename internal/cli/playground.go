@@ -35,7 +35,7 @@ func runPlayground(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("playground: %w", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
 	defer stop()
 	return servePlayground(ctx, e, ln)
 }

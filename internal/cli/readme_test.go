@@ -2,9 +2,14 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -57,14 +62,54 @@ func TestREADMECommands(t *testing.T) {
 			}
 			c = strings.ReplaceAll(c, "$(scripts/fetch-mnist.sh)", strings.TrimSpace(string(out)))
 		}
+		if strings.HasPrefix(c, "playground") {
+			checkPlaygroundCommand(t, strings.Fields(c))
+			continue
+		}
 		code, _, errOut := runCLI(t, strings.Fields(c)...)
 		if code != 0 {
 			t.Errorf("descent %s: exit %d\n%s", c, code, errOut)
 		}
 	}
-	for _, f := range []string{"plots/prediction.png", "plots/error.svg", "iris.json", "loss.png", "predictions.csv", "mnist.json"} {
+	for _, f := range []string{"plots/prediction.png", "plots/error.svg", "iris.json", "loss.png", "predictions.csv", "mnist.json", "iris.onnx", "iris-again.json"} {
 		if _, err := os.Stat(f); err != nil {
 			t.Errorf("README command did not produce %s", f)
 		}
+	}
+}
+
+// checkPlaygroundCommand runs the README's playground command on a free
+// loopback port instead of 8080, fetches the page at the address it
+// prints, then stops it as Ctrl-C would and checks it exits cleanly.
+func checkPlaygroundCommand(t *testing.T, args []string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var errOut bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- RunContext(ctx, append(args, "-addr", "127.0.0.1:0"), strings.NewReader(""), pw, &errOut)
+		pw.Close()
+	}()
+	out := bufio.NewReader(pr)
+	line, err := out.ReadString('\n')
+	go io.Copy(io.Discard, out)
+	addr := regexp.MustCompile(`http://\S+/`).FindString(line)
+	if err != nil || addr == "" {
+		t.Fatalf("descent %s: no address printed (%v): %q", strings.Join(args, " "), err, line)
+	}
+	resp, err := http.Get(addr)
+	if err != nil {
+		t.Fatalf("descent %s: GET %s: %v", strings.Join(args, " "), addr, err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(page, []byte("descent playground")) {
+		t.Errorf("GET %s: status %d, page without its title", addr, resp.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("descent %s: stopping it: %v (stderr %q)", strings.Join(args, " "), err, errOut.String())
 	}
 }
