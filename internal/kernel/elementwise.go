@@ -5,6 +5,15 @@ import "math"
 // AddRowVector adds v to each of the m rows of the m×len(v) matrix x with
 // row stride ldx: the bias broadcast of a dense layer.
 func AddRowVector[T Float](m int, x []T, ldx int, v []T) {
+	if parts := min(m, ewParts(m*len(v))); parts > 1 {
+		runRows(parts, opAddRowVector, m, x, 0, nil, ldx, v)
+		return
+	}
+	addRowVector(m, x, ldx, v)
+}
+
+// addRowVector is AddRowVector on the calling goroutine.
+func addRowVector[T Float](m int, x []T, ldx int, v []T) {
 	n := len(v)
 	for i := 0; i < m; i++ {
 		row := x[i*ldx : i*ldx+n]
@@ -18,6 +27,15 @@ func AddRowVector[T Float](m int, x []T, ldx int, v []T) {
 // matrix x with row stride ldx. Rows are added in order, so the result is
 // the same however the caller splits its work.
 func SumRows[T Float](dst []T, beta T, m int, x []T, ldx int) {
+	if parts := min((len(dst)+15)/16, ewParts(m*len(dst))); parts > 1 {
+		runRows(parts, opSumRows, m, dst, beta, x, ldx, nil)
+		return
+	}
+	sumRows(dst, beta, m, x, ldx)
+}
+
+// sumRows is SumRows on the calling goroutine.
+func sumRows[T Float](dst []T, beta T, m int, x []T, ldx int) {
 	scaleRow(dst, beta)
 	n := len(dst)
 	for i := 0; i < m; i++ {

@@ -18,14 +18,19 @@ const (
 	opAxpy              ewOp = iota // dst += alpha·x
 	opLeakyReLU                     // dst = leaky(x) with slope alpha
 	opLeakyReLUBackward             // dst = leaky'(x)·y with slope alpha
+	opAddRowVector                  // rows of the m×len(y) matrix dst += y
+	opSumRows                       // dst = beta·dst + column sums of x
 )
 
-// ewJob is one element-wise loop split between goroutines.
+// ewJob is one element-wise loop split between goroutines: the 1-D loops
+// over len(dst) elements, AddRowVector over the m rows of dst and SumRows
+// over the columns of x (so each column is still summed in row order).
 type ewJob[T Float] struct {
-	op        ewOp
-	dst, x, y []T
-	alpha     T
-	split     split
+	op          ewOp
+	dst, x, y   []T
+	alpha, beta T
+	m, ld       int
+	split       split
 }
 
 // ewParts returns how many parts to split an n-element loop into, 1 when
@@ -44,9 +49,27 @@ func runEW[T Float](parts int, op ewOp, dst, x, y []T, alpha T) {
 	j.split.run(parts, parts)
 }
 
+// runRows runs AddRowVector or SumRows in parts (> 1).
+func runRows[T Float](parts int, op ewOp, m int, dst []T, beta T, x []T, ld int, y []T) {
+	j := getEWJob[T]()
+	j.op, j.m, j.dst, j.beta, j.x, j.ld, j.y = op, m, dst, beta, x, ld, y
+	j.split.run(parts, parts)
+}
+
 // runPart runs the loop on share i of the elements, in runs of whole
-// 64-byte lines so two goroutines never write the same cache line.
+// 64-byte lines (for float32) so two goroutines never write the same cache
+// line.
 func (j *ewJob[T]) runPart(i int) {
+	switch j.op {
+	case opAddRowVector:
+		lo, hi := share(j.m, 1, j.split.parts, i)
+		addRowVector(hi-lo, j.dst[lo*j.ld:], j.ld, j.y)
+		return
+	case opSumRows:
+		lo, hi := share(len(j.dst), 16, j.split.parts, i)
+		sumRows(j.dst[lo:hi], j.beta, j.m, j.x[lo:], j.ld)
+		return
+	}
 	lo, hi := share(len(j.dst), 16, j.split.parts, i)
 	dst, x := j.dst[lo:hi], j.x[lo:hi]
 	switch j.op {

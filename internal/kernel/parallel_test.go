@@ -13,6 +13,8 @@ func TestElementwiseSplit(t *testing.T) {
 	defer SetWorkers(Workers())
 	rng := rand.New(rand.NewPCG(3, 4))
 	n := 3*parallelElements + 5
+	const rows = 64
+	cols := n/rows - 3
 	x, y := make([]float32, n), make([]float32, n)
 	for i := range x {
 		x[i], y[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
@@ -21,6 +23,10 @@ func TestElementwiseSplit(t *testing.T) {
 		"Axpy":              func(dst []float32) { Axpy(dst, 0.37, x) },
 		"LeakyReLU":         func(dst []float32) { LeakyReLU(dst, x, 0.01) },
 		"LeakyReLUBackward": func(dst []float32) { LeakyReLUBackward(dst, x, y, 0.01) },
+		// x as a 64-row matrix with stride cols+3, and dst as one with
+		// stride cols+1: rows and columns split with padding in between.
+		"AddRowVector": func(dst []float32) { AddRowVector(rows, dst, cols+1, x[:cols]) },
+		"SumRows":      func(dst []float32) { SumRows(dst[:cols], 0.5, rows, x, cols+3) },
 	}
 	for name, op := range ops {
 		var want []float32
@@ -39,6 +45,10 @@ func TestElementwiseSplit(t *testing.T) {
 					leakyReLU(ref, x, 0.01)
 				case "LeakyReLUBackward":
 					leakyReLUBackward(ref, x, y, 0.01)
+				case "AddRowVector":
+					addRowVector(rows, ref, cols+1, x[:cols])
+				case "SumRows":
+					sumRows(ref[:cols], 0.5, rows, x, cols+3)
 				}
 				for i := range ref {
 					if math.Float32bits(ref[i]) != math.Float32bits(dst[i]) {
