@@ -56,6 +56,43 @@ func BenchmarkTutorialStep(b *testing.B) {
 	}
 }
 
+// BenchmarkTinyStep is one SGD step of the 2-8-1 sigmoid network with
+// biases at batch 1 (mean squared error), cycling over a few samples like
+// `descent bench -workload tiny`.
+func BenchmarkTinyStep(b *testing.B) {
+	b.Run("float32", benchmarkTiny[float32])
+	b.Run("float64", benchmarkTiny[float64])
+}
+
+func benchmarkTiny[T tensor.Float](b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	net := nn.MustNew[T](nn.Spec{Inputs: 2, Layers: []nn.LayerSpec{{Units: 8}, {Units: 1}}}, rng)
+	const samples = 64
+	xs := tensor.New[T](samples, 2)
+	ys := tensor.New[T](samples, 1)
+	for i := range samples {
+		a, c := 2*rng.Float64()-1, 2*rng.Float64()-1
+		xs.Set(i, 0, T(a))
+		xs.Set(i, 1, T(c))
+		if a*c > 0 {
+			ys.Set(i, 0, 1)
+		}
+	}
+	l := loss.MSE[T]{}
+	// x and y are declared outside the loop so that the benchmark times
+	// the step, not the allocation of two escaping headers.
+	var x, y tensor.Matrix[T]
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		j := i % samples
+		x = tensor.Matrix[T]{Rows: 1, Cols: 2, Data: xs.Data[2*j : 2*j+2]}
+		y = tensor.Matrix[T]{Rows: 1, Cols: 1, Data: ys.Data[j : j+1]}
+		net.Step(l, &x, &y, 0.1)
+		i++
+	}
+}
+
 // BenchmarkTutorialHandLoop is the same iteration written as a plain Go
 // loop, the floor the network's per-step overhead is measured against.
 func BenchmarkTutorialHandLoop(b *testing.B) {

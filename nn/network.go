@@ -187,7 +187,7 @@ func (n *Network[T]) ZeroGrad() {
 // every parameter.
 func (n *Network[T]) Update(lr T) {
 	for _, p := range n.params {
-		kernel.Axpy(p.Value.Data, -lr, p.Grad.Data)
+		kernel.AxpyShort(p.Value.Data, -lr, p.Grad.Data)
 	}
 	if n.Trace != nil {
 		n.Trace.recordUpdate(n)
@@ -206,7 +206,7 @@ func (n *Network[T]) Gradient(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
 	n.ZeroGrad()
 	out := n.Forward(x)
 	v := l.Forward(out, y)
-	n.dOut.Resize(out.Rows, out.Cols)
+	reshape(&n.dOut, out.Rows, out.Cols)
 	l.Backward(&n.dOut, out, y)
 	if n.Trace != nil {
 		n.Trace.recordLoss(v, y, &n.dOut)
