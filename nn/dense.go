@@ -56,19 +56,32 @@ func (d *Dense[T]) Params() []*Param[T] {
 
 // Forward computes the sum of products z = x·W (+ b), then a = f(z).
 func (d *Dense[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
-	if x.Cols != d.Inputs() {
-		panic(fmt.Sprintf("nn: %s expects %d inputs, batch has %d columns", d.W.Name, d.Inputs(), x.Cols))
+	in, out := d.Inputs(), d.Outputs()
+	if x.Cols != in {
+		panic(fmt.Sprintf("nn: %s expects %d inputs, batch has %d columns", d.W.Name, in, x.Cols))
 	}
 	d.x = x
-	reshape(&d.z, x.Rows, d.Outputs())
-	d.mul(&d.z, x, false, d.W.Value, false, 0)
-	if d.B != nil {
-		d.addBias()
+	reshape(&d.z, x.Rows, out)
+	if d.oneSample(x.Rows) && (d.B == nil || len(d.B.Value.Data) == out) {
+		// A row vector times W, then b added in place: the additions
+		// kernel.AddRowVector would make.
+		z := d.z.Data[:out]
+		kernel.RowMul(z, x.Data[:in], d.W.Value.Data)
+		if d.B != nil {
+			for j, v := range d.B.Value.Data {
+				z[j] += v
+			}
+		}
+	} else {
+		d.mul(&d.z, x, false, d.W.Value, false, 0)
+		if d.B != nil {
+			tensor.AddRowVector(&d.z, d.B.Value.Data)
+		}
 	}
 	if d.identity {
 		return &d.z
 	}
-	reshape(&d.a, x.Rows, d.Outputs())
+	reshape(&d.a, x.Rows, out)
 	d.activate()
 	return &d.a
 }
@@ -88,23 +101,52 @@ func (d *Dense[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matrix
 		d.deactivate(da)
 		dz = &d.dz
 	}
+	in, out := d.Inputs(), d.Outputs()
+	if d.oneSample(da.Rows) && tensor.SameShape(d.W.Grad, d.W.Value) && (d.B == nil || len(d.B.Grad.Data) == out) {
+		// W.Grad += xᵀ·dz is the outer product of two vectors, B.Grad
+		// += dz the additions kernel.SumRows would make (it adds 1·dz,
+		// which has the bits of dz), and dx = dz·Wᵀ a row vector times
+		// a matrix.
+		g := dz.Data[:out]
+		kernel.AddOuter(d.W.Grad.Data[:in*out], d.x.Data[:in], g)
+		if d.B != nil {
+			bg := d.B.Grad.Data[:out]
+			for j, v := range g {
+				bg[j] += v
+			}
+		}
+		if !inputGrad {
+			return nil
+		}
+		reshape(&d.dx, 1, in)
+		kernel.RowMulT(d.dx.Data[:in], g, d.W.Value.Data)
+		return &d.dx
+	}
 	d.mul(d.W.Grad, d.x, true, dz, false, 1)
 	if d.B != nil {
-		d.addBiasGrad(dz)
+		tensor.SumRows(d.B.Grad.Data, 1, dz)
 	}
 	if !inputGrad {
 		return nil
 	}
-	reshape(&d.dx, da.Rows, d.Inputs())
+	reshape(&d.dx, da.Rows, in)
 	d.mul(&d.dx, dz, false, d.W.Value, true, 0)
 	return &d.dx
 }
 
-// mul sets c = op(a)·op(b) + beta·c like tensor.Mul. Products small enough
-// for Gemm's portable loops skip Gemm's checks and dispatch, which at the
-// sizes of the tutorial's networks cost more than the arithmetic, and go
-// to kernel routines that compute the same bits: for one sample, the
-// layer's three products are each a row vector times a matrix.
+// oneSample reports whether a batch of rows takes the short cut for a
+// single sample. At the sizes of the tutorial's networks, the checks and
+// calls on the general path (tensor.Mul, kernel.Gemm) cost more than the
+// arithmetic. For one sample each of the layer's products is a row vector
+// times a matrix, which kernel's row routines compute with the very
+// operations Gemm would, for products that kernel.IsSmall accepts.
+func (d *Dense[T]) oneSample(rows int) bool {
+	return rows == 1 && !d.general && kernel.IsSmall(1, d.Inputs(), d.Outputs())
+}
+
+// mul sets c = op(a)·op(b) + beta·c like tensor.Mul, sending products
+// that kernel.IsSmall accepts to kernel.GemmSmall: Gemm's loops without
+// its checks and dispatch.
 func (d *Dense[T]) mul(c, a *tensor.Matrix[T], transA bool, b *tensor.Matrix[T], transB bool, beta T) {
 	m, k := a.Rows, a.Cols
 	if transA {
@@ -119,45 +161,7 @@ func (d *Dense[T]) mul(c, a *tensor.Matrix[T], transA bool, b *tensor.Matrix[T],
 		tensor.Mul(c, a, transA, b, transB, 1, beta)
 		return
 	}
-	switch {
-	case m == 1 && !transA && !transB && beta == 0: // z = x·W
-		kernel.RowMul(c.Data[:n], a.Data[:k], b.Data)
-	case m == 1 && !transA && transB && beta == 0: // dx = dz·Wᵀ
-		kernel.RowMulT(c.Data[:n], a.Data[:k], b.Data)
-	case k == 1 && transA && !transB && beta == 1: // W.Grad += xᵀ·dz
-		kernel.AddOuter(c.Data[:m*n], a.Data[:m], b.Data[:n])
-	default:
-		kernel.GemmSmall(transA, transB, m, n, k, 1, a.Data, a.Cols, b.Data, b.Cols, beta, c.Data, c.Cols)
-	}
-}
-
-// addBias adds b to every row of z. For one sample that is a loop over a
-// few elements, the additions kernel.AddRowVector would make, without the
-// calls and checks on the way there.
-func (d *Dense[T]) addBias() {
-	b := d.B.Value.Data
-	if d.general || d.z.Rows != 1 || len(b) != d.z.Cols {
-		tensor.AddRowVector(&d.z, b)
-		return
-	}
-	z := d.z.Data[:len(b)]
-	for j, v := range b {
-		z[j] += v
-	}
-}
-
-// addBiasGrad adds the column sums of dz to B.Grad, taking the same short
-// cut as addBias for one sample. (kernel.SumRows adds 1·dz, which has the
-// bits of dz.)
-func (d *Dense[T]) addBiasGrad(dz *tensor.Matrix[T]) {
-	g := d.B.Grad.Data
-	if d.general || dz.Rows != 1 || len(g) != dz.Cols {
-		tensor.SumRows(g, 1, dz)
-		return
-	}
-	for j, v := range dz.Data[:len(g)] {
-		g[j] += v
-	}
+	kernel.GemmSmall(transA, transB, m, n, k, 1, a.Data, a.Cols, b.Data, b.Cols, beta, c.Data, c.Cols)
 }
 
 // activate sets a = f(z). The activations New makes most often run their
