@@ -52,6 +52,14 @@ func checkOperand(name string, rows, cols, l, ld int) {
 // gemmGo is the portable implementation. It walks C row by row, so rows can
 // be split between goroutines without changing any result.
 func gemmGo[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	if k == 0 {
+		// Nothing to multiply (and op(B) may be an empty slice): only
+		// beta·C is left, as on the packed path.
+		for i := 0; i < m; i++ {
+			scaleRow(c[i*ldc:i*ldc+n], beta)
+		}
+		return
+	}
 	for i := 0; i < m; i++ {
 		crow := c[i*ldc : i*ldc+n]
 		scaleRow(crow, beta)

@@ -318,3 +318,21 @@ func TestWorkers(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmEmptyInner checks that a product with k = 0 and empty operands
+// only scales C, on every path, whatever the transpositions.
+func TestGemmEmptyInner(t *testing.T) {
+	for _, p := range paths[float64]() {
+		for _, tA := range []bool{false, true} {
+			for _, tB := range []bool{false, true} {
+				c := []float64{1, 2, 3, 4, 5, 6}
+				p.f(tA, tB, 2, 3, 0, 1, nil, 1, nil, 1, 0.5, c, 3)
+				for i, v := range c {
+					if want := 0.5 * float64(i+1); v != want {
+						t.Fatalf("%s transA=%v transB=%v: C[%d] = %v, want %v", p.name, tA, tB, i, v, want)
+					}
+				}
+			}
+		}
+	}
+}
