@@ -21,9 +21,12 @@ type Dense[T tensor.Float] struct {
 
 	identity bool // f(z) = z: a and dz alias z and da, saving two copies
 	general  bool // always take the general path (tests compare the two)
-	x        *tensor.Matrix[T]
-	z, a     tensor.Matrix[T]
-	dz, dx   tensor.Matrix[T]
+	// overwrite makes the next Backward set the gradients instead of
+	// adding to them: Network.Gradient's cheaper way to clear them.
+	overwrite bool
+	x         *tensor.Matrix[T]
+	z, a      tensor.Matrix[T]
+	dz, dx    tensor.Matrix[T]
 }
 
 // NewDense returns a layer with zero weights; initialise them through W.
@@ -102,12 +105,26 @@ func (d *Dense[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matrix
 		dz = &d.dz
 	}
 	in, out := d.Inputs(), d.Outputs()
+	// beta 0 sets the gradients, 1 adds to them. Setting gives the bits
+	// that adding to a cleared gradient gives (0 + v = v), except that a
+	// −0 stays −0, and saves clearing them: for a large layer, a pass over
+	// its weights' size that no other core could share.
+	beta := T(1)
+	if d.overwrite {
+		beta, d.overwrite = 0, false
+	}
 	if d.oneSample(da.Rows) && tensor.SameShape(d.W.Grad, d.W.Value) && (d.B == nil || len(d.B.Grad.Data) == out) {
 		// W.Grad += xᵀ·dz is the outer product of two vectors, B.Grad
 		// += dz the additions kernel.SumRows would make (it adds 1·dz,
 		// which has the bits of dz), and dx = dz·Wᵀ a row vector times
 		// a matrix.
 		g := dz.Data[:out]
+		if beta == 0 {
+			d.W.Grad.Zero()
+			if d.B != nil {
+				d.B.Grad.Zero()
+			}
+		}
 		kernel.AddOuter(d.W.Grad.Data[:in*out], d.x.Data[:in], g)
 		if d.B != nil {
 			bg := d.B.Grad.Data[:out]
@@ -122,9 +139,9 @@ func (d *Dense[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matrix
 		kernel.RowMulT(d.dx.Data[:in], g, d.W.Value.Data)
 		return &d.dx
 	}
-	d.mul(d.W.Grad, d.x, true, dz, false, 1)
+	d.mul(d.W.Grad, d.x, true, dz, false, beta)
 	if d.B != nil {
-		tensor.SumRows(d.B.Grad.Data, 1, dz)
+		tensor.SumRows(d.B.Grad.Data, beta, dz)
 	}
 	if !inputGrad {
 		return nil

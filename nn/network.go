@@ -183,6 +183,21 @@ func (n *Network[T]) ZeroGrad() {
 	}
 }
 
+// clearGrads readies every gradient for a backward pass that replaces it:
+// a Dense layer's next Backward sets its gradients rather than adding to
+// them, which costs nothing; other layers' gradients are cleared.
+func (n *Network[T]) clearGrads() {
+	for _, l := range n.Layers {
+		if d, ok := l.(*Dense[T]); ok {
+			d.overwrite = true
+			continue
+		}
+		for _, p := range l.Params() {
+			p.Grad.Zero()
+		}
+	}
+}
+
 // Update applies one step of plain gradient descent, w = w − lr·grad, to
 // every parameter.
 func (n *Network[T]) Update(lr T) {
@@ -203,7 +218,7 @@ func (n *Network[T]) Loss(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
 // leaving dLoss/dParam in every Grad (previous gradients are cleared), and
 // returns the loss before the step.
 func (n *Network[T]) Gradient(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
-	n.ZeroGrad()
+	n.clearGrads()
 	out := n.Forward(x)
 	v := l.Forward(out, y)
 	reshape(&n.dOut, out.Rows, out.Cols)

@@ -306,3 +306,52 @@ func TestStepAllocatesNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestGradientReplacesOldGradients checks that Gradient leaves exactly the
+// batch's gradient whatever the Grad tensors held before (it sets them
+// rather than clearing and adding), on the one-sample, small and packed
+// paths, and that a Backward after ZeroGrad still adds.
+func TestGradientReplacesOldGradients(t *testing.T) {
+	spec := nn.Spec{Inputs: 40, Layers: []nn.LayerSpec{
+		{Units: 30, Activation: activation.Spec{Name: "tanh"}},
+		{Units: 3, Activation: activation.Spec{Name: "sigmoid"}, NoBias: true},
+	}}
+	for _, rows := range []int{1, 2, 16} {
+		rng := rand.New(rand.NewPCG(7, uint64(rows)))
+		x, y := tensor.New[float64](rows, 40), tensor.New[float64](rows, 3)
+		for i := range x.Data {
+			x.Data[i] = rng.NormFloat64()
+		}
+		for i := range y.Data {
+			y.Data[i] = rng.Float64()
+		}
+		fresh := nn.MustNew[float64](spec, rand.New(rand.NewPCG(1, 2)))
+		dirty := nn.MustNew[float64](spec, rand.New(rand.NewPCG(1, 2)))
+		for _, p := range dirty.Params() {
+			for i := range p.Grad.Data {
+				p.Grad.Data[i] = 7
+			}
+		}
+		fresh.Gradient(loss.MSE[float64]{}, x, y)
+		dirty.Gradient(loss.MSE[float64]{}, x, y)
+		for i, p := range dirty.Params() {
+			for j, v := range p.Grad.Data {
+				if w := fresh.Params()[i].Grad.Data[j]; math.Float64bits(v) != math.Float64bits(w) {
+					t.Fatalf("batch %d, %s[%d]: %v after stale gradients, %v from zero", rows, p.Name, j, v, w)
+				}
+			}
+		}
+		// Backward on its own still accumulates: twice the batch's gradient.
+		out := dirty.Forward(x)
+		dOut := tensor.New[float64](out.Rows, out.Cols)
+		loss.MSE[float64]{}.Backward(dOut, out, y)
+		dirty.Backward(dOut, false)
+		for i, p := range dirty.Params() {
+			for j, v := range p.Grad.Data {
+				if w := 2 * fresh.Params()[i].Grad.Data[j]; math.Abs(v-w) > 1e-12*math.Abs(w)+1e-300 {
+					t.Fatalf("batch %d, %s[%d]: %v after a second Backward, want %v", rows, p.Name, j, v, w)
+				}
+			}
+		}
+	}
+}
