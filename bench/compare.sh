@@ -100,6 +100,16 @@ for tool in numpy torch; do
 	done
 done
 
+# Kernel at the MLP's shapes (forward, weight gradient, input gradient of
+# each layer at batch 64), float32, one thread: descent against OpenBLAS
+# through numpy.
+for s in "NN 64,256,784" "NN 64,128,256" "NN 64,10,128" "TN 784,256,64" "TN 256,128,64" \
+	"TN 128,10,64" "NT 64,784,256" "NT 64,256,128" "NT 64,128,10"; do
+	set -- $s
+	descent_cell "shape:$1:$2" 1 -workload gemm -shape "$2" -trans "$1" -dtype float32 -repeat "$REPEAT"
+	py_cell numpy "shape:$1:$2" 1 gemm --shape "$2" --trans "$1" --dtype float32 --repeat "$REPEAT"
+done
+
 if [ -z "${SKIP_MNIST:-}" ]; then
 	mnist=$("$root/scripts/fetch-mnist.sh")
 	# Each tool trains at the thread count that was fastest on the MLP epoch.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/descent-ml/descent/activation"
@@ -77,10 +78,16 @@ type loopResult struct {
 	Final float64 `json:"final"`
 }
 
-// gemmResult is what the gemm workload prints.
+// gemmResult is what the gemm workload prints: Size for a square product,
+// M, N, K and Trans for one given by -shape. Seconds is the time of one
+// product.
 type gemmResult struct {
 	Workload string  `json:"workload"`
-	Size     int     `json:"size"`
+	Size     int     `json:"size,omitempty"`
+	M        int     `json:"m,omitempty"`
+	N        int     `json:"n,omitempty"`
+	K        int     `json:"k,omitempty"`
+	Trans    string  `json:"trans,omitempty"`
 	DType    string  `json:"dtype"`
 	Threads  int     `json:"threads"`
 	Seconds  float64 `json:"seconds"`
@@ -109,6 +116,7 @@ type mnistResult struct {
 type benchFlags struct {
 	workload, layers, dtype, opt, mnistDir, cpuProfile string
 	batch, samples, threads, steps, size, repeat       int
+	shape, trans                                       string
 	maxEpochs                                          int
 	lr, target                                         float64
 	seed                                               uint64
@@ -130,6 +138,8 @@ func runBench(e *env, args []string) error {
 	fs.IntVar(&f.steps, "iterations", 0, "same as -steps")
 	fs.IntVar(&f.size, "size", 2048, "matrix `side` for gemm")
 	fs.IntVar(&f.size, "gemm", 2048, "same as -size")
+	fs.StringVar(&f.shape, "shape", "", "`M,N,K` of a non-square gemm: C (M×N) = op(A) (M×K) · op(B) (K×N), instead of -size")
+	fs.StringVar(&f.trans, "trans", "NN", "for -shape: op(A) and op(B), N as stored or T transposed (NN, TN, NT or TT)")
 	fs.IntVar(&f.repeat, "repeat", 1, "run the timed part this many times and report the fastest (not mnist)")
 	fs.StringVar(&f.mnistDir, "mnist", "", "`folder` with the MNIST IDX files (see scripts/fetch-mnist.sh)")
 	fs.Float64Var(&f.target, "target", 0.98, "test accuracy at which mnist stops")
@@ -222,18 +232,22 @@ func runWorkload(f *benchFlags, timed func(func() error) error) (any, error) {
 		r.NsPerOp = r.Seconds / float64(r.Steps) * 1e9
 		return r, err
 	case workloadGemm:
-		if f.size < 1 {
-			return nil, usagef("bench: -size must be ≥ 1")
+		g, err := gemmShape(f)
+		if err != nil {
+			return nil, err
 		}
-		r := gemmResult{Workload: f.workload, Size: f.size, DType: f.dtype, Threads: f.threads}
-		var err error
-		if f32 {
-			r.Seconds, err = benchGemm[float32](f.size, f.seed, f.repeat, timed)
+		r := gemmResult{Workload: f.workload, DType: f.dtype, Threads: f.threads}
+		if f.shape == "" {
+			r.Size = f.size
 		} else {
-			r.Seconds, err = benchGemm[float64](f.size, f.seed, f.repeat, timed)
+			r.M, r.N, r.K, r.Trans = g.m, g.n, g.k, f.trans
 		}
-		n := float64(f.size)
-		r.GFLOPS = 2 * n * n * n / r.Seconds / 1e9
+		if f32 {
+			r.Seconds, err = benchGemm[float32](g, f.seed, f.repeat, timed)
+		} else {
+			r.Seconds, err = benchGemm[float64](g, f.seed, f.repeat, timed)
+		}
+		r.GFLOPS = 2 * float64(g.m) * float64(g.n) * float64(g.k) / r.Seconds / 1e9
 		return r, err
 	case workloadMNIST:
 		if f32 {
@@ -480,23 +494,65 @@ func benchTiny[T tensor.Float](steps int, lr float64, seed uint64, repeat int, t
 	return sec, last, err
 }
 
-// benchGemm times C = A·B on size×size matrices of uniform random values
-// and returns the fastest of repeat products (after one untimed product
-// that warms the workspaces and helper goroutines).
-func benchGemm[T tensor.Float](size int, seed uint64, repeat int, timed func(func() error) error) (float64, error) {
-	rng := newRand(seed)
-	a, b, c := make([]T, size*size), make([]T, size*size), make([]T, size*size)
-	for i := range a {
-		a[i], b[i] = T(rng.Float64()), T(rng.Float64())
+// gemmCase is one product for the gemm workload.
+type gemmCase struct {
+	m, n, k        int
+	transA, transB bool
+}
+
+// gemmShape reads -size, or -shape and -trans.
+func gemmShape(f *benchFlags) (gemmCase, error) {
+	if f.shape == "" {
+		if f.size < 1 {
+			return gemmCase{}, usagef("bench: -size must be ≥ 1")
+		}
+		return gemmCase{m: f.size, n: f.size, k: f.size}, nil
 	}
-	kernel.Gemm(false, false, size, size, size, 1, a, size, b, size, 0, c, size)
+	dims, err := parseInts("shape", f.shape)
+	if err != nil || len(dims) != 3 || dims[0] < 1 || dims[1] < 1 || dims[2] < 1 {
+		return gemmCase{}, usagef("bench: -shape %q: want M,N,K, three positive integers", f.shape)
+	}
+	t := strings.ToUpper(f.trans)
+	if len(t) != 2 || strings.Trim(t, "NT") != "" {
+		return gemmCase{}, usagef("bench: -trans %q: want NN, TN, NT or TT", f.trans)
+	}
+	return gemmCase{m: dims[0], n: dims[1], k: dims[2], transA: t[0] == 'T', transB: t[1] == 'T'}, nil
+}
+
+// benchGemm times C = op(A)·op(B) on matrices of uniform random values and
+// returns the fastest of repeat timings of one product (after one untimed
+// product that warms the workspaces and helper goroutines). A product too
+// short to time alone is run enough times in a row to take a few
+// milliseconds, and its time divided by that count.
+func benchGemm[T tensor.Float](g gemmCase, seed uint64, repeat int, timed func(func() error) error) (float64, error) {
+	rng := newRand(seed)
+	lda, ldb := g.k, g.n
+	if g.transA {
+		lda = g.m
+	}
+	if g.transB {
+		ldb = g.k
+	}
+	a, b, c := make([]T, g.m*g.k), make([]T, g.k*g.n), make([]T, g.m*g.n)
+	for i := range a {
+		a[i] = T(rng.Float64())
+	}
+	for i := range b {
+		b[i] = T(rng.Float64())
+	}
+	mul := func() { kernel.Gemm(g.transA, g.transB, g.m, g.n, g.k, 1, a, lda, b, ldb, 0, c, g.n) }
+	mul()
+	// About 0.4 GFLOP a timing: 4 ms at 100 GFLOP/s.
+	reps := max(1, int(4e8/(2*float64(g.m)*float64(g.n)*float64(g.k))))
 	var sec float64
 	err := timed(func() error {
 		var err error
 		sec, err = best(repeat, func() (float64, error) {
 			start := time.Now()
-			kernel.Gemm(false, false, size, size, size, 1, a, size, b, size, 0, c, size)
-			return time.Since(start).Seconds(), nil
+			for range reps {
+				mul()
+			}
+			return time.Since(start).Seconds() / float64(reps), nil
 		})
 		return err
 	})

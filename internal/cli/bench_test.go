@@ -56,6 +56,16 @@ func TestBenchGemm(t *testing.T) {
 	}
 }
 
+func TestBenchGemmShape(t *testing.T) {
+	for _, tr := range []string{"NN", "TN", "NT", "tt"} {
+		var r gemmResult
+		benchJSON(t, &r, "-workload", "gemm", "-shape", "7,33,20", "-trans", tr, "-threads", "1")
+		if r.M != 7 || r.N != 33 || r.K != 20 || r.Trans != tr || r.Size != 0 || r.Seconds <= 0 || r.GFLOPS <= 0 {
+			t.Errorf("-trans %s: got %+v", tr, r)
+		}
+	}
+}
+
 func TestBenchCPUProfile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cpu.pprof")
 	var r benchResult
@@ -124,6 +134,9 @@ func TestBenchBadFlags(t *testing.T) {
 		{"-workload", "nope"},
 		{"-workload", "mnist"},
 		{"-workload", "gemm", "-size", "0"},
+		{"-workload", "gemm", "-shape", "1,2"},
+		{"-workload", "gemm", "-shape", "4,0,4"},
+		{"-workload", "gemm", "-shape", "4,4,4", "-trans", "NX"},
 		{"-dtype", "float16"},
 		{"-threads", "0"},
 		{"-repeat", "0"},
