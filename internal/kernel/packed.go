@@ -244,15 +244,17 @@ func packA[T Float](dst []T, trans bool, a []T, lda, ic, mb, pc, kb int) {
 					d[(done+p)*mr+r] = v
 				}
 			}
+		case trans:
+			clear(d[:mr*kb])
+			for p := 0; p < kb; p++ {
+				copy(d[p*mr:p*mr+rows], a[(pc+p)*lda+i0:])
+			}
 		default:
 			clear(d[:mr*kb])
 			for r := 0; r < rows; r++ {
-				for p := 0; p < kb; p++ {
-					if trans {
-						d[p*mr+r] = a[(pc+p)*lda+i0+r]
-					} else {
-						d[p*mr+r] = a[(i0+r)*lda+pc+p]
-					}
+				row := a[(i0+r)*lda+pc : (i0+r)*lda+pc+kb]
+				for p, v := range row {
+					d[p*mr+r] = v
 				}
 			}
 		}
@@ -274,10 +276,16 @@ func packB[T Float](dst []T, trans bool, b []T, ldb, pc, kb, jc, nb, nr int) {
 		case !trans && cols == nr:
 			copyPanel64(kb, unsafe.Pointer(&b[pc*ldb+j0]), ldb*size, unsafe.Pointer(&d[0]))
 		case !trans:
+			// A narrow panel (the 10 classes of an output layer, say):
+			// element by element, as a copy call per short row costs more
+			// than the row.
+			clear(d)
 			for p := 0; p < kb; p++ {
-				row := b[(pc+p)*ldb+j0:]
-				copy(d[p*nr:p*nr+cols], row[:cols])
-				clear(d[p*nr+cols : p*nr+nr])
+				row := b[(pc+p)*ldb+j0 : (pc+p)*ldb+j0+cols]
+				dp := d[p*nr : p*nr+cols]
+				for j, v := range row {
+					dp[j] = v
+				}
 			}
 		default:
 			// op(B)[p][j] = B[j][p].
