@@ -165,14 +165,8 @@ func (d *Dense[T]) oneSample(rows int) bool {
 // that kernel.IsSmall accepts to kernel.GemmSmall: Gemm's loops without
 // its checks and dispatch.
 func (d *Dense[T]) mul(c, a *tensor.Matrix[T], transA bool, b *tensor.Matrix[T], transB bool, beta T) {
-	m, k := a.Rows, a.Cols
-	if transA {
-		m, k = k, m
-	}
-	kb, n := b.Rows, b.Cols
-	if transB {
-		kb, n = n, kb
-	}
+	m, k := tensor.OpDims(a, transA)
+	kb, n := tensor.OpDims(b, transB)
 	if d.general || k != kb || c.Rows != m || c.Cols != n || !kernel.IsSmall(m, n, k) {
 		// tensor.Mul panics on a mismatch, or serves the larger product.
 		tensor.Mul(c, a, transA, b, transB, 1, beta)

@@ -10,18 +10,21 @@ import (
 // transpose as transA and transB say. c must already have the product's
 // shape. With beta = 0, c's old contents are ignored.
 func Mul[T Float](c *Matrix[T], a *Matrix[T], transA bool, b *Matrix[T], transB bool, alpha, beta T) {
-	m, k := a.Rows, a.Cols
-	if transA {
-		m, k = k, m
-	}
-	kb, n := b.Rows, b.Cols
-	if transB {
-		kb, n = n, kb
-	}
+	m, k := OpDims(a, transA)
+	kb, n := OpDims(b, transB)
 	if k != kb || c.Rows != m || c.Cols != n {
 		panic(fmt.Sprintf("tensor: Mul shape mismatch: op(a) %d×%d, op(b) %d×%d, c %d×%d", m, k, kb, n, c.Rows, c.Cols))
 	}
 	kernel.Gemm(transA, transB, m, n, k, alpha, a.Data, a.Cols, b.Data, b.Cols, beta, c.Data, c.Cols)
+}
+
+// OpDims returns the rows and columns of op(x): x's, or its transpose's
+// when trans is set.
+func OpDims[T Float](x *Matrix[T], trans bool) (rows, cols int) {
+	if trans {
+		return x.Cols, x.Rows
+	}
+	return x.Rows, x.Cols
 }
 
 // AddRowVector adds v to every row of m.
