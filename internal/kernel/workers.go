@@ -10,10 +10,16 @@ import (
 // workerSetting holds the SetWorkers value; 0 means GOMAXPROCS.
 var workerSetting atomic.Int64
 
-// SetWorkers sets how many goroutines one large Gemm may use; n <= 0 means
-// runtime.GOMAXPROCS(0), the default. Results are bit-identical whatever
-// the setting, because C is split by blocks of rows or columns and every
-// element is accumulated in the same order.
+// SetWorkers sets how many goroutines one large Gemm or element-wise loop
+// may use; n <= 0 means runtime.GOMAXPROCS(0), the default. Results are
+// bit-identical whatever the setting, because C is split by blocks of rows
+// or columns and every element is accumulated in the same order.
+//
+// Helper goroutines keep a core busy for up to 200 µs after each split
+// job, waiting for the next one, as OpenMP runtimes do by default: that is
+// what makes splitting a training step's short products pay. A service
+// that trains now and then beside other work can call SetWorkers(1) to
+// keep every product on the calling goroutine.
 func SetWorkers(n int) {
 	if n < 0 {
 		n = 0
