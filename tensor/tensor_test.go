@@ -96,3 +96,30 @@ func TestConvertAndClone(t *testing.T) {
 		t.Error("Clone shares storage")
 	}
 }
+
+func TestSetThreads(t *testing.T) {
+	defer SetThreads(Threads())
+	SetThreads(3)
+	if got := Threads(); got != 3 {
+		t.Errorf("after SetThreads(3): Threads() = %d", got)
+	}
+	a := New[float64](130, 70)
+	for i := range a.Data {
+		a.Data[i] = float64(i%17) - 8
+	}
+	var want *Matrix[float64]
+	for _, n := range []int{1, 2, 3} {
+		SetThreads(n)
+		c := New[float64](130, 130)
+		Mul(c, a, false, a, true, 1, 0)
+		if want == nil {
+			want = c
+			continue
+		}
+		for i := range c.Data {
+			if c.Data[i] != want.Data[i] {
+				t.Fatalf("SetThreads(%d): C[%d] = %v, one thread gives %v", n, i, c.Data[i], want.Data[i])
+			}
+		}
+	}
+}

@@ -17,9 +17,8 @@ var workerSetting atomic.Int64
 //
 // Helper goroutines keep a core busy for up to 200 µs after each split
 // job, waiting for the next one, as OpenMP runtimes do by default: that is
-// what makes splitting a training step's short products pay. A service
-// that trains now and then beside other work can call SetWorkers(1) to
-// keep every product on the calling goroutine.
+// what makes splitting a training step's short products pay. Users reach
+// this setting as tensor.SetThreads.
 func SetWorkers(n int) {
 	if n < 0 {
 		n = 0
