@@ -13,11 +13,16 @@
 //     build tag turns it off), larger products pack blocks of op(A) and
 //     op(B) into pooled buffers, GotoBLAS-style, and run hand-written
 //     assembly micro-kernels on 6×16 (float32) or 6×8 (float64) tiles of C;
+//     where the CPU also has AVX-512, kernels twice as wide take two such
+//     tiles at once, with the same bits;
 //   - products of about a million multiply-adds or more are split by blocks
 //     of rows or columns of C between up to Workers goroutines.
 //
-// Elsewhere the portable loops serve every size. After warm-up no path
-// allocates.
+// Element-wise loops of 8,192 elements or more (Axpy, leaky ReLU and its
+// backward, AddRowVector, SumRows) are split the same way. Helper
+// goroutines wait for the next split job by spinning briefly (see
+// SetWorkers). Elsewhere the portable loops serve every size. After
+// warm-up no path allocates.
 //
 // Results never depend on how many goroutines a routine uses: work is split
 // by output rows or columns, never along the inner dimension, and each
