@@ -202,7 +202,7 @@ func (n *Network[T]) clearGrads() {
 // every parameter.
 func (n *Network[T]) Update(lr T) {
 	for _, p := range n.params {
-		kernel.AxpyShort(p.Value.Data, -lr, p.Grad.Data)
+		kernel.Axpy(p.Value.Data, -lr, p.Grad.Data)
 	}
 	if n.Trace != nil {
 		n.Trace.recordUpdate(n)

@@ -51,6 +51,16 @@ func Axpy[T Float](y []T, alpha T, x []T) {
 	if len(x) != len(y) {
 		panic("kernel: Axpy length mismatch")
 	}
+	if len(y) < simdAxpyMin {
+		// The short parameters of tiny networks: axpyUnitary's
+		// arithmetic in place, without the calls and the checks for a
+		// split or for assembly.
+		x = x[:len(y)]
+		for i := range y {
+			y[i] += T(alpha * x[i])
+		}
+		return
+	}
 	if parts := ewParts(len(y)); parts > 1 {
 		runEW(parts, opAxpy, y, x, nil, alpha)
 		return

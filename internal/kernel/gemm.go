@@ -50,7 +50,17 @@ func checkOperand(name string, rows, cols, l, ld int) {
 }
 
 // gemmGo is the portable implementation. It walks C row by row, so rows can
-// be split between goroutines without changing any result.
+// be split between goroutines without changing any result. Every element
+// of C is first scaled by beta (set to +0 for beta 0, even over NaN), then
+// either each term (alpha·a)·b is added in turn (op(B) = B), or alpha times
+// the dot product of the terms a·b, summed from zero, is added once
+// (op(B) = Bᵀ). The loops are written out rather than calling axpyUnitary
+// and dotUnitary per row and term, which at the tutorials' sizes cost more
+// than the arithmetic (a quarter of a 2-8-1 network's products).
+//
+// The conversions T(x·y) round each product before it is added, as the Go
+// spec has them do, so that no build fuses the two into one multiply-add
+// (with GOAMD64=v3 the compiler would).
 func gemmGo[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	if k == 0 {
 		// Nothing to multiply (and op(B) may be an empty slice): only
@@ -60,31 +70,55 @@ func gemmGo[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, 
 		}
 		return
 	}
-	for i := 0; i < m; i++ {
-		crow := c[i*ldc : i*ldc+n]
-		scaleRow(crow, beta)
-		switch {
-		case !transA && !transB:
-			arow := a[i*lda : i*lda+k]
-			for p, av := range arow {
-				axpyUnitary(crow, alpha*av, b[p*ldb:p*ldb+n])
+	switch {
+	case !transA && !transB:
+		for i := 0; i < m; i++ {
+			crow := c[i*ldc : i*ldc+n]
+			scaleRow(crow, beta)
+			for p, av := range a[i*lda : i*lda+k] {
+				s := T(alpha * av)
+				brow := b[p*ldb : p*ldb+n]
+				for j := range crow {
+					crow[j] += T(s * brow[j])
+				}
 			}
-		case transA && !transB:
+		}
+	case transA && !transB:
+		for i := 0; i < m; i++ {
+			crow := c[i*ldc : i*ldc+n]
+			scaleRow(crow, beta)
 			for p := 0; p < k; p++ {
-				axpyUnitary(crow, alpha*a[p*lda+i], b[p*ldb:p*ldb+n])
+				s := T(alpha * a[p*lda+i])
+				brow := b[p*ldb : p*ldb+n]
+				for j := range crow {
+					crow[j] += T(s * brow[j])
+				}
 			}
-		case !transA && transB:
+		}
+	case !transA && transB:
+		for i := 0; i < m; i++ {
+			crow := c[i*ldc : i*ldc+n]
+			scaleRow(crow, beta)
 			arow := a[i*lda : i*lda+k]
 			for j := range crow {
-				crow[j] += alpha * dotUnitary(arow, b[j*ldb:j*ldb+k])
+				brow := b[j*ldb : j*ldb+k]
+				var s T
+				for p, av := range arow {
+					s += T(av * brow[p])
+				}
+				crow[j] += T(alpha * s)
 			}
-		default:
+		}
+	default:
+		for i := 0; i < m; i++ {
+			crow := c[i*ldc : i*ldc+n]
+			scaleRow(crow, beta)
 			for j := range crow {
 				var s T
 				for p := 0; p < k; p++ {
-					s += a[p*lda+i] * b[j*ldb+p]
+					s += T(a[p*lda+i] * b[j*ldb+p])
 				}
-				crow[j] += alpha * s
+				crow[j] += T(alpha * s)
 			}
 		}
 	}
@@ -107,13 +141,13 @@ func axpyUnitary[T Float](y []T, alpha T, x []T) {
 	x = x[:len(y)]
 	j := 0
 	for ; j+4 <= len(y); j += 4 {
-		y[j] += alpha * x[j]
-		y[j+1] += alpha * x[j+1]
-		y[j+2] += alpha * x[j+2]
-		y[j+3] += alpha * x[j+3]
+		y[j] += T(alpha * x[j])
+		y[j+1] += T(alpha * x[j+1])
+		y[j+2] += T(alpha * x[j+2])
+		y[j+3] += T(alpha * x[j+3])
 	}
 	for ; j < len(y); j++ {
-		y[j] += alpha * x[j]
+		y[j] += T(alpha * x[j])
 	}
 }
 
@@ -122,7 +156,7 @@ func dotUnitary[T Float](x, y []T) T {
 	y = y[:len(x)]
 	var s T
 	for i, v := range x {
-		s += v * y[i]
+		s += T(v * y[i])
 	}
 	return s
 }

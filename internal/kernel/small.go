@@ -4,20 +4,11 @@ import "fmt"
 
 // The routines here serve the tiny networks of the tutorials, whose
 // products have a handful of elements: at these sizes Gemm's operand
-// checks, its dispatch and its portable loops' calls to their helpers cost
-// more than the arithmetic. Each computes exactly what Gemm computes for
-// products that IsSmall accepts, bit for bit, by putting every element of
-// C through the operations of gemmGo in gemmGo's order: C scaled by beta
-// first (set to +0 for beta 0, even over NaN), then either each term
-// (alpha·a)·b added in turn (op(B) = B), or alpha times the dot product
-// of the terms a·b, summed from zero, added once (op(B) = Bᵀ). Only the
-// order in which elements are visited may differ, which cannot change a
-// result. small_test.go holds them to Gemm.
-//
-// The conversions T(x·y) round each product before it is added, as the Go
-// spec has them do, so that no build fuses the two into one multiply-add
-// (with GOAMD64=v3 the compiler would, here; gemmGo's products escape it
-// because their loads fold into the multiplies instead).
+// checks and dispatch cost more than the arithmetic. Each computes exactly
+// what Gemm computes for products that IsSmall accepts, bit for bit, by
+// putting every element of C through the operations of gemmGo (see there)
+// in gemmGo's order; only the order in which elements are visited may
+// differ, which cannot change a result. small_test.go holds them to Gemm.
 
 // IsSmall reports whether Gemm computes an m×n×k product with the portable
 // loops on every build: products of fewer than a few hundred multiply-adds.
@@ -32,68 +23,7 @@ func GemmSmall[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda in
 	if m < 0 || n < 0 || k < 0 || !IsSmall(m, n, k) {
 		panic(fmt.Sprintf("kernel: GemmSmall given a %d×%d×%d product", m, n, k))
 	}
-	if k == 0 {
-		for i := 0; i < m; i++ {
-			scaleRow(c[i*ldc:i*ldc+n], beta)
-		}
-		return
-	}
-	// gemmGo with scaleRow, axpyUnitary and dotUnitary written out in
-	// place, which saves a call for every row of C and every term
-	// (measured: about a quarter of the time of the products of a 2-8-1
-	// network at batch 1).
-	switch {
-	case !transA && !transB:
-		for i := 0; i < m; i++ {
-			crow := c[i*ldc : i*ldc+n]
-			scaleRow(crow, beta)
-			for p, av := range a[i*lda : i*lda+k] {
-				s := T(alpha * av)
-				brow := b[p*ldb : p*ldb+n]
-				for j := range crow {
-					crow[j] += T(s * brow[j])
-				}
-			}
-		}
-	case transA && !transB:
-		for i := 0; i < m; i++ {
-			crow := c[i*ldc : i*ldc+n]
-			scaleRow(crow, beta)
-			for p := 0; p < k; p++ {
-				s := T(alpha * a[p*lda+i])
-				brow := b[p*ldb : p*ldb+n]
-				for j := range crow {
-					crow[j] += T(s * brow[j])
-				}
-			}
-		}
-	case !transA && transB:
-		for i := 0; i < m; i++ {
-			crow := c[i*ldc : i*ldc+n]
-			scaleRow(crow, beta)
-			arow := a[i*lda : i*lda+k]
-			for j := range crow {
-				brow := b[j*ldb : j*ldb+k]
-				var s T
-				for p, av := range arow {
-					s += T(av * brow[p])
-				}
-				crow[j] += T(alpha * s)
-			}
-		}
-	default:
-		for i := 0; i < m; i++ {
-			crow := c[i*ldc : i*ldc+n]
-			scaleRow(crow, beta)
-			for j := range crow {
-				var s T
-				for p := 0; p < k; p++ {
-					s += T(a[p*lda+i] * b[j*ldb+p])
-				}
-				crow[j] += T(alpha * s)
-			}
-		}
-	}
+	gemmGo(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // The three products of a dense layer on one sample, each a row vector
@@ -147,19 +77,5 @@ func AddOuter[T Float](c, x, y []T) {
 		for j, yv := range y {
 			crow[j] += T(xv * yv)
 		}
-	}
-}
-
-// AxpyShort is Axpy for the short parameter slices of tiny networks,
-// computing the same bits. Below the length at which Axpy turns to
-// assembly it runs the Go loop directly: Axpy's checks for a split between
-// goroutines and for assembly cost more than adding a few elements.
-func AxpyShort[T Float](y []T, alpha T, x []T) {
-	if len(y) >= simdAxpyMin || len(x) != len(y) {
-		Axpy(y, alpha, x)
-		return
-	}
-	for i := range y {
-		y[i] += T(alpha * x[i])
 	}
 }
