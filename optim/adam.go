@@ -128,7 +128,7 @@ func (o *Adam[T]) SetState(s State, params []*nn.Param[T]) error {
 func (o *Adam[T]) state(name string) State {
 	st := o.st.state(name)
 	if o.m != nil {
-		st.Slots = [][][]float64{widen(o.m), widen(o.v)}
+		st.Slots = [][][]float64{convert[float64](o.m), convert[float64](o.v)}
 	}
 	return st
 }
@@ -141,29 +141,18 @@ func (o *Adam[T]) setState(name string, s State, params []*nn.Param[T]) error {
 		return err
 	}
 	o.st = slots{step: st.step}
-	o.m, o.v = narrow[T](st.buf[0]), narrow[T](st.buf[1])
+	o.m, o.v = convert[T](st.buf[0]), convert[T](st.buf[1])
 	return nil
 }
 
-// widen returns a float64 copy of bufs.
-func widen[T tensor.Float](bufs [][]T) [][]float64 {
-	out := make([][]float64, len(bufs))
+// convert returns a copy of bufs in type D: float64 for a State, the
+// parameters' type for the moments.
+func convert[D, S tensor.Float](bufs [][]S) [][]D {
+	out := make([][]D, len(bufs))
 	for i, b := range bufs {
-		out[i] = make([]float64, len(b))
+		out[i] = make([]D, len(b))
 		for j, x := range b {
-			out[i][j] = float64(x)
-		}
-	}
-	return out
-}
-
-// narrow returns a copy of bufs in type T.
-func narrow[T tensor.Float](bufs [][]float64) [][]T {
-	out := make([][]T, len(bufs))
-	for i, b := range bufs {
-		out[i] = make([]T, len(b))
-		for j, x := range b {
-			out[i][j] = T(x)
+			out[i][j] = D(x)
 		}
 	}
 	return out
