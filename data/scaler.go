@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/descent-ml/descent/tensor"
 )
@@ -18,14 +19,28 @@ const (
 	// MinMax maps each column's training range onto [0, 1]:
 	// (x - min) / (max - min).
 	MinMax ScalerKind = "minmax"
+	// Robust centres each column on its median and divides by its
+	// interquartile range (by half the range when the quartiles agree, as
+	// for a mostly constant or binary column), then clips outliers
+	// smoothly: x ↦ x / sqrt(1 + (x/DefaultClip)²). It is RealMLP-TD's
+	// preprocessing (Holzmüller et al., 2024): one extreme value can no
+	// longer squash every other value of its column towards zero.
+	Robust ScalerKind = "robust"
 	// NoScaling leaves the data as it is.
 	NoScaling ScalerKind = "none"
 )
 
+// DefaultClip is the smooth clipping bound of the Robust scaler: scaled
+// values approach ±3 but never pass it, and values within ±1 move by
+// less than 6 %.
+const DefaultClip = 3
+
 // Scaler is a per-column affine map fitted on training data and applied to
-// every later batch the same way: x ↦ (x - Offset[j]) / Scale[j]. Offset and
-// Scale are the mean and standard deviation (Standard) or the minimum and
-// the range (MinMax) of each training column. A constant column has scale
+// every later batch the same way: x ↦ (x - Offset[j]) / Scale[j], followed,
+// when Clip is positive, by the smooth clipping z ↦ z / sqrt(1 + (z/Clip)²).
+// Offset and Scale are the mean and standard deviation (Standard), the
+// minimum and the range (MinMax) or the median and the interquartile range
+// (Robust) of each training column. A constant column has scale
 // 0 in the data and gets Scale 1, so it maps to 0 instead of dividing by
 // zero. It is plain data with JSON tags, meant to be saved with a model;
 // encoding/json writes float64 so that it reads back exactly.
@@ -36,6 +51,9 @@ type Scaler struct {
 	Offset []float64 `json:"offset,omitempty"`
 	// Scale divides each column after (standard deviation or range, never 0).
 	Scale []float64 `json:"scale,omitempty"`
+	// Clip, when positive, bounds the scaled values smoothly to
+	// (-Clip, Clip); zero means no clipping (files without the field).
+	Clip float64 `json:"clip,omitempty"`
 }
 
 // FitScaler computes a scaler of the given kind from the columns of x,
@@ -48,8 +66,10 @@ func FitScaler(kind ScalerKind, x *tensor.Matrix[float64]) (*Scaler, error) {
 	case NoScaling, "":
 		return s, nil
 	case Standard, MinMax:
+	case Robust:
+		return fitRobust(x)
 	default:
-		return nil, fmt.Errorf("data: unknown scaler %q (want standard, minmax or none)", kind)
+		return nil, fmt.Errorf("data: unknown scaler %q (want robust, standard, minmax or none)", kind)
 	}
 	if x.Rows == 0 {
 		return nil, fmt.Errorf("data: cannot fit a %s scaler on no rows", kind)
@@ -97,8 +117,75 @@ func (s *Scaler) Transform(x *tensor.Matrix[float64]) error {
 		for j := range row {
 			row[j] = (row[j] - s.Offset[j]) / s.Scale[j]
 		}
+		if s.Clip > 0 {
+			for j, z := range row {
+				row[j] = SmoothClip(z, s.Clip)
+			}
+		}
 	}
 	return nil
+}
+
+// SmoothClip returns z / sqrt(1 + (z/c)²): about z near zero, and never
+// beyond ±c. It is odd, increasing and smooth, so it keeps the order of
+// values and their gradients.
+func SmoothClip(z, c float64) float64 {
+	r := z / c
+	return z / math.Sqrt(1+r*r)
+}
+
+// unclip inverts SmoothClip for |y| < c; values at or past the bound map to
+// ±Inf, as no finite input reaches them.
+func unclip(y, c float64) float64 {
+	r := y / c
+	if r*r >= 1 {
+		return math.Copysign(math.Inf(1), y)
+	}
+	return y / math.Sqrt(1-r*r)
+}
+
+// fitRobust fits the Robust scaler: median and interquartile range per
+// column (linear interpolation between order statistics, numpy's default),
+// half the range when the quartiles agree, and 1 for a constant column.
+func fitRobust(x *tensor.Matrix[float64]) (*Scaler, error) {
+	s := &Scaler{Kind: Robust, Clip: DefaultClip}
+	if x.Rows == 0 {
+		return nil, fmt.Errorf("data: cannot fit a %s scaler on no rows", Robust)
+	}
+	s.Offset = make([]float64, x.Cols)
+	s.Scale = make([]float64, x.Cols)
+	col := make([]float64, x.Rows)
+	for j := range x.Cols {
+		for i := range x.Rows {
+			v := x.Data[i*x.Cols+j]
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("data: cannot fit a scaler: row %d, column %d is %v", i, j, v)
+			}
+			col[i] = v
+		}
+		slices.Sort(col)
+		med := quantile(col, 0.5)
+		scale := quantile(col, 0.75) - quantile(col, 0.25)
+		if scale == 0 {
+			scale = (col[len(col)-1] - col[0]) / 2
+		}
+		if scale == 0 || math.IsInf(scale, 0) || math.IsNaN(scale) {
+			scale = 1
+		}
+		s.Offset[j], s.Scale[j] = med, scale
+	}
+	return s, nil
+}
+
+// quantile returns the q-quantile of sorted values by linear interpolation.
+func quantile(sorted []float64, q float64) float64 {
+	pos := q * float64(len(sorted)-1)
+	i := int(pos)
+	if i+1 >= len(sorted) {
+		return sorted[len(sorted)-1]
+	}
+	f := pos - float64(i)
+	return sorted[i] + f*(sorted[i+1]-sorted[i])
 }
 
 // InverseTransform undoes Transform in place, e.g. to report scaled
@@ -110,7 +197,11 @@ func (s *Scaler) InverseTransform(x *tensor.Matrix[float64]) error {
 	for i := range x.Rows {
 		row := x.Row(i)
 		for j := range row {
-			row[j] = row[j]*s.Scale[j] + s.Offset[j]
+			z := row[j]
+			if s.Clip > 0 {
+				z = unclip(z, s.Clip)
+			}
+			row[j] = z*s.Scale[j] + s.Offset[j]
 		}
 	}
 	return nil
@@ -120,9 +211,12 @@ func (s *Scaler) check(x *tensor.Matrix[float64]) error {
 	switch s.Kind {
 	case NoScaling, "":
 		return nil
-	case Standard, MinMax:
+	case Standard, MinMax, Robust:
 	default:
 		return fmt.Errorf("data: unknown scaler %q", s.Kind)
+	}
+	if s.Clip < 0 || math.IsNaN(s.Clip) || math.IsInf(s.Clip, 0) {
+		return fmt.Errorf("data: corrupt %s scaler: clip %v (want a positive bound, or 0 for none)", s.Kind, s.Clip)
 	}
 	if len(s.Offset) != len(s.Scale) {
 		return fmt.Errorf("data: corrupt %s scaler: %d offsets, %d scales", s.Kind, len(s.Offset), len(s.Scale))

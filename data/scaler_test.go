@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -93,5 +94,56 @@ func TestScalerErrors(t *testing.T) {
 	}
 	if err := corrupt.Transform(tensor.New[float64](1, 1)); err == nil || !strings.Contains(err.Error(), "corrupt") {
 		t.Errorf("zero scale from JSON: %v", err)
+	}
+}
+
+func TestRobustScaler(t *testing.T) {
+	// Column 0: 1..8 and an outlier at 1000 (median 5, quartiles 3 and 7).
+	// Column 1: binary, quartiles equal (0 and 0), so half the range.
+	// Column 2: constant.
+	vals := []float64{1, 2, 3, 4, 5, 6, 7, 8, 1000}
+	x := tensor.New[float64](len(vals), 3)
+	for i, v := range vals {
+		b := 0.0
+		if i >= 7 {
+			b = 1
+		}
+		copy(x.Row(i), []float64{v, b, 42})
+	}
+	s, err := FitScaler(Robust, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []float64{5, 0, 42}; !slices.Equal(s.Offset, want) {
+		t.Errorf("offsets %v, want %v", s.Offset, want)
+	}
+	if want := []float64{4, 0.5, 1}; !slices.Equal(s.Scale, want) {
+		t.Errorf("scales %v, want %v", s.Scale, want)
+	}
+	y := x.Clone()
+	if err := s.Transform(y); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range vals {
+		z := (v - 5) / 4
+		want := z / math.Sqrt(1+z*z/9)
+		if got := y.At(i, 0); math.Abs(got-want) > 1e-15 {
+			t.Errorf("row %d: scaled %v to %v, want %v", i, v, got, want)
+		}
+		if got := y.At(i, 0); math.Abs(got) >= DefaultClip {
+			t.Errorf("row %d: %v is not inside the clip bound", i, got)
+		}
+	}
+	if err := s.InverseTransform(y); err != nil {
+		t.Fatal(err)
+	}
+	for i := range x.Data {
+		if d := math.Abs(y.Data[i] - x.Data[i]); d > 1e-9*math.Max(1, math.Abs(x.Data[i])) {
+			t.Errorf("element %d: round trip gives %v, want %v", i, y.Data[i], x.Data[i])
+		}
+	}
+	bad := &Scaler{Kind: Robust, Offset: []float64{0}, Scale: []float64{1}, Clip: -1}
+	if err := bad.Transform(tensor.New[float64](1, 1)); err == nil || !strings.Contains(err.Error(), "clip") {
+		t.Errorf("negative clip: got %v, want an error naming the clip", err)
 	}
 }
