@@ -12,12 +12,13 @@ const (
 	NameExponential = "exponential"
 	NameInvScaling  = "invscaling"
 	NameCosine      = "cosine"
+	NameFlatCosine  = "flat_cosine"
 	NamePlateau     = "plateau"
 )
 
 // Names lists the schedules New knows.
 func Names() []string {
-	return []string{NameConstant, NameStep, NameExponential, NameInvScaling, NameCosine, NamePlateau}
+	return []string{NameConstant, NameStep, NameExponential, NameInvScaling, NameCosine, NameFlatCosine, NamePlateau}
 }
 
 // Config selects a schedule and its settings, for command lines and saved
@@ -36,7 +37,9 @@ type Config struct {
 	Power float64 `json:"power,omitempty"`
 	// Epochs is Cosine's annealing length.
 	Epochs int `json:"epochs,omitempty"`
-	// MinRate is Cosine's final rate and Plateau's floor.
+	// Flat is FlatCosine's flat fraction of the epochs.
+	Flat float64 `json:"flat,omitempty"`
+	// MinRate is Cosine's and FlatCosine's final rate and Plateau's floor.
 	MinRate float64 `json:"min_rate,omitempty"`
 	// Patience, MinDelta and Cooldown are Plateau's.
 	Patience int     `json:"patience,omitempty"`
@@ -57,6 +60,7 @@ func New(c Config) (Schedule, error) {
 		NameExponential: {"gamma"},
 		NameInvScaling:  {"power"},
 		NameCosine:      {"epochs", "min_rate"},
+		NameFlatCosine:  {"flat", "min_rate"},
 		NamePlateau:     {"factor", "patience", "min_delta", "cooldown", "min_rate"},
 	}
 	used, ok := uses[name]
@@ -73,6 +77,7 @@ func New(c Config) (Schedule, error) {
 		{"gamma", c.Gamma, true},
 		{"power", c.Power, false},
 		{"epochs", float64(c.Epochs), false},
+		{"flat", c.Flat, true},
 		{"min_rate", c.MinRate, false},
 		{"patience", float64(c.Patience), false},
 		{"min_delta", c.MinDelta, false},
@@ -100,6 +105,8 @@ func New(c Config) (Schedule, error) {
 		return InvScaling{Power: c.Power}, nil
 	case NameCosine:
 		return Cosine{Epochs: c.Epochs, Min: c.MinRate}, nil
+	case NameFlatCosine:
+		return FlatCosine{Flat: c.Flat, Min: c.MinRate}, nil
 	case NamePlateau:
 		return &Plateau{Factor: c.Factor, Patience: c.Patience, MinDelta: c.MinDelta, Cooldown: c.Cooldown, MinRate: c.MinRate}, nil
 	}

@@ -1,6 +1,6 @@
 // Package schedule holds learning-rate schedules: constant, step decay,
-// exponential decay, inverse scaling, cosine annealing and
-// reduce-on-plateau.
+// exponential decay, inverse scaling, cosine annealing, flat then cosine
+// (RealMLP-TD's "flat_cos") and reduce-on-plateau.
 //
 // A schedule maps an epoch, counted from 0, to a learning rate given the
 // run's base rate lr0 and its number of epochs; the training loop asks for

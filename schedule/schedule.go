@@ -109,6 +109,52 @@ func (s Cosine) Rate(lr0 float64, epoch, epochs int) float64 {
 	return s.Min + (lr0-s.Min)*(1+math.Cos(math.Pi*float64(min(epoch, e))/float64(e)))/2
 }
 
+// DefaultFlat is FlatCosine's Flat when it is 0: half the run flat, as in
+// RealMLP-TD's "flat_cos".
+const DefaultFlat = 0.5
+
+// FlatCosine holds the rate at lr0 for the first part of the run, then
+// anneals it to Min along half a cosine over the rest. With E the run's
+// epochs and k = ⌊Flat · E⌋ the number of flat epochs:
+//
+//	lr = lr0                                              for epoch < k
+//	lr = Min + (lr0 − Min) · (1 + cos(π · t)) / 2,  t = min(epoch − k, E − k) / (E − k)
+//
+// so epochs 0 … k all run at lr0 (the cosine starts there) and the last
+// epoch, E − 1, runs just above Min, which the rate would reach at epoch E;
+// this is Cosine's convention, annealing over E − k epochs. In PyTorch,
+// stepping once per epoch, it is
+//
+//	SequentialLR(opt, [ConstantLR(opt, factor=1, total_iters=k),
+//	                   CosineAnnealingLR(opt, T_max=E-k, eta_min=Min)],
+//	             milestones=[k])
+//
+// RealMLP-TD's "flat_cos" (pytabkit) is the same curve with Flat = 0.5 and
+// Min = 0, but evaluated at every optimizer step with t the fraction of
+// training done; here the rate changes once per epoch and equals that curve
+// at the start of each epoch when Flat · E is whole. When it is not, the
+// flat part is rounded down to k epochs so that the cosine still starts
+// at lr0.
+type FlatCosine struct {
+	// Flat is the fraction of the epochs held at lr0, in (0, 1]; 0 means
+	// DefaultFlat. Flat = 1 keeps the rate constant; for no flat part use
+	// Cosine.
+	Flat float64
+	// Min is the final rate; 0 means 0.
+	Min float64
+}
+
+// Rate returns lr0 during the flat part and the annealed rate after it.
+func (s FlatCosine) Rate(lr0 float64, epoch, epochs int) float64 {
+	// The tolerance keeps a fraction that binary cannot hold exactly from
+	// losing an epoch: 0.29 · 100 is 28.999999999999996.
+	k := int(or(s.Flat, DefaultFlat)*float64(epochs) + 1e-9)
+	if epoch < k || epochs <= k {
+		return lr0
+	}
+	return Cosine{Epochs: epochs - k, Min: s.Min}.Rate(lr0, epoch-k, epochs-k)
+}
+
 // or returns v, or def when v is zero: the "zero means default" rule.
 func or(v, def float64) float64 {
 	if v == 0 {

@@ -32,6 +32,32 @@ func TestRates(t *testing.T) {
 			7: 0,
 		}},
 		{"cosine min", schedule.Cosine{Epochs: 2, Min: 0.02}, 100, map[int]float64{0: 0.2, 1: 0.02 + 0.18/2, 2: 0.02, 50: 0.02}},
+		// k = 5 flat epochs, then a cosine over 5: cos(π/5) = (1+√5)/4,
+		// cos(2π/5) = (√5−1)/4, cos(4π/5) = −(1+√5)/4.
+		{"flat cosine", schedule.FlatCosine{}, 10, map[int]float64{
+			0:  0.2,
+			4:  0.2,
+			5:  0.2, // the cosine starts at lr0
+			6:  0.2 * (1 + (1+math.Sqrt(5))/4) / 2,
+			7:  0.2 * (1 + (math.Sqrt(5)-1)/4) / 2,
+			9:  0.2 * (1 - (1+math.Sqrt(5))/4) / 2,
+			10: 0,
+			15: 0,
+		}},
+		// k = ⌊0.25 · 8⌋ = 2, cosine over 6 down to 0.02.
+		{"flat cosine min", schedule.FlatCosine{Flat: 0.25, Min: 0.02}, 8, map[int]float64{
+			1: 0.2,
+			2: 0.2,
+			4: 0.02 + 0.18*(1+0.5)/2, // cos(π/3) = 1/2
+			5: 0.02 + 0.18/2,         // cos(π/2) = 0
+			8: 0.02,
+		}},
+		// Odd run: k = ⌊2.5⌋ = 2, cosine over 3.
+		{"flat cosine odd", schedule.FlatCosine{}, 5, map[int]float64{2: 0.2, 3: 0.2 * 0.75, 4: 0.2 * 0.25}},
+		// 0.29 · 100 is 28.999999999999996 in binary: still 29 flat epochs.
+		{"flat cosine inexact fraction", schedule.FlatCosine{Flat: 0.29}, 100, map[int]float64{28: 0.2, 29: 0.2, 100: 0}},
+		{"flat cosine all flat", schedule.FlatCosine{Flat: 1}, 10, map[int]float64{0: 0.2, 9: 0.2}},
+		{"flat cosine no epochs", schedule.FlatCosine{}, 0, map[int]float64{0: 0.2}},
 	}
 	for _, tt := range tests {
 		for epoch, want := range tt.want {
@@ -89,6 +115,12 @@ func TestNew(t *testing.T) {
 		{schedule.Config{Name: "exponential", Gamma: 0.9}, schedule.Exponential{Gamma: 0.9}, false},
 		{schedule.Config{Name: "invscaling", Power: 0.25}, schedule.InvScaling{Power: 0.25}, false},
 		{schedule.Config{Name: "cosine", Epochs: 50, MinRate: 1e-4}, schedule.Cosine{Epochs: 50, Min: 1e-4}, false},
+		{schedule.Config{Name: "flat_cosine"}, schedule.FlatCosine{}, false},
+		{schedule.Config{Name: "Flat_Cosine", Flat: 0.75, MinRate: 1e-5}, schedule.FlatCosine{Flat: 0.75, Min: 1e-5}, false},
+		{schedule.Config{Name: "flat_cosine", Flat: 1.5}, nil, true},
+		{schedule.Config{Name: "flat_cosine", Flat: -0.5}, nil, true},
+		{schedule.Config{Name: "flat_cosine", Epochs: 10}, nil, true},
+		{schedule.Config{Name: "cosine", Flat: 0.5}, nil, true},
 		{schedule.Config{Name: "warmup"}, nil, true},
 		{schedule.Config{Name: "step", Factor: 2}, nil, true},
 		{schedule.Config{Name: "step", Every: -1}, nil, true},
