@@ -31,6 +31,7 @@ type wireModel struct {
 	Training     json.RawMessage    `json:"training,omitempty"`
 	Spec         nn.Spec            `json:"architecture"`
 	Scaler       *data.Scaler       `json:"scaler,omitempty"`
+	TargetScaler *data.Scaler       `json:"target_scaler,omitempty"`
 	Schema       *data.Schema       `json:"schema,omitempty"`
 	Checksum     string             `json:"sha256,omitempty"`
 	Params       []wireTensor       `json:"params,omitempty"`
@@ -56,6 +57,7 @@ func toWire(m *Model) *wireModel {
 		Format: formatModel, Version: m.Version, DType: m.DType, Task: m.Task, Loss: m.Loss,
 		Created: m.Created.UTC(), FeatureNames: m.FeatureNames, ClassNames: m.ClassNames,
 		Metrics: m.Metrics, Training: m.Training, Spec: m.Spec, Scaler: m.Scaler, Schema: m.Schema,
+		TargetScaler: m.TargetScaler,
 	}
 	if m.Created.IsZero() {
 		w.Created = time.Time{}
@@ -79,12 +81,15 @@ func fromWire(w *wireModel) (*Model, error) {
 	if w.Scaler, err = normalize(w.Scaler); err != nil {
 		return nil, fmt.Errorf("%w: scaler: %w", ErrInvalid, err)
 	}
+	if w.TargetScaler, err = normalize(w.TargetScaler); err != nil {
+		return nil, fmt.Errorf("%w: target scaler: %w", ErrInvalid, err)
+	}
 	if w.Schema, err = normalize(w.Schema); err != nil {
 		return nil, fmt.Errorf("%w: schema: %w", ErrInvalid, err)
 	}
 	m := &Model{
 		Version: w.Version, DType: w.DType, Spec: w.Spec, Loss: w.Loss, Task: w.Task,
-		Scaler: w.Scaler, Schema: w.Schema, ClassNames: nilIfEmpty(w.ClassNames), FeatureNames: nilIfEmpty(w.FeatureNames),
+		Scaler: w.Scaler, TargetScaler: w.TargetScaler, Schema: w.Schema, ClassNames: nilIfEmpty(w.ClassNames), FeatureNames: nilIfEmpty(w.FeatureNames),
 		Training: training, Created: w.Created.UTC(),
 	}
 	if w.Created.IsZero() {
@@ -280,7 +285,15 @@ func checksum(m *Model) string {
 			put(math.Float64bits(v))
 		}
 	}
-	if s := m.Scaler; s != nil {
+	// The clip and the target scaler join the sum only when present, so
+	// files written before they existed keep their checksums.
+	for i, s := range []*data.Scaler{m.Scaler, m.TargetScaler} {
+		if s == nil {
+			continue
+		}
+		if i == 1 {
+			h.Write([]byte("target"))
+		}
 		put(uint64(len(s.Kind)))
 		h.Write([]byte(s.Kind))
 		for _, vs := range [][]float64{s.Offset, s.Scale} {
@@ -288,6 +301,10 @@ func checksum(m *Model) string {
 			for _, v := range vs {
 				put(math.Float64bits(v))
 			}
+		}
+		if s.Clip != 0 {
+			h.Write([]byte("clip"))
+			put(math.Float64bits(s.Clip))
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))

@@ -51,6 +51,10 @@ type Model struct {
 	// Scaler is the feature preprocessing fitted on the training data,
 	// applied by Predict before the network; nil means none.
 	Scaler *data.Scaler
+	// TargetScaler, for regression, is the scaling of the targets the
+	// network was trained on: Predict undoes it, so predictions come back
+	// in the targets' own units; nil means the targets were not scaled.
+	TargetScaler *data.Scaler
 	// Schema is the layout of the training CSV file, for reading new data
 	// the same way, or nil when the data did not come from a CSV file.
 	Schema *data.Schema
@@ -263,6 +267,17 @@ func (m *Model) Validate() error {
 		// own numbers and on the column count, and changes nothing.
 		if err := m.Scaler.Transform(tensor.New[float64](0, m.Spec.Inputs)); err != nil {
 			return fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+	}
+	if t := m.TargetScaler; t != nil {
+		if m.Task == taskClassification {
+			return fmt.Errorf("%w: a classifier cannot have a target scaler", ErrInvalid)
+		}
+		if t.Clip != 0 {
+			return fmt.Errorf("%w: the target scaler clips (clip %v), which would bound the predictions", ErrInvalid, t.Clip)
+		}
+		if err := t.Transform(tensor.New[float64](0, m.Spec.Layers[len(m.Spec.Layers)-1].Units)); err != nil {
+			return fmt.Errorf("%w: target scaler: %w", ErrInvalid, err)
 		}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -259,6 +260,34 @@ func TestPredictRegressionIdentity(t *testing.T) {
 	}
 }
 
+// TestPredictTargetScaler: a regression model trained on standardised
+// targets predicts in the targets' units, in memory and after a save and a
+// load in either format, and a clipping target scaler is refused.
+func TestPredictTargetScaler(t *testing.T) {
+	spec := nn.Spec{Inputs: 1, Layers: []nn.LayerSpec{{Units: 2, Activation: activation.Spec{Name: activation.NameIdentity}}}}
+	m, err := FromNetwork(nn.MustNew[float64](spec, rand.New(rand.NewPCG(1, 1))), "mse", "regression")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Params[0].Values = []float64{2, 3}
+	m.Params[1].Values = []float64{1, -1}
+	m.TargetScaler = &data.Scaler{Kind: data.Standard, Offset: []float64{1000, -5}, Scale: []float64{10, 0.5}}
+	want := []float64{21*10 + 1000, 29*0.5 - 5}
+	for _, mm := range []*Model{m, roundTrip(t, m, JSON), roundTrip(t, m, Binary)} {
+		p, err := mm.Predict(tensor.FromRows([][]float64{{10}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Values(); !reflect.DeepEqual(got, want) {
+			t.Errorf("Predict = %v, want %v", got, want)
+		}
+	}
+	m.TargetScaler.Clip = 3
+	if err := m.Validate(); err == nil || !strings.Contains(err.Error(), "target scaler clips") {
+		t.Errorf("clipping target scaler: got %v, want a refusal", err)
+	}
+}
+
 func TestValidateRefuses(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -281,7 +310,9 @@ func TestValidateRefuses(t *testing.T) {
 		{"bad training JSON", func(m *Model) { m.Training = json.RawMessage(`{"a":`) }},
 		{"scaler columns", func(m *Model) { m.Scaler.Scale = m.Scaler.Scale[:2]; m.Scaler.Offset = m.Scaler.Offset[:2] }},
 		{"scaler zero", func(m *Model) { m.Scaler.Scale[1] = 0 }},
-		{"scaler kind", func(m *Model) { m.Scaler.Kind = "robust" }},
+		{"scaler kind", func(m *Model) { m.Scaler.Kind = "quantile" }},
+		{"scaler clip", func(m *Model) { m.Scaler.Clip = -3 }},
+		{"target scaler on a classifier", func(m *Model) { m.TargetScaler = &data.Scaler{Kind: data.NoScaling} }},
 		{"schema classes", func(m *Model) { m.ClassNames = []string{"a", "b", "c"} }},
 		{"float32 value in float32 model", func(m *Model) { m.DType = Float32 }},
 	}

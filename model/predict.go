@@ -12,7 +12,8 @@ import (
 // sample per row: it applies the scaler, runs the network in float64 (a
 // float32 model's weights convert exactly) and, for a loss on logits,
 // the loss's link, so a classifier trained with softmax_cross_entropy or
-// bce_logits gives probabilities. x is not modified.
+// bce_logits gives probabilities. A regression model with a TargetScaler
+// gives its predictions in the targets' own units. x is not modified.
 func (m *Model) Predict(x *tensor.Matrix[float64]) (*tensor.Matrix[float64], error) {
 	net, err := Network[float64](m)
 	if err != nil {
@@ -31,7 +32,13 @@ func (m *Model) Predict(x *tensor.Matrix[float64]) (*tensor.Matrix[float64], err
 		return nil, err
 	}
 	if link.Name == activation.NameIdentity {
-		return out.Clone(), nil
+		p := out.Clone()
+		if m.TargetScaler != nil {
+			if err := m.TargetScaler.InverseTransform(p); err != nil {
+				return nil, fmt.Errorf("model: target scaler: %w", err)
+			}
+		}
+		return p, nil
 	}
 	f, err := activation.New[float64](link)
 	if err != nil {
