@@ -198,6 +198,12 @@ type tableReader struct {
 	dropped    int
 	sizeHint   int64
 	sized      bool
+
+	// Limits (see CSVOptions) and the columns X and Y will have so far:
+	// one per numeric column or category, one per class.
+	maxCats, maxFeats int
+	maxCells          int64
+	xCols, yCols      int
 }
 
 // layout assigns roles from the options and the column names.
@@ -274,6 +280,11 @@ func (t *tableReader) layout(names []string) error {
 	}
 	t.withY = true
 	t.assignSlots()
+	t.maxCats, t.maxFeats, t.maxCells = t.opt.limits()
+	t.xCols, t.yCols = len(t.feats), len(t.targs)
+	if t.xCols > t.maxFeats {
+		return &CSVError{File: t.name, Err: &LimitError{Option: "MaxFeatures", Limit: int64(t.maxFeats), Found: int64(t.xCols), What: "feature columns"}}
+	}
 	return nil
 }
 
@@ -392,6 +403,9 @@ func (t *tableReader) add(rec []string, line int) error {
 			c.missing = true
 		}
 	}
+	if err := t.checkCells(t.rows+1, line); err != nil {
+		return err
+	}
 	t.x = append(t.x, t.rowX...)
 	if t.withY {
 		t.y = append(t.y, t.rowY...)
@@ -459,6 +473,9 @@ func (t *tableReader) cell(c *column, rec []string, line int) (v float64, miss b
 				c.cats = make(map[string]int)
 			}
 			i = len(c.catNames)
+			if err := t.grow(c, i+1, line); err != nil {
+				return 0, false, err
+			}
 			s = strings.Clone(s) // s shares memory with the whole record
 			c.cats[s] = i
 			c.catNames = append(c.catNames, s)
@@ -510,6 +527,41 @@ func parseNumber(s string) (float64, error) {
 		return float64(n), nil
 	}
 	return strconv.ParseFloat(s, 64)
+}
+
+// grow accounts for column c reaching n categories, and refuses it when
+// that passes a limit. A categorical column's first category takes the
+// column it already had.
+func (t *tableReader) grow(c *column, n, line int) error {
+	what := "distinct values"
+	if c.role == roleTarget {
+		what = "classes"
+	}
+	if n > t.maxCats {
+		return t.errAt(line, c, &LimitError{Option: "MaxCategories", Limit: int64(t.maxCats), Found: int64(n), What: what, Detail: "counting stopped at this line"})
+	}
+	if n == 1 {
+		return nil
+	}
+	if c.role == roleTarget {
+		t.yCols++
+		return nil
+	}
+	t.xCols++
+	if t.xCols > t.maxFeats {
+		return t.errAt(line, c, &LimitError{Option: "MaxFeatures", Limit: int64(t.maxFeats), Found: int64(t.xCols), What: "feature columns", Detail: fmt.Sprintf("after one-hot encoding; this column has %d categories", n)})
+	}
+	return nil
+}
+
+// checkCells refuses a dataset of rows rows when, with the columns it has
+// so far, it would hold more numbers than MaxCells.
+func (t *tableReader) checkCells(rows, line int) error {
+	cols := int64(t.xCols + t.yCols)
+	if n := int64(rows) * cols; n > t.maxCells {
+		return &CSVError{File: t.name, Line: line, Err: &LimitError{Option: "MaxCells", Limit: t.maxCells, Found: n, What: "values", Detail: fmt.Sprintf("%d rows × %d columns of features and targets", rows, cols)}}
+	}
+	return nil
 }
 
 func (t *tableReader) errAt(line int, c *column, err error) error {

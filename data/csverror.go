@@ -29,7 +29,45 @@ var (
 	ErrUnknownCategory = errors.New("unknown category")
 	// ErrNoData is wrapped when a file has no usable data rows.
 	ErrNoData = errors.New("no data rows")
+	// ErrTooLarge is wrapped (through a *LimitError) when a file would
+	// exceed CSVOptions.MaxCategories, MaxFeatures or MaxCells. The reader
+	// stops at the first row that does, before the matrices are built.
+	ErrTooLarge = errors.New("too large")
 )
+
+// LimitError says which limit of CSVOptions a file exceeded. It is wrapped
+// in a *CSVError that names the file, and the line and column where they
+// apply; it unwraps to ErrTooLarge.
+type LimitError struct {
+	// Option is the CSVOptions field: "MaxCategories", "MaxFeatures" or
+	// "MaxCells".
+	Option string
+	// Limit is the value in force, and Found the count that exceeded it:
+	// a lower bound, as reading stops there.
+	Limit, Found int64
+	// What names the counted things: "distinct values", "classes",
+	// "feature columns" or "values".
+	What string
+	// Detail explains the count (the rows × columns of MaxCells).
+	Detail string
+}
+
+// Error says what exceeded which limit.
+func (e *LimitError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "too large: %d %s", e.Found, e.What)
+	if e.Detail != "" {
+		fmt.Fprintf(&b, " (%s)", e.Detail)
+	}
+	fmt.Fprintf(&b, ", more than the limit of %d (%s)", e.Limit, e.Option)
+	if e.Option == "MaxCategories" && e.What == "distinct values" {
+		b.WriteString("; it looks like an ID or free-text column: drop it, or raise the limit if it is truly categorical")
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrTooLarge.
+func (e *LimitError) Unwrap() error { return ErrTooLarge }
 
 // CSVError is the error the CSV readers return for bad input. It names the
 // file and, where they apply, the line and the column, so that a user can

@@ -39,10 +39,18 @@ func (t *tableReader) finish() (*Dataset, *Schema, error) {
 		}
 	}
 	if t.schema == nil && task == Classification {
-		classNames = t.makeClasses()
+		var err error
+		if classNames, err = t.makeClasses(); err != nil {
+			return nil, nil, err
+		}
 		if len(classNames) < 2 {
 			c := t.targs[0]
 			return nil, nil, &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: fmt.Errorf("only one class (%s): classification needs at least two", quoteList(classNames, 1))}
+		}
+		// Y gets one column per class, known only now for numeric labels.
+		t.yCols = len(classNames)
+		if err := t.checkCells(t.rows, 0); err != nil {
+			return nil, nil, err
 		}
 	}
 	for _, c := range t.feats {
@@ -110,15 +118,19 @@ func (t *tableReader) decideTask() (Task, error) {
 
 // makeClasses replaces the values in y by class indices and returns the
 // class names in index order: sorted categories, or sorted distinct numbers.
-func (t *tableReader) makeClasses() []string {
+// It refuses more than MaxCategories classes.
+func (t *tableReader) makeClasses() ([]string, error) {
 	c := t.targs[0]
 	if c.kind == kindCategorical {
 		sortCategories(c, t.y, 1)
-		return c.catNames
+		return c.catNames, nil
 	}
 	vals := slices.Clone(t.y)
 	slices.Sort(vals)
 	vals = slices.Compact(vals)
+	if len(vals) > t.maxCats {
+		return nil, &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: &LimitError{Option: "MaxCategories", Limit: int64(t.maxCats), Found: int64(len(vals)), What: "classes"}}
+	}
 	names := make([]string, len(vals))
 	for i, v := range vals {
 		names[i] = formatNumber(v)
@@ -127,7 +139,7 @@ func (t *tableReader) makeClasses() []string {
 		k, _ := slices.BinarySearch(vals, v)
 		t.y[i] = float64(k)
 	}
-	return names
+	return names, nil
 }
 
 // sortCategories puts c's categories in sorted order and renumbers the

@@ -101,3 +101,146 @@ func TestSmallRecordCap(t *testing.T) {
 		t.Errorf("error %v, want ErrRecordTooLong naming many.csv line 20002 once", err)
 	}
 }
+
+// categoryBomb returns the issue's CSV: a numeric column, a text column
+// whose every value is new (an ID), and a two-class target.
+func categoryBomb(rows int) string {
+	var b strings.Builder
+	b.WriteString("x,cat,y\n")
+	for i := range rows {
+		y := "b"
+		if i%2 == 1 {
+			y = "a"
+		}
+		fmt.Fprintf(&b, "0,k%d,%s\n", i, y)
+	}
+	return b.String()
+}
+
+// TestCategoryBomb checks that a text column with a new value on every row
+// is refused at the first value past the limit, naming the column, without
+// building the rows × categories one-hot matrix: 5,000 rows would have made
+// 200 MB of it, the issue's 60,000 rows 29 GB.
+func TestCategoryBomb(t *testing.T) {
+	body := categoryBomb(5000)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, _, err := ReadCSV(strings.NewReader(body), "bomb.csv", CSVOptions{})
+	runtime.ReadMemStats(&after)
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("%v; %d bytes allocated", err, alloc)
+	var le *LimitError
+	if !errors.Is(err, ErrTooLarge) || !errors.As(err, &le) || le.Option != "MaxCategories" {
+		t.Fatalf("error %v, want a MaxCategories LimitError wrapping ErrTooLarge", err)
+	}
+	for _, want := range []string{`bomb.csv line 1002, column "cat" (2)`, "1001 distinct values", "limit of 1000", "MaxCategories", "ID or free-text"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+	// What the first thousand rows cost to read, with room to spare; far
+	// below the one-hot matrix.
+	if alloc > 4<<20 {
+		t.Errorf("allocated %d bytes, want at most %d", alloc, 4<<20)
+	}
+}
+
+// TestSizeLimits checks each limit of CSVOptions at its edge: the largest
+// file within it loads, one more category, column or row is refused.
+func TestSizeLimits(t *testing.T) {
+	cats := func(n int) string { // one categorical feature with n values
+		var b strings.Builder
+		b.WriteString("c,y\n")
+		for i := range n {
+			fmt.Fprintf(&b, "v%d,%d\n", i, i%2)
+		}
+		return b.String()
+	}
+	classes := func(n int) string { // a numeric target with n labels
+		var b strings.Builder
+		b.WriteString("x,y\n")
+		for i := range n {
+			fmt.Fprintf(&b, "%d,%d\n", i, i)
+		}
+		return b.String()
+	}
+	wide := func(n int) string { // n numeric features, 2 rows
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "f%d,", i)
+		}
+		b.WriteString("y\n")
+		for r := range 2 {
+			b.WriteString(strings.Repeat("1,", n))
+			fmt.Fprintf(&b, "%d\n", r)
+		}
+		return b.String()
+	}
+	rows := func(n int) string { // 2 numeric features, n rows
+		var b strings.Builder
+		b.WriteString("a,b,y\n")
+		for i := range n {
+			fmt.Fprintf(&b, "%d,1,%d.5\n", i, i)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name, body string
+		opt        CSVOptions
+		option     string // "" when the file must load
+		where      string
+	}{
+		{"categories at the limit", cats(10), CSVOptions{MaxCategories: 10}, "", ""},
+		{"one category too many", cats(11), CSVOptions{MaxCategories: 10}, "MaxCategories", `line 12, column "c" (1)`},
+		{"text classes", strings.Replace(cats(11), "c,y", "y,c", 1), CSVOptions{MaxCategories: 10, Targets: []string{"y"}}, "MaxCategories", "11 classes"},
+		{"numeric classes", classes(11), CSVOptions{MaxCategories: 10, Task: ClassificationTask}, "MaxCategories", `column "y" (2): too large: 11 classes`},
+		{"numeric regression target", classes(11), CSVOptions{MaxCategories: 10}, "", ""},
+		{"one-hot features", cats(11), CSVOptions{MaxFeatures: 10}, "MaxFeatures", `line 12, column "c"`},
+		{"features at the limit", wide(10), CSVOptions{MaxFeatures: 10}, "", ""},
+		{"numeric features", wide(11), CSVOptions{MaxFeatures: 10}, "MaxFeatures", "11 feature columns"},
+		{"cells at the limit", rows(10), CSVOptions{MaxCells: 30}, "", ""},
+		{"one row too many", rows(11), CSVOptions{MaxCells: 30}, "MaxCells", "line 12: too large: 33 values (11 rows × 3 columns"},
+		{"class columns", classes(10), CSVOptions{MaxCells: 100, Task: ClassificationTask}, "MaxCells", "10 rows × 11 columns"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := ReadCSV(strings.NewReader(tc.body), "f.csv", tc.opt)
+			if tc.option == "" {
+				if err != nil {
+					t.Fatalf("error %v, want none", err)
+				}
+				return
+			}
+			var le *LimitError
+			if !errors.Is(err, ErrTooLarge) || !errors.As(err, &le) || le.Option != tc.option || !strings.Contains(err.Error(), tc.where) {
+				t.Errorf("error %v, want a %s LimitError saying %q", err, tc.option, tc.where)
+			}
+		})
+	}
+}
+
+// TestSizeLimitsWithSchema checks that reading with a schema, whose
+// columns are fixed, still caps the rows.
+func TestSizeLimitsWithSchema(t *testing.T) {
+	_, s, err := ReadCSV(strings.NewReader("a,b,y\n1,2,3.5\n2,3,4.5\n"), "train.csv", CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "a,b,y\n" + strings.Repeat("1,2,3.5\n", 11)
+	if _, err := ReadCSVWithSchema(strings.NewReader(body), "new.csv", s, CSVOptions{MaxCells: 33}); err != nil {
+		t.Errorf("11 rows × 3 with MaxCells 33: %v", err)
+	}
+	_, err = ReadCSVWithSchema(strings.NewReader(body), "new.csv", s, CSVOptions{MaxCells: 32})
+	if !errors.Is(err, ErrTooLarge) {
+		t.Errorf("11 rows × 3 with MaxCells 32: error %v, want ErrTooLarge", err)
+	}
+}
+
+// TestDefaultLimitsFitMNIST checks that the defaults leave room for MNIST
+// as a CSV: 784 pixel features, 60,000 rows, ten one-hot classes.
+func TestDefaultLimitsFitMNIST(t *testing.T) {
+	if DefaultMaxFeatures < 784 || DefaultMaxCells < 60000*(784+10) {
+		t.Errorf("defaults %d features, %d cells cannot hold MNIST", DefaultMaxFeatures, DefaultMaxCells)
+	}
+}

@@ -35,12 +35,56 @@ type CSVOptions struct {
 	// DefaultMaxRecordBytes. A longer one is an error, so a corrupt file
 	// with a gigabyte-long line cannot exhaust memory.
 	MaxRecordBytes int
+	// MaxCategories caps the distinct values of one categorical column
+	// (a feature's categories or a target's classes); 0 means
+	// DefaultMaxCategories. Each category becomes a column of X (or Y),
+	// so an ID or free-text column read as categories would otherwise
+	// make a rows × rows matrix from a small file.
+	MaxCategories int
+	// MaxFeatures caps the columns of X after one-hot encoding; 0 means
+	// DefaultMaxFeatures.
+	MaxFeatures int
+	// MaxCells caps rows × (columns of X + columns of Y), the numbers the
+	// dataset holds; 0 means DefaultMaxCells.
+	MaxCells int64
 }
 
 // DefaultMaxRecordBytes is the record length cap used when
 // CSVOptions.MaxRecordBytes is 0: far more than any real table row (a
 // 100,000-column numeric row is about 1 MiB) yet small next to memory.
 const DefaultMaxRecordBytes = 16 << 20
+
+// DefaultMaxCategories is the category cap used when
+// CSVOptions.MaxCategories is 0: above what real category columns hold
+// (countries, product codes, ImageNet's 1,000 classes), below what an ID
+// or free-text column in a file of a few thousand rows reaches.
+const DefaultMaxCategories = 1000
+
+// DefaultMaxFeatures is the feature cap used when CSVOptions.MaxFeatures is
+// 0: MNIST has 784 and wide numeric tables a few thousand; 100,000 is as
+// wide as DefaultMaxRecordBytes lets a numeric row be.
+const DefaultMaxFeatures = 100_000
+
+// DefaultMaxCells is the cap on rows × columns used when CSVOptions.MaxCells
+// is 0: 2^28 float64 values are 2 GiB, which training then copies for its
+// splits; MNIST's 60,000 × 794 is a fifth of it.
+const DefaultMaxCells int64 = 1 << 28
+
+// limits returns the caps on categories, features and cells, with the
+// defaults for zeros.
+func (o CSVOptions) limits() (cats, feats int, cells int64) {
+	cats, feats, cells = o.MaxCategories, o.MaxFeatures, o.MaxCells
+	if cats <= 0 {
+		cats = DefaultMaxCategories
+	}
+	if feats <= 0 {
+		feats = DefaultMaxFeatures
+	}
+	if cells <= 0 {
+		cells = DefaultMaxCells
+	}
+	return cats, feats, cells
+}
 
 // HeaderMode says whether a CSV file starts with a row of column names.
 type HeaderMode int

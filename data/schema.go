@@ -162,7 +162,8 @@ func LoadCSVWithSchema(path string, s *Schema, opt CSVOptions) (*Dataset, error)
 // A category or class not in the schema is an error naming line and column.
 // A missing feature value is replaced by the schema's Fill when it has one;
 // otherwise opt.Missing applies (computing a fill from this file). Only
-// opt.Header, opt.Delimiter, opt.Missing and opt.MaxRecordBytes are used.
+// opt.Header, opt.Delimiter, opt.Missing, opt.MaxRecordBytes and
+// opt.MaxCells are used.
 func ReadCSVWithSchema(r io.Reader, name string, s *Schema, opt CSVOptions) (*Dataset, error) {
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -316,6 +317,16 @@ func (t *tableReader) layoutSchema(first []string, header bool) error {
 	t.assignSlots()
 	for _, c := range t.targs {
 		c.distinct = nil // the task is known; nothing to infer
+	}
+	// The schema fixes the columns; only the rows can grow.
+	t.maxCats, t.maxFeats, t.maxCells = t.opt.limits()
+	t.xCols = s.NumFeatures()
+	switch {
+	case !t.withY:
+	case s.Task == Classification:
+		t.yCols = len(s.ClassNames)
+	default:
+		t.yCols = len(t.targs)
 	}
 	return nil
 }
