@@ -35,7 +35,8 @@ type Config struct {
 	Gamma float64 `json:"gamma,omitempty"`
 	// Power is InvScaling's exponent.
 	Power float64 `json:"power,omitempty"`
-	// Epochs is Cosine's annealing length.
+	// Epochs is Cosine's annealing length, and FlatCosine's when positive
+	// (else FlatCosine spans the run).
 	Epochs int `json:"epochs,omitempty"`
 	// Flat is FlatCosine's flat fraction of the epochs.
 	Flat float64 `json:"flat,omitempty"`
@@ -60,7 +61,7 @@ func New(c Config) (Schedule, error) {
 		NameExponential: {"gamma"},
 		NameInvScaling:  {"power"},
 		NameCosine:      {"epochs", "min_rate"},
-		NameFlatCosine:  {"flat", "min_rate"},
+		NameFlatCosine:  {"flat", "min_rate", "epochs"},
 		NamePlateau:     {"factor", "patience", "min_delta", "cooldown", "min_rate"},
 	}
 	used, ok := uses[name]
@@ -106,7 +107,7 @@ func New(c Config) (Schedule, error) {
 	case NameCosine:
 		return Cosine{Epochs: c.Epochs, Min: c.MinRate}, nil
 	case NameFlatCosine:
-		return FlatCosine{Flat: c.Flat, Min: c.MinRate}, nil
+		return FlatCosine{Flat: c.Flat, Min: c.MinRate, Epochs: c.Epochs}, nil
 	case NamePlateau:
 		return &Plateau{Factor: c.Factor, Patience: c.Patience, MinDelta: c.MinDelta, Cooldown: c.Cooldown, MinRate: c.MinRate}, nil
 	}

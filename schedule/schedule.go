@@ -142,10 +142,17 @@ type FlatCosine struct {
 	Flat float64
 	// Min is the final rate; 0 means 0.
 	Min float64
+	// Epochs, when positive, is the length the schedule is laid over in
+	// place of the run's epochs: a refit that stops at the epoch a longer
+	// run chose then follows that run's rates exactly.
+	Epochs int
 }
 
 // Rate returns lr0 during the flat part and the annealed rate after it.
 func (s FlatCosine) Rate(lr0 float64, epoch, epochs int) float64 {
+	if s.Epochs > 0 {
+		epochs = s.Epochs
+	}
 	// The tolerance keeps a fraction that binary cannot hold exactly from
 	// losing an epoch: 0.29 · 100 is 28.999999999999996.
 	k := int(or(s.Flat, DefaultFlat)*float64(epochs) + 1e-9)

@@ -119,7 +119,7 @@ func TestNew(t *testing.T) {
 		{schedule.Config{Name: "Flat_Cosine", Flat: 0.75, MinRate: 1e-5}, schedule.FlatCosine{Flat: 0.75, Min: 1e-5}, false},
 		{schedule.Config{Name: "flat_cosine", Flat: 1.5}, nil, true},
 		{schedule.Config{Name: "flat_cosine", Flat: -0.5}, nil, true},
-		{schedule.Config{Name: "flat_cosine", Epochs: 10}, nil, true},
+		{schedule.Config{Name: "flat_cosine", Epochs: 10}, schedule.FlatCosine{Epochs: 10}, false},
 		{schedule.Config{Name: "cosine", Flat: 0.5}, nil, true},
 		{schedule.Config{Name: "warmup"}, nil, true},
 		{schedule.Config{Name: "step", Factor: 2}, nil, true},
@@ -140,5 +140,17 @@ func TestNew(t *testing.T) {
 	p, err := schedule.New(schedule.Config{Name: "plateau", Patience: 3})
 	if _, ok := p.(schedule.Observer); err != nil || !ok {
 		t.Errorf("New(plateau) = %T, %v; want an Observer", p, err)
+	}
+}
+
+// TestFlatCosineHorizon: with Epochs set, a shorter run follows the rates
+// of the longer run it was laid over.
+func TestFlatCosineHorizon(t *testing.T) {
+	long := schedule.FlatCosine{}
+	short := schedule.FlatCosine{Epochs: 20}
+	for e := range 12 {
+		if got, want := short.Rate(1, e, 12), long.Rate(1, e, 20); got != want {
+			t.Errorf("epoch %d: %v, want the 20-epoch run's %v", e, got, want)
+		}
 	}
 }
