@@ -1,6 +1,7 @@
 package gradcheck_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -86,24 +87,40 @@ func TestEveryLoss(t *testing.T) {
 		m := randomBatch(r, n, 3, 0, 1) // any non-negative weights: the general gradient
 		return m
 	}
+	binary := func(r *rand.Rand, n int) *tensor.Matrix[float64] {
+		m := tensor.New[float64](n, 3)
+		for i := range m.Data {
+			m.Data[i] = float64(r.IntN(2))
+		}
+		return m
+	}
 	tests := []struct {
-		name   string
-		output string
-		target func(*rand.Rand, int) *tensor.Matrix[float64]
+		name      string
+		smoothing float64
+		output    string
+		target    func(*rand.Rand, int) *tensor.Matrix[float64]
 	}{
-		{loss.NameSquaredError, activation.NameIdentity, values},
-		{loss.NameMSE, activation.NameIdentity, values},
-		{loss.NameMAE, activation.NameIdentity, values},
-		{loss.NameBCE, activation.NameSigmoid, probs},
-		{loss.NameBCEWithLogits, activation.NameIdentity, probs},
-		{loss.NameCrossEntropy, activation.NameSoftmax, classes},
-		{loss.NameSoftmaxCrossEntropy, activation.NameIdentity, classes},
-		{loss.NameSoftmaxCrossEntropy, activation.NameIdentity, soft},
+		{loss.NameSquaredError, 0, activation.NameIdentity, values},
+		{loss.NameMSE, 0, activation.NameIdentity, values},
+		{loss.NameMAE, 0, activation.NameIdentity, values},
+		{loss.NameBCE, 0, activation.NameSigmoid, probs},
+		{loss.NameBCEWithLogits, 0, activation.NameIdentity, probs},
+		{loss.NameBCEWithLogits, 0.1, activation.NameIdentity, binary},
+		{loss.NameBCEWithLogits, 0.3, activation.NameIdentity, probs},
+		{loss.NameCrossEntropy, 0, activation.NameSoftmax, classes},
+		{loss.NameSoftmaxCrossEntropy, 0, activation.NameIdentity, classes},
+		{loss.NameSoftmaxCrossEntropy, 0, activation.NameIdentity, soft},
+		{loss.NameSoftmaxCrossEntropy, 0.1, activation.NameIdentity, classes},
+		{loss.NameSoftmaxCrossEntropy, 0.3, activation.NameIdentity, soft},
 	}
 	for _, tt := range tests {
 		for _, r := range []loss.Reduction{loss.Mean, loss.Sum} {
-			t.Run(tt.name+"/"+r.String(), func(t *testing.T) {
-				l, err := loss.New[float64](tt.name, r)
+			name := tt.name + "/" + r.String()
+			if tt.smoothing != 0 {
+				name += fmt.Sprintf("/smoothing=%g", tt.smoothing)
+			}
+			t.Run(name, func(t *testing.T) {
+				l, err := loss.NewWith[float64](tt.name, loss.Options{Reduction: r, Smoothing: tt.smoothing})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -67,25 +67,56 @@ func Names() []string {
 	return []string{NameSquaredError, NameMSE, NameMAE, NameBCE, NameBCEWithLogits, NameCrossEntropy, NameSoftmaxCrossEntropy}
 }
 
-// New returns the named loss with the given batch reduction.
+// Options configure a loss built by NewWith. The zero value is the mean
+// reduction without label smoothing.
+type Options struct {
+	// Reduction says how per-sample losses combine over a batch.
+	Reduction Reduction
+	// Smoothing is the label smoothing ε in [0, 1] of the classification
+	// losses on logits (bce_logits and softmax_cross_entropy; see their
+	// types for the exact target each uses). Zero means none; other losses
+	// accept only zero.
+	Smoothing float64
+}
+
+// New returns the named loss with the given batch reduction and no label
+// smoothing: NewWith(name, Options{Reduction: r}).
 func New[T tensor.Float](name string, r Reduction) (Loss[T], error) {
+	return NewWith[T](name, Options{Reduction: r})
+}
+
+// NewWith returns the named loss configured by o. It refuses a smoothing
+// outside [0, 1] and a non-zero smoothing for a loss that has none, naming
+// the losses that do.
+func NewWith[T tensor.Float](name string, o Options) (Loss[T], error) {
+	if !(o.Smoothing >= 0 && o.Smoothing <= 1) { // written so that NaN fails too
+		return nil, fmt.Errorf("loss %s: label smoothing %v is outside [0, 1]", name, o.Smoothing)
+	}
+	r := o.Reduction
+	var l Loss[T]
 	switch strings.ToLower(name) {
 	case NameSquaredError, "se":
-		return SquaredError[T]{r}, nil
+		l = SquaredError[T]{Reduction: r}
 	case NameMSE:
-		return MSE[T]{r}, nil
+		l = MSE[T]{Reduction: r}
 	case NameMAE:
-		return MAE[T]{r}, nil
+		l = MAE[T]{Reduction: r}
 	case NameBCE, "binary_cross_entropy":
-		return BCE[T]{r}, nil
+		l = BCE[T]{Reduction: r}
 	case NameBCEWithLogits:
-		return BCEWithLogits[T]{r}, nil
+		return BCEWithLogits[T]{Reduction: r, Smoothing: o.Smoothing}, nil
 	case NameCrossEntropy:
-		return CrossEntropy[T]{r}, nil
+		l = CrossEntropy[T]{Reduction: r}
 	case NameSoftmaxCrossEntropy, "softmax_ce", "categorical_cross_entropy":
-		return SoftmaxCrossEntropy[T]{r}, nil
+		return SoftmaxCrossEntropy[T]{Reduction: r, Smoothing: o.Smoothing}, nil
+	default:
+		return nil, fmt.Errorf("unknown loss %q (known: %s)", name, strings.Join(Names(), ", "))
 	}
-	return nil, fmt.Errorf("unknown loss %q (known: %s)", name, strings.Join(Names(), ", "))
+	if o.Smoothing != 0 {
+		return nil, fmt.Errorf("loss %s has no label smoothing (smoothing %v asked; %s and %s have it)",
+			l.Name(), o.Smoothing, NameBCEWithLogits, NameSoftmaxCrossEntropy)
+	}
+	return l, nil
 }
 
 func mustMatch[T tensor.Float](name string, ms ...*tensor.Matrix[T]) {

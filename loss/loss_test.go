@@ -52,7 +52,7 @@ func TestLogitLossesMatchProbabilityLosses(t *testing.T) {
 			}
 		}
 	}
-	if got := (SoftmaxCrossEntropy[float64]{Sum}).Forward(z, onehot); math.Abs(got-want) > 1e-14 {
+	if got := (SoftmaxCrossEntropy[float64]{Reduction: Sum}).Forward(z, onehot); math.Abs(got-want) > 1e-14 {
 		t.Errorf("softmax cross-entropy = %.17g, want %.17g", got, want)
 	}
 	// BCE on logits equals BCE on σ(z).
@@ -61,7 +61,7 @@ func TestLogitLossesMatchProbabilityLosses(t *testing.T) {
 		p.Data[i] = 1 / (1 + math.Exp(-v))
 	}
 	targets := m([]float64{1, 0, 0.5}, []float64{0, 1, 1})
-	a := (BCEWithLogits[float64]{Mean}).Forward(z, targets)
+	a := (BCEWithLogits[float64]{Reduction: Mean}).Forward(z, targets)
 	b := (BCE[float64]{Mean}).Forward(p, targets)
 	if math.Abs(a-b) > 1e-14 {
 		t.Errorf("bce_logits %.17g, bce on sigmoid %.17g", a, b)

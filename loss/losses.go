@@ -122,7 +122,15 @@ func (l BCE[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
 // BCEWithLogits is binary cross-entropy on logits z, with p = σ(z):
 // per element max(z, 0) − z·t + log(1 + e^−|z|), exact for any z. Its
 // gradient is σ(z) − t.
-type BCEWithLogits[T tensor.Float] struct{ Reduction Reduction }
+//
+// Smoothing ε in [0, 1] replaces each target t by t(1 − ε) + ε/2 before
+// the loss is taken, pulling hard 0/1 labels towards ½ (Keras's
+// BinaryCrossentropy(label_smoothing=ε); PyTorch's BCEWithLogitsLoss has
+// no smoothing). Zero smoothing leaves the targets untouched.
+type BCEWithLogits[T tensor.Float] struct {
+	Reduction Reduction
+	Smoothing float64
+}
 
 // Name returns "bce_logits".
 func (BCEWithLogits[T]) Name() string { return NameBCEWithLogits }
@@ -137,19 +145,28 @@ func (l BCEWithLogits[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
 	var s float64
 	for i, zv := range pred.Values() {
 		z := float64(zv)
-		s += math.Max(z, 0) - z*float64(t[i]) + math.Log1p(math.Exp(-math.Abs(z)))
+		s += math.Max(z, 0) - z*l.smooth(t[i]) + math.Log1p(math.Exp(-math.Abs(z)))
 	}
 	return l.Reduction.scale(pred.Rows) * s
 }
 
-// Backward sets grad = σ(z) − t, scaled by the reduction.
+// Backward sets grad = σ(z) − t (t smoothed), scaled by the reduction.
 func (l BCEWithLogits[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
 	mustMatch(l.Name(), grad, pred, target)
 	c := l.Reduction.scale(pred.Rows)
 	t, g := target.Values(), grad.Values()
 	for i, zv := range pred.Values() {
-		g[i] = T(c * (kernel.ScalarSigmoid(float64(zv)) - float64(t[i])))
+		g[i] = T(c * (kernel.ScalarSigmoid(float64(zv)) - l.smooth(t[i])))
 	}
+}
+
+// smooth returns the smoothed binary target t(1 − ε) + ε/2. It returns t
+// itself when ε is zero so that unsmoothed results keep their exact bits.
+func (l BCEWithLogits[T]) smooth(t T) float64 {
+	if l.Smoothing == 0 {
+		return float64(t)
+	}
+	return float64(t)*(1-l.Smoothing) + l.Smoothing/2
 }
 
 // CrossEntropy is categorical cross-entropy on probabilities (a softmax
@@ -184,11 +201,20 @@ func (l CrossEntropy[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
 }
 
 // SoftmaxCrossEntropy is categorical cross-entropy fused with softmax, on
-// logits z: log Σⱼ e^{zⱼ} − Σⱼ tⱼ zⱼ per sample, with the row maximum
+// logits z: Σⱼ tⱼ (log Σₘ e^{zₘ} − zⱼ) per sample, with the row maximum
 // subtracted first so it never overflows. For targets that sum to one (a
 // one-hot row) the gradient is softmax(z) − t; in general it is
 // softmax(z)·Σⱼtⱼ − t.
-type SoftmaxCrossEntropy[T tensor.Float] struct{ Reduction Reduction }
+//
+// Smoothing ε in [0, 1] replaces the target row t over K classes by
+// (1 − ε)·t + ε/K before the loss is taken, as PyTorch's
+// CrossEntropyLoss(label_smoothing=ε) does, so the loss no longer rewards
+// driving the logits apart without bound. Zero smoothing leaves the
+// targets untouched.
+type SoftmaxCrossEntropy[T tensor.Float] struct {
+	Reduction Reduction
+	Smoothing float64
+}
 
 // Name returns "softmax_cross_entropy".
 func (SoftmaxCrossEntropy[T]) Name() string { return NameSoftmaxCrossEntropy }
@@ -206,15 +232,16 @@ func (l SoftmaxCrossEntropy[T]) Forward(pred, target *tensor.Matrix[T]) float64 
 		z, t := pred.Row(i), target.Row(i)
 		mx, lse := logSumExp(z)
 		for j, tv := range t {
-			if tv != 0 {
-				s += float64(tv) * (mx + lse - float64(z[j]))
+			if st := l.smooth(tv, len(t)); st != 0 {
+				s += st * (mx + lse - float64(z[j]))
 			}
 		}
 	}
 	return l.Reduction.scale(pred.Rows) * s
 }
 
-// Backward sets grad = softmax(z)·Σⱼtⱼ − t, scaled by the reduction.
+// Backward sets grad = softmax(z)·Σⱼtⱼ − t (t smoothed), scaled by the
+// reduction.
 func (l SoftmaxCrossEntropy[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
 	mustMatch(l.Name(), grad, pred, target)
 	c := l.Reduction.scale(pred.Rows)
@@ -223,13 +250,23 @@ func (l SoftmaxCrossEntropy[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
 		mx, lse := logSumExp(z)
 		var tsum float64
 		for _, tv := range t {
-			tsum += float64(tv)
+			tsum += l.smooth(tv, len(t))
 		}
 		for j, zv := range z {
 			p := math.Exp(float64(zv) - mx - lse)
-			g[j] = T(c * (p*tsum - float64(t[j])))
+			g[j] = T(c * (p*tsum - l.smooth(t[j], len(t))))
 		}
 	}
+}
+
+// smooth returns the smoothed target (1 − ε)·t + ε/k of one of k classes.
+// It returns t itself when ε is zero so that unsmoothed results keep their
+// exact bits.
+func (l SoftmaxCrossEntropy[T]) smooth(t T, k int) float64 {
+	if l.Smoothing == 0 {
+		return float64(t)
+	}
+	return (1-l.Smoothing)*float64(t) + l.Smoothing/float64(k)
 }
 
 // logSumExp returns the row maximum m and log Σ e^{z−m}.
