@@ -538,7 +538,7 @@ func (t *tableReader) grow(c *column, n, line int) error {
 		what = "classes"
 	}
 	if n > t.maxCats {
-		return t.errAt(line, c, &LimitError{Option: "MaxCategories", Limit: int64(t.maxCats), Found: int64(n), What: what, Detail: "counting stopped at this line"})
+		return t.errAt(line, c, &LimitError{Option: "MaxCategories", Limit: int64(t.maxCats), Found: int64(n), What: what, Detail: "by this line"})
 	}
 	if n == 1 {
 		return nil

@@ -59,9 +59,9 @@ func (e *LimitError) Error() string {
 	if e.Detail != "" {
 		fmt.Fprintf(&b, " (%s)", e.Detail)
 	}
-	fmt.Fprintf(&b, ", more than the limit of %d (%s)", e.Limit, e.Option)
+	fmt.Fprintf(&b, ", over the limit of %d (%s)", e.Limit, e.Option)
 	if e.Option == "MaxCategories" && e.What == "distinct values" {
-		b.WriteString("; it looks like an ID or free-text column: drop it, or raise the limit if it is truly categorical")
+		b.WriteString("; it looks like an ID or free-text column")
 	}
 	return b.String()
 }

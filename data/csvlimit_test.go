@@ -134,7 +134,7 @@ func TestCategoryBomb(t *testing.T) {
 	if !errors.Is(err, ErrTooLarge) || !errors.As(err, &le) || le.Option != "MaxCategories" {
 		t.Fatalf("error %v, want a MaxCategories LimitError wrapping ErrTooLarge", err)
 	}
-	for _, want := range []string{`bomb.csv line 1002, column "cat" (2)`, "1001 distinct values", "limit of 1000", "MaxCategories", "ID or free-text"} {
+	for _, want := range []string{`bomb.csv line 1002, column "cat" (2)`, "1001 distinct values", "over the limit of 1000", "MaxCategories", "ID or free-text"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
