@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,10 +13,31 @@ import (
 
 // sourceOptions say how to read a data source.
 type sourceOptions struct {
-	target  string // column name or index; "" means the last column
-	task    string // auto, classification or regression
-	missing string // error, drop, mean, median or mode
-	seed    uint64 // for built-in generators
+	target  string    // column name or index; "" means the last column
+	task    string    // auto, classification or regression
+	missing string    // error, drop, mean, median or mode
+	seed    uint64    // for built-in generators
+	csv     *csvFlags // nil for a command without them: the data package's defaults
+}
+
+// csvFlags are the flags of a command that reads training CSVs: columns to
+// leave out and the limits that bound what reading a file may build.
+type csvFlags struct {
+	drop          string
+	maxCategories int
+	maxFeatures   int
+	maxCells      int64
+}
+
+// addCSVFlags defines -drop, -max-categories, -max-features and -max-cells
+// on fs.
+func addCSVFlags(fs *flag.FlagSet) *csvFlags {
+	f := new(csvFlags)
+	fs.StringVar(&f.drop, "drop", "", "CSV `columns` to leave out, comma-separated (an ID or free-text column)")
+	fs.IntVar(&f.maxCategories, "max-categories", data.DefaultMaxCategories, "most distinct values one categorical CSV column may have (each becomes a feature)")
+	fs.IntVar(&f.maxFeatures, "max-features", data.DefaultMaxFeatures, "most feature columns a CSV may give, after one-hot encoding")
+	fs.Int64Var(&f.maxCells, "max-cells", data.DefaultMaxCells, "most numbers (rows × feature and target columns) a CSV may give; 8 bytes each")
+	return f
 }
 
 // loadSource reads SRC: a CSV path, "mnist:DIR" (the training files;
@@ -39,7 +62,32 @@ func loadSource(src string, opt sourceOptions) (*data.Dataset, *data.Schema, err
 	if err != nil {
 		return nil, nil, err
 	}
-	return data.LoadCSV(src, copt)
+	d, s, err := data.LoadCSV(src, copt)
+	if err != nil && opt.csv != nil {
+		err = withLimitHint(err)
+	}
+	return d, s, err
+}
+
+// withLimitHint adds to a data.LimitError the flags that answer it.
+func withLimitHint(err error) error {
+	var le *data.LimitError
+	if !errors.As(err, &le) {
+		return err
+	}
+	var ce *data.CSVError
+	switch le.Option {
+	case "MaxCategories":
+		if errors.As(err, &ce) && ce.Column != "" {
+			return fmt.Errorf("%w (-drop %s leaves it out; -max-categories N raises the limit)", err, ce.Column)
+		}
+		return fmt.Errorf("%w (-max-categories N raises the limit)", err)
+	case "MaxFeatures":
+		return fmt.Errorf("%w (-drop COLUMN leaves a column out; -max-features N raises the limit)", err)
+	case "MaxCells":
+		return fmt.Errorf("%w (-max-cells N raises the limit; each value takes 8 bytes)", err)
+	}
+	return err
 }
 
 func csvOptions(opt sourceOptions) (data.CSVOptions, error) {
@@ -65,6 +113,17 @@ func csvOptions(opt sourceOptions) (data.CSVOptions, error) {
 	if opt.missing != "" {
 		if c.Missing, err = data.ParseMissingPolicy(opt.missing); err != nil {
 			return c, &UsageError{Err: err}
+		}
+	}
+	if f := opt.csv; f != nil {
+		if f.maxCategories < 1 || f.maxFeatures < 1 || f.maxCells < 1 {
+			return c, usagef("-max-categories, -max-features and -max-cells must be at least 1")
+		}
+		c.MaxCategories, c.MaxFeatures, c.MaxCells = f.maxCategories, f.maxFeatures, f.maxCells
+		for _, d := range strings.Split(f.drop, ",") {
+			if d = strings.TrimSpace(d); d != "" {
+				c.Drop = append(c.Drop, d)
+			}
 		}
 	}
 	return c, nil

@@ -43,6 +43,7 @@ type trainFlags struct {
 	scale, dtype               string
 	checkpointEvery            int
 	resume                     string
+	csv                        *csvFlags
 }
 
 func runTrain(e *env, args []string) error {
@@ -52,6 +53,7 @@ func runTrain(e *env, args []string) error {
 	fs.StringVar(&f.target, "target", "", "target `column` of a CSV file, by name or index (default: the last); several, comma-separated, for multi-output regression")
 	fs.StringVar(&f.task, "task", "auto", "classification, regression or auto (classification for a non-numeric or small-integer target)")
 	fs.StringVar(&f.missing, "missing", "error", "missing values: error, drop, mean, median or mode")
+	f.csv = addCSVFlags(fs)
 	fs.StringVar(&f.layers, "layers", "16,8", "hidden layer `sizes`, e.g. 64,32 (empty for none)")
 	fs.StringVar(&f.act, "activation", "relu", "activation of the hidden layers")
 	fs.StringVar(&f.output, "output", "auto", "output activation; auto follows the task and loss")
@@ -125,7 +127,7 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 		}
 	}
 
-	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed})
+	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv})
 	if err != nil {
 		return err
 	}
