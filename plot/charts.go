@@ -11,6 +11,9 @@ import (
 // the format, as for Save. With logY the loss axis is logarithmic, which
 // shows progress late in training; if any loss is zero or negative it
 // stays linear, since a log scale cannot show such values.
+//
+// TrainingCurves draws the picture that puts the validation loss first,
+// names the loss and marks the restored epoch.
 func LossCurves(path string, trainLoss, valLoss []float64, logY bool) error {
 	if len(trainLoss) == 0 {
 		return fmt.Errorf("plot: %s: no training losses to plot", path)

@@ -1,4 +1,5 @@
-// Package plot draws the command line's charts (loss curves and
+// Package plot draws the command line's charts (a run's loss curves, with
+// the validation loss first and the restored epoch marked, and
 // per-iteration traces) as PNG, SVG or PDF files. It is a thin layer over
 // gonum.org/v1/plot: Lines builds an ordinary *plot.Plot that a caller may
 // adjust further before handing it to Save.

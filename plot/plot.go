@@ -55,37 +55,19 @@ func Lines(title, xLabel, yLabel string, series []Series) (*plot.Plot, error) {
 	p.Title.Text = title
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
-	grid := plotter.NewGrid()
-	grid.Vertical.Color = gridColor
-	grid.Horizontal.Color = gridColor
-	p.Add(grid)
+	addGrid(p)
 	drawn := 0
 	for i, s := range series {
-		if len(s.X) != len(s.Y) {
-			return nil, fmt.Errorf("plot: series %q has %d x values but %d y values", s.Name, len(s.X), len(s.Y))
-		}
-		xys := finite(s.X, s.Y)
-		if len(xys) == 0 {
-			continue
-		}
-		line, points, err := plotter.NewLinePoints(xys)
-		if err != nil {
-			return nil, fmt.Errorf("plot: series %q: %w", s.Name, err)
-		}
-		c := palette[i%len(palette)]
-		line.Color = c
-		line.Width = vg.Points(2)
+		var dashes []vg.Length
 		if i%2 == 1 {
-			line.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+			dashes = []vg.Length{vg.Points(6), vg.Points(3)}
 		}
-		thumbs := []plot.Thumbnailer{line}
-		p.Add(line)
-		if len(xys) <= markerLimit {
-			points.Color = c
-			points.Shape = draw.CircleGlyph{}
-			points.Radius = vg.Points(2.5)
-			p.Add(points)
-			thumbs = append(thumbs, points)
+		thumbs, err := addLine(p, s, draw.LineStyle{Color: palette[i%len(palette)], Width: vg.Points(2), Dashes: dashes}, true)
+		if err != nil {
+			return nil, err
+		}
+		if thumbs == nil {
+			continue
 		}
 		if s.Name != "" {
 			p.Legend.Add(s.Name, thumbs...)
@@ -96,6 +78,43 @@ func Lines(title, xLabel, yLabel string, series []Series) (*plot.Plot, error) {
 		return nil, ErrNoData
 	}
 	return p, nil
+}
+
+// addLine adds s to p as a line in style ls, with a marker at each point
+// when markers is set and the series is short. It returns what a legend
+// entry for the line should show, or nil if s had no finite point to draw;
+// the caller adds the entry, so that it can choose the legend's order.
+func addLine(p *plot.Plot, s Series, ls draw.LineStyle, markers bool) ([]plot.Thumbnailer, error) {
+	if len(s.X) != len(s.Y) {
+		return nil, fmt.Errorf("plot: series %q has %d x values but %d y values", s.Name, len(s.X), len(s.Y))
+	}
+	xys := finite(s.X, s.Y)
+	if len(xys) == 0 {
+		return nil, nil
+	}
+	line, points, err := plotter.NewLinePoints(xys)
+	if err != nil {
+		return nil, fmt.Errorf("plot: series %q: %w", s.Name, err)
+	}
+	line.LineStyle = ls
+	thumbs := []plot.Thumbnailer{line}
+	p.Add(line)
+	if markers && len(xys) <= markerLimit {
+		points.Color = ls.Color
+		points.Shape = draw.CircleGlyph{}
+		points.Radius = vg.Points(2.5)
+		p.Add(points)
+		thumbs = append(thumbs, points)
+	}
+	return thumbs, nil
+}
+
+// addGrid adds the light grid that every plot here has.
+func addGrid(p *plot.Plot) {
+	grid := plotter.NewGrid()
+	grid.Vertical.Color = gridColor
+	grid.Horizontal.Color = gridColor
+	p.Add(grid)
 }
 
 // UseLogY puts p's y axis on a logarithmic scale if every plotted y value
