@@ -234,7 +234,7 @@ func (t *tableReader) layout(names []string) error {
 				return err
 			}
 			if c.role != roleFeature {
-				return &CSVError{File: t.name, Err: fmt.Errorf("column %q is both a target and dropped or named twice", n)}
+				return &CSVError{File: t.name, Err: fmt.Errorf("column %s is both a target and dropped or named twice", quote(n))}
 			}
 			c.role = roleTarget
 			t.targs = append(t.targs, c)
@@ -250,7 +250,7 @@ func (t *tableReader) layout(names []string) error {
 			}
 			c := t.cols[j]
 			if c.role != roleFeature {
-				return &CSVError{File: t.name, Err: fmt.Errorf("column %q is both a target and dropped or named twice", c.name)}
+				return &CSVError{File: t.name, Err: fmt.Errorf("column %s is both a target and dropped or named twice", quote(c.name))}
 			}
 			c.role = roleTarget
 			t.targs = append(t.targs, c)
@@ -308,7 +308,7 @@ func (t *tableReader) find(name, what string) (*column, error) {
 	for _, c := range t.cols {
 		if c.name == name {
 			if found != nil {
-				return nil, &CSVError{File: t.name, Err: fmt.Errorf("%s %q is ambiguous: two columns have that name", what, name)}
+				return nil, &CSVError{File: t.name, Err: fmt.Errorf("%s %s is ambiguous: two columns have that name", what, quote(name))}
 			}
 			found = c
 		}
@@ -316,9 +316,9 @@ func (t *tableReader) find(name, what string) (*column, error) {
 	if found == nil {
 		names := make([]string, len(t.cols))
 		for i, c := range t.cols {
-			names[i] = strconv.Quote(c.name)
+			names[i] = c.name
 		}
-		return nil, &CSVError{File: t.name, Err: fmt.Errorf("%s %q not found; the columns are %s", what, name, strings.Join(names, ", "))}
+		return nil, &CSVError{File: t.name, Err: fmt.Errorf("%s %s not found; the columns are %s", what, quote(name), quoteList(names, 50))}
 	}
 	return found, nil
 }
@@ -467,7 +467,7 @@ func (t *tableReader) cell(c *column, rec []string, line int) (v float64, miss b
 				if c.role == roleTarget {
 					what = "class"
 				}
-				return 0, false, t.errAt(line, c, fmt.Errorf("%w: %s %q was not in the training data (known: %s)", ErrUnknownCategory, what, s, quoteList(c.catNames, 10)))
+				return 0, false, t.errAt(line, c, fmt.Errorf("%w: %s %s was not in the training data (known: %s)", ErrUnknownCategory, what, quote(s), quoteList(c.catNames, 10)))
 			}
 			if c.cats == nil {
 				c.cats = make(map[string]int)
@@ -485,18 +485,18 @@ func (t *tableReader) cell(c *column, rec []string, line int) (v float64, miss b
 	f, perr := parseNumber(s)
 	switch {
 	case perr != nil && !errors.Is(perr, strconv.ErrRange):
-		msg := fmt.Errorf("%q %w", s, ErrNotNumber)
+		msg := fmt.Errorf("%s %w", quote(s), ErrNotNumber)
 		if c.kindLine > 0 {
 			msg = fmt.Errorf("%w (the column holds numbers from line %d on; declare it categorical to read text)", msg, c.kindLine)
 		}
 		return 0, false, t.errAt(line, c, msg)
 	case perr != nil || math.IsInf(f, 0) || math.IsNaN(f):
-		return 0, false, t.errAt(line, c, fmt.Errorf("%q %w", s, ErrNotFinite))
+		return 0, false, t.errAt(line, c, fmt.Errorf("%s %w", quote(s), ErrNotFinite))
 	}
 	if c.classOf != nil {
 		k, ok := c.classOf[formatNumber(f)]
 		if !ok {
-			return 0, false, t.errAt(line, c, fmt.Errorf("%w: class %q was not in the training data (known: %s)", ErrUnknownCategory, s, quoteList(t.schema.ClassNames, 10)))
+			return 0, false, t.errAt(line, c, fmt.Errorf("%w: class %s was not in the training data (known: %s)", ErrUnknownCategory, quote(s), quoteList(t.schema.ClassNames, 10)))
 		}
 		return float64(k), false, nil
 	}
@@ -582,7 +582,7 @@ func quoteList(names []string, max int) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(strconv.Quote(n))
+		b.WriteString(quote(n))
 	}
 	return b.String()
 }

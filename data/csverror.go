@@ -3,7 +3,9 @@ package data
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Sentinel errors wrapped by the CSV reader, for callers that want to tell
@@ -98,7 +100,7 @@ func (e *CSVError) Error() string {
 		if e.Line > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, " column %q (%d)", e.Column, e.Col)
+		fmt.Fprintf(&b, " column %s (%d)", quote(e.Column), e.Col)
 	}
 	b.WriteString(": ")
 	b.WriteString(e.Err.Error())
@@ -107,3 +109,21 @@ func (e *CSVError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *CSVError) Unwrap() error { return e.Err }
+
+// maxExcerpt is how many bytes of a cell or name a message quotes: enough
+// to recognise it, while a cell of ten million digits would otherwise make
+// a ten-megabyte message.
+const maxExcerpt = 40
+
+// quote quotes s for a message; a longer s is cut to its first maxExcerpt
+// bytes (at a character boundary) and followed by its length.
+func quote(s string) string {
+	if len(s) <= maxExcerpt {
+		return strconv.Quote(s)
+	}
+	cut := maxExcerpt
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
+}

@@ -96,7 +96,7 @@ func (t *tableReader) decideTask() (Task, error) {
 			if c.kindLine > 0 {
 				where = fmt.Sprintf(" from line %d on", c.kindLine)
 			}
-			return 0, &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: fmt.Errorf("target holds text%s (%q); a regression target must be numeric", where, c.catNames[0])}
+			return 0, &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: fmt.Errorf("target holds text%s (%s); a regression target must be numeric", where, quote(c.catNames[0]))}
 		}
 		return Classification, nil
 	}

@@ -244,3 +244,67 @@ func TestDefaultLimitsFitMNIST(t *testing.T) {
 		t.Errorf("defaults %d features, %d cells cannot hold MNIST", DefaultMaxFeatures, DefaultMaxCells)
 	}
 }
+
+// TestErrorsQuoteExcerpts checks that an error quotes at most a short
+// excerpt of a huge cell or name, with its length, so that one bad cell of
+// ten million digits makes a one-line message, not a ten-megabyte one.
+func TestErrorsQuoteExcerpts(t *testing.T) {
+	digits := strings.Repeat("7", 10_000_000)
+	text := strings.Repeat("é", 1_000_000) // cut at a character boundary
+	_, s, err := ReadCSV(strings.NewReader("a,c,y\n1,u,2\n3,v,4\n"), "train.csv", CSVOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		read func() error
+		want string
+	}{
+		{"ten million digits", func() error {
+			_, _, err := ReadCSV(strings.NewReader("a,y\n1,2\n"+digits+",3\n"), "f.csv", CSVOptions{})
+			return err
+		}, `"7777777777777777777777777777777777777777"… (10000000 bytes) is not a finite number`},
+		{"long text in a numeric column", func() error {
+			_, _, err := ReadCSV(strings.NewReader("a,y\n1,2\n"+text+",3\n"), "f.csv", CSVOptions{})
+			return err
+		}, "… (2000000 bytes) is not a number"},
+		{"long header name", func() error {
+			_, _, err := ReadCSV(strings.NewReader(digits+"x,y\n,1\n2,3\n"), "f.csv", CSVOptions{})
+			return err
+		}, "… (10000001 bytes)"},
+		{"long target name not found", func() error {
+			_, _, err := ReadCSV(strings.NewReader("a,y\n1,2\n"), "f.csv", CSVOptions{Targets: []string{text}})
+			return err
+		}, "… (2000000 bytes) not found"},
+		{"long unknown category", func() error {
+			_, err := ReadCSVWithSchema(strings.NewReader("a,c,y\n1,"+text+",2\n"), "new.csv", s, CSVOptions{})
+			return err
+		}, "… (2000000 bytes) was not in the training data"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.read()
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if len(msg) > 300 || !strings.Contains(msg, tc.want) {
+				t.Errorf("error of %d bytes %.400q, want at most 300 saying %q", len(msg), msg, tc.want)
+			}
+		})
+	}
+}
+
+// TestErrorListsAreShort checks that a column not found among very many
+// lists only the first of them.
+func TestErrorListsAreShort(t *testing.T) {
+	var b strings.Builder
+	for i := range 100_000 {
+		fmt.Fprintf(&b, "c%d,", i)
+	}
+	b.WriteString("y\n" + strings.Repeat("1,", 100_000) + "2\n")
+	_, _, err := ReadCSV(strings.NewReader(b.String()), "wide.csv", CSVOptions{Targets: []string{"z"}})
+	if err == nil || len(err.Error()) > 1000 || !strings.Contains(err.Error(), "(100001 in all)") {
+		t.Errorf("error of %d bytes, want a short one ending (100001 in all): %.300v", len(fmt.Sprint(err)), err)
+	}
+}

@@ -137,7 +137,7 @@ func ParseTaskChoice(s string) (TaskChoice, error) {
 			return t, nil
 		}
 	}
-	return AutoTask, fmt.Errorf("data: unknown task %q (want auto, regression or classification)", s)
+	return AutoTask, fmt.Errorf("data: unknown task %s (want auto, regression or classification)", quote(s))
 }
 
 // MissingPolicy says what the CSV readers do with a missing value: an empty
@@ -191,7 +191,7 @@ func ParseMissingPolicy(s string) (MissingPolicy, error) {
 			return p, nil
 		}
 	}
-	return MissingError, fmt.Errorf("data: unknown missing-value policy %q (want error, drop, mean, median or mode)", s)
+	return MissingError, fmt.Errorf("data: unknown missing-value policy %s (want error, drop, mean, median or mode)", quote(s))
 }
 
 // isMissing reports whether a trimmed cell is a missing value.
@@ -216,5 +216,5 @@ func describeMissing(s string) string {
 	if s == "" {
 		return "empty"
 	}
-	return fmt.Sprintf("%q", s)
+	return quote(s)
 }

@@ -69,7 +69,7 @@ func FitScaler(kind ScalerKind, x *tensor.Matrix[float64]) (*Scaler, error) {
 	case Robust:
 		return fitRobust(x)
 	default:
-		return nil, fmt.Errorf("data: unknown scaler %q (want robust, standard, minmax or none)", kind)
+		return nil, fmt.Errorf("data: unknown scaler %s (want robust, standard, minmax or none)", quote(string(kind)))
 	}
 	if x.Rows == 0 {
 		return nil, fmt.Errorf("data: cannot fit a %s scaler on no rows", kind)
@@ -213,7 +213,7 @@ func (s *Scaler) check(x *tensor.Matrix[float64]) error {
 		return nil
 	case Standard, MinMax, Robust:
 	default:
-		return fmt.Errorf("data: unknown scaler %q", s.Kind)
+		return fmt.Errorf("data: unknown scaler %s", quote(string(s.Kind)))
 	}
 	if s.Clip < 0 || math.IsNaN(s.Clip) || math.IsInf(s.Clip, 0) {
 		return fmt.Errorf("data: corrupt %s scaler: clip %v (want a positive bound, or 0 for none)", s.Kind, s.Clip)

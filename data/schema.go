@@ -91,7 +91,7 @@ func (s *Schema) Validate() error {
 	}
 	feats, targs := 0, 0
 	for i, c := range s.Columns {
-		where := fmt.Sprintf("data: schema column %d (%q)", i+1, c.Name)
+		where := fmt.Sprintf("data: schema column %d (%s)", i+1, quote(c.Name))
 		switch c.Role {
 		case RoleFeature:
 			feats++
@@ -100,25 +100,25 @@ func (s *Schema) Validate() error {
 		case RoleIgnored:
 			continue
 		default:
-			return fmt.Errorf("%s: unknown role %q", where, c.Role)
+			return fmt.Errorf("%s: unknown role %s", where, quote(string(c.Role)))
 		}
 		switch c.Kind {
 		case KindNumeric:
 			if c.Fill != "" && !isFiniteLiteral(c.Fill) {
-				return fmt.Errorf("%s: fill value %q is not a finite number", where, c.Fill)
+				return fmt.Errorf("%s: fill value %s is not a finite number", where, quote(c.Fill))
 			}
 		case KindCategorical:
 			if c.Role == RoleFeature && len(c.Categories) == 0 {
 				return fmt.Errorf("%s: categorical feature without categories", where)
 			}
 			if c.Fill != "" && !slices.Contains(c.Categories, c.Fill) {
-				return fmt.Errorf("%s: fill value %q is not one of its categories", where, c.Fill)
+				return fmt.Errorf("%s: fill value %s is not one of its categories", where, quote(c.Fill))
 			}
 			if c.Role == RoleTarget && s.Task != Classification {
 				return fmt.Errorf("%s: a categorical target needs a classification task", where)
 			}
 		default:
-			return fmt.Errorf("%s: unknown kind %q", where, c.Kind)
+			return fmt.Errorf("%s: unknown kind %s", where, quote(string(c.Kind)))
 		}
 	}
 	switch {
@@ -243,7 +243,7 @@ func (t *tableReader) layoutSchema(first []string, header bool) error {
 			case pos[i] >= 0 && sc.Role == RoleTarget:
 				found++
 			case pos[i] < 0 && sc.Role == RoleFeature:
-				return &CSVError{File: t.name, Err: fmt.Errorf("feature column %q of the model is missing; the file's columns are %s", sc.Name, quoteList(first, 50))}
+				return &CSVError{File: t.name, Err: fmt.Errorf("feature column %s of the model is missing; the file's columns are %s", quote(sc.Name), quoteList(first, 50))}
 			}
 		}
 		if found != 0 && found != ntarg {
@@ -276,7 +276,7 @@ func (t *tableReader) layoutSchema(first []string, header bool) error {
 		}
 		c := t.cols[pos[i]]
 		if c.role != roleIgnored {
-			return &CSVError{File: t.name, Err: fmt.Errorf("column %q is used twice by the model", c.name)}
+			return &CSVError{File: t.name, Err: fmt.Errorf("column %s is used twice by the model", quote(c.name))}
 		}
 		c.name = sc.Name
 		c.kind = kindNumeric

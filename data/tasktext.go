@@ -20,7 +20,7 @@ func (t *Task) UnmarshalText(b []byte) error {
 	case "classification":
 		*t = Classification
 	default:
-		return fmt.Errorf("data: unknown task %q (want regression or classification)", b)
+		return fmt.Errorf("data: unknown task %s (want regression or classification)", quote(string(b)))
 	}
 	return nil
 }
