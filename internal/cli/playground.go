@@ -37,7 +37,37 @@ func runPlayground(e *env, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
 	defer stop()
-	return servePlayground(ctx, e, ln)
+	return servePlayground(ctx, e, ln, allowedHosts(*addr, ln.Addr()))
+}
+
+// allowedHosts returns the host names a browser may use to reach a server
+// listening on addr (as given) and bound to bound: the -addr host, the
+// bound address, and, for an unspecified address such as 0.0.0.0, every
+// address of this machine and its host name. The playground refuses any
+// other Host (DNS rebinding); loopback names are always accepted.
+func allowedHosts(addr string, bound net.Addr) []string {
+	var hosts []string
+	if h, _, err := net.SplitHostPort(addr); err == nil && h != "" {
+		hosts = append(hosts, h)
+	}
+	tcp, ok := bound.(*net.TCPAddr)
+	if !ok {
+		return hosts
+	}
+	if !tcp.IP.IsUnspecified() {
+		return append(hosts, tcp.IP.String())
+	}
+	if addrs, err := net.InterfaceAddrs(); err == nil {
+		for _, a := range addrs {
+			if ipn, ok := a.(*net.IPNet); ok {
+				hosts = append(hosts, ipn.IP.String())
+			}
+		}
+	}
+	if name, err := os.Hostname(); err == nil && name != "" {
+		hosts = append(hosts, name)
+	}
+	return hosts
 }
 
 // checkAddr rejects a malformed address and warns on stderr when the
@@ -59,8 +89,9 @@ func checkAddr(e *env, addr string) error {
 }
 
 // servePlayground serves on ln until ctx ends, then shuts down cleanly.
-func servePlayground(ctx context.Context, e *env, ln net.Listener) error {
-	pg := playground.New(playground.Options{})
+// Requests may name the hosts given (and loopback names) only.
+func servePlayground(ctx context.Context, e *env, ln net.Listener, hosts []string) error {
+	pg := playground.New(playground.Options{AllowedHosts: hosts})
 	defer pg.Close()
 	srv := &http.Server{Handler: pg, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(e.stdout, "descent playground: open http://%s/ in your browser (Ctrl-C stops it)\n", ln.Addr())

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -45,6 +46,25 @@ func TestCheckAddr(t *testing.T) {
 	}
 }
 
+func TestPlaygroundAllowedHosts(t *testing.T) {
+	for _, tc := range []struct {
+		addr  string
+		bound net.Addr
+		want  []string // must be among the result
+	}{
+		{"127.0.0.1:0", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 5000}, []string{"127.0.0.1"}},
+		{"box.lan:8080", &net.TCPAddr{IP: net.IPv4(192, 168, 1, 5), Port: 8080}, []string{"box.lan", "192.168.1.5"}},
+		{":8080", &net.TCPAddr{IP: net.IPv4zero, Port: 8080}, []string{"127.0.0.1"}}, // every interface's address
+	} {
+		got := allowedHosts(tc.addr, tc.bound)
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("allowedHosts(%q, %v) = %q, want it to contain %q", tc.addr, tc.bound, got, w)
+			}
+		}
+	}
+}
+
 func TestPlaygroundBadAddr(t *testing.T) {
 	err := Run([]string{"playground", "-addr", "no-port"}, nil, io.Discard, io.Discard)
 	if ExitCode(err, io.Discard) != 2 {
@@ -62,7 +82,7 @@ func TestServePlayground(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- servePlayground(ctx, &env{stdout: &stdout, stderr: io.Discard}, ln) }()
+	go func() { done <- servePlayground(ctx, &env{stdout: &stdout, stderr: io.Discard}, ln, nil) }()
 	res, err := http.Get("http://" + ln.Addr().String() + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -71,6 +91,17 @@ func TestServePlayground(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 200 || !bytes.Contains(body, []byte("descent playground")) {
 		t.Errorf("GET /: %d %.80q", res.StatusCode, body)
+	}
+	// A page on another site that rebinds its name to 127.0.0.1 is refused.
+	req, _ := http.NewRequest("POST", "http://"+ln.Addr().String()+"/api/sessions", nil)
+	req.Host = "attacker.example:8080"
+	if res, err := http.DefaultClient.Do(req); err != nil {
+		t.Error(err)
+	} else {
+		res.Body.Close()
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("POST with Host attacker.example: %d, want 403", res.StatusCode)
+		}
 	}
 	cancel()
 	if err := <-done; err != nil {

@@ -49,6 +49,16 @@
 //	GET    /api/sessions/{id}/model       the trained model as a descent model file
 //	DELETE /api/sessions/{id}             end the session
 //
+// # Only its own page
+//
+// Any web page the user visits could otherwise send requests to the
+// local server. The server therefore answers only requests whose Host is
+// a loopback name or one of Options.AllowedHosts (a DNS-rebinding page
+// arrives under its own name), and every POST, PUT and DELETE must carry
+// either a same-origin Origin header or the server's random token, which
+// the page reads from its own HTML and sends as X-Descent-Token (a
+// cross-site text/plain POST needs no preflight). Others get 403.
+//
 // Settings travel in the page's URL fragment in the form Settings.Query
 // writes and ParseQuery reads, so a shared link restores a run's settings.
 package playground

@@ -51,6 +51,11 @@ type Options struct {
 	Tick time.Duration
 	// Now is the clock, for tests; nil means time.Now.
 	Now func() time.Time
+	// AllowedHosts are the host names (a port, if given, is ignored) that
+	// requests may name in their Host header besides localhost, 127.0.0.1
+	// and ::1, which are always allowed: the names the server listens on.
+	// Any other Host is refused with 403, against DNS rebinding.
+	AllowedHosts []string
 }
 
 //go:embed assets
@@ -65,6 +70,10 @@ type Server struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+
+	// token is a random secret of this server that the page sends on
+	// every state-changing request (see guard).
+	token string
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -88,6 +97,7 @@ func New(opt Options) *Server {
 		opt.Now = time.Now
 	}
 	s := &Server{opt: opt, mux: http.NewServeMux(), sessions: map[string]*session{}}
+	s.token = newID()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.page = template.Must(template.ParseFS(assets, "assets/index.html"))
 	static, _ := fs.Sub(assets, "assets") // "assets" exists: it is embedded above
@@ -107,9 +117,22 @@ func New(opt Options) *Server {
 	return s
 }
 
-// ServeHTTP serves the page, its assets and the JSON API.
+// ServeHTTP serves the page, its assets and the JSON API. It refuses
+// requests that another web site may have sent (see guard), and turns a
+// panic in a handler into a 500 rather than a crash of every session.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			fail(w, http.StatusInternalServerError, "internal error in %s %s: %v", r.Method, r.URL.Path, v)
+		}
+	}()
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if !s.guard(w, r) {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
@@ -178,6 +201,9 @@ type pageConfig struct {
 	MaxSamples  int           `json:"max_samples"`
 	MaxUpload   int64         `json:"max_upload"`
 	MaxSpeed    int           `json:"max_speed"`
+	// Token is sent back in the X-Descent-Token header; another site's
+	// page cannot read it, as it cannot read this page.
+	Token string `json:"token"`
 }
 
 type datasetInfo struct {
@@ -201,6 +227,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 		Defaults:    Defaults(),
 		MaxHidden:   MaxHiddenLayers, MaxUnits: MaxUnits, MaxSamples: MaxSamples,
 		MaxUpload: s.opt.MaxUpload, MaxSpeed: MaxSpeed,
+		Token: s.token,
 	}
 	for _, n := range datasetNames {
 		about, dims := datasets.Description(n), 2
@@ -267,12 +294,12 @@ func readSettings(w http.ResponseWriter, r *http.Request) (Settings, error) {
 	return Defaults(), nil
 }
 
-func newID() (string, error) {
+// newID returns 128 random bits in hex. crypto/rand.Read never fails (it
+// crashes the program itself when the system has no randomness).
+func newID() string {
 	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(b[:]), nil
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 func (s *Server) create(w http.ResponseWriter, r *http.Request) {
@@ -286,10 +313,7 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	if ss.id, err = newID(); err != nil {
-		fail(w, http.StatusInternalServerError, "no session id: %v", err)
-		return
-	}
+	ss.id = newID()
 	ss.lastSeen.Store(s.opt.Now().UnixNano())
 	s.Expire()
 	s.mu.Lock()

@@ -20,9 +20,10 @@ import (
 
 // client drives a test server's API.
 type client struct {
-	t    *testing.T
-	base string
-	http *http.Client
+	t     *testing.T
+	base  string
+	http  *http.Client
+	token string // sent in TokenHeader, as the page does
 }
 
 // newTestServer starts a server on 127.0.0.1, its handler wrapped by
@@ -40,7 +41,7 @@ func newTestServer(t *testing.T, opt Options, wrap ...func(http.Handler) http.Ha
 	// test, as each browser tab keeps its own.
 	tr := &http.Transport{MaxIdleConnsPerHost: 64}
 	t.Cleanup(tr.CloseIdleConnections)
-	return s, &client{t: t, base: ts.URL, http: &http.Client{Transport: tr}}
+	return s, &client{t: t, base: ts.URL, http: &http.Client{Transport: tr}, token: s.Token()}
 }
 
 // do sends a request and decodes a JSON reply into out (unless nil),
@@ -51,6 +52,7 @@ func (c *client) do(method, path string, body io.Reader, out any) (int, []byte) 
 	if err != nil {
 		c.t.Fatal(err)
 	}
+	req.Header.Set(TokenHeader, c.token)
 	res, err := c.http.Do(req)
 	if err != nil {
 		c.t.Fatal(err)

@@ -28,8 +28,10 @@ const app = {
 
 // ---------- server calls ----------
 
+// Every request carries the server's token: it refuses state changes
+// without it (or a same-origin Origin), so that other sites cannot drive it.
 async function api(method, path, body, raw) {
-  const opts = { method, headers: {} };
+  const opts = { method, headers: { "X-Descent-Token": cfg.token } };
   if (body !== undefined) {
     if (raw) {
       opts.body = body;
@@ -78,7 +80,7 @@ async function start() {
   accept(st);
   window.addEventListener("beforeunload", () => {
     // End the session now rather than when it expires.
-    if (app.id) fetch("/api/sessions/" + app.id, { method: "DELETE", keepalive: true });
+    if (app.id) fetch("/api/sessions/" + app.id, { method: "DELETE", keepalive: true, headers: { "X-Descent-Token": cfg.token } });
   });
 }
 
