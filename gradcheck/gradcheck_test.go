@@ -130,6 +130,46 @@ func TestEveryLoss(t *testing.T) {
 	}
 }
 
+func TestWeightedLosses(t *testing.T) {
+	hidden := nn.LayerSpec{Units: 4, Activation: activation.Spec{Name: activation.NameTanh}}
+	spec := nn.Spec{Inputs: 3, Layers: []nn.LayerSpec{hidden, {Units: 3, Activation: activation.Spec{Name: activation.NameIdentity}}}}
+	values := func(r *rand.Rand, n int) *tensor.Matrix[float64] { return randomBatch(r, n, 3, -1, 1) }
+	classes := func(r *rand.Rand, n int) *tensor.Matrix[float64] { return oneHot(r, n, 3) }
+	// One weight per row of check's batch of 5, one of them zero.
+	weights := []float64{0.5, 0, 1.7, 1, 0.2}
+	tests := []struct {
+		name      string
+		smoothing float64
+		target    func(*rand.Rand, int) *tensor.Matrix[float64]
+	}{
+		{loss.NameMSE, 0, values},
+		{loss.NameMAE, 0, values},
+		{loss.NameSquaredError, 0, values},
+		{loss.NameBCEWithLogits, 0.1, classes},
+		{loss.NameSoftmaxCrossEntropy, 0, classes},
+		{loss.NameSoftmaxCrossEntropy, 0.1, classes},
+	}
+	for _, tt := range tests {
+		for _, r := range []loss.Reduction{loss.Mean, loss.Sum} {
+			t.Run(fmt.Sprintf("%s/%s/smoothing=%g", tt.name, r, tt.smoothing), func(t *testing.T) {
+				// The inner loss's reduction is the other one, to show
+				// that Weighted's own is the one that counts.
+				other := loss.Sum
+				if r == loss.Sum {
+					other = loss.Mean
+				}
+				inner, err := loss.NewWith[float64](tt.name, loss.Options{Reduction: other, Smoothing: tt.smoothing})
+				if err != nil {
+					t.Fatal(err)
+				}
+				l := &loss.Weighted[float64]{Loss: inner, Reduction: r}
+				l.SetWeights(weights)
+				check(t, spec, l, tt.target)
+			})
+		}
+	}
+}
+
 // tutorialSigmoid reproduces the tutorial's backward pass, which evaluates
 // the sigmoid's derivative at the prediction instead of at the SOP:
 // activation_sop_deriv(predicted) = σ(a)(1 − σ(a)).
