@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/descent-ml/descent/activation"
@@ -66,6 +67,9 @@ func (s Spec) Validate() error {
 			return fmt.Errorf("layer %d: %w", i+1, err)
 		}
 	}
+	if s.NumParams() == math.MaxInt {
+		return fmt.Errorf("network has more parameters than an int can count")
+	}
 	return nil
 }
 
@@ -83,7 +87,8 @@ type Network[T tensor.Float] struct {
 }
 
 // New builds the network a spec describes, drawing its weights from rng in
-// layer order. Biases start at zero.
+// layer order. Biases start at zero. New allocates whatever the spec
+// asks for: check a spec that comes from user input with CheckSize first.
 func New[T tensor.Float](spec Spec, rng *rand.Rand) (*Network[T], error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err

@@ -11,10 +11,11 @@ import (
 	"github.com/descent-ml/descent/tensor"
 )
 
-// evalChunk is how many samples an evaluation runs forward at once: large
+// EvalBatch is how many samples an evaluation runs forward at once: large
 // enough to keep the matrix kernels busy, small enough not to copy a big
-// dataset whole.
-const evalChunk = 256
+// dataset whole. A front end bounding a network's activation memory counts
+// batches of at least this many rows (or the dataset's, if fewer).
+const EvalBatch = 256
 
 // evaluator scores a network on one dataset, with its buffers allocated
 // once per Fit.
@@ -35,7 +36,7 @@ func newEvaluator[T tensor.Float](d *data.Dataset, l loss.Loss[T], outputs int) 
 	if lk, ok := l.(loss.Linked); ok && lk.Link().Name == activation.NameSigmoid {
 		e.threshold = 0 // the output is a logit: p > 0.5 means z > 0
 	}
-	rows := min(evalChunk, d.Len())
+	rows := min(EvalBatch, d.Len())
 	e.x.Resize(rows, d.X.Cols)
 	e.y.Resize(rows, d.Y.Cols)
 	e.idx = make([]int, rows)
@@ -66,8 +67,8 @@ func (e *evaluator[T]) scores(net *nn.Network[T], l loss.Loss[T]) Scores {
 
 	n := e.d.Len()
 	var total float64
-	for lo := 0; lo < n; lo += evalChunk {
-		hi := min(lo+evalChunk, n)
+	for lo := 0; lo < n; lo += EvalBatch {
+		hi := min(lo+EvalBatch, n)
 		idx := e.idx[:hi-lo]
 		for r := range idx {
 			idx[r] = lo + r

@@ -56,7 +56,7 @@ func checkStepAllocs[T tensor.Float](t *testing.T, name string, d *data.Dataset,
 // Scoring in chunks gives the loss of the whole set at once, for both
 // reductions.
 func TestEvaluatorChunks(t *testing.T) {
-	d := datasets.Sin(2*evalChunk+17, 0.1, rand.New(rand.NewPCG(3, 3)))
+	d := datasets.Sin(2*EvalBatch+17, 0.1, rand.New(rand.NewPCG(3, 3)))
 	net := nn.MustNew[float64](mlp(1, 5, 1), rand.New(rand.NewPCG(4, 4)))
 	for _, l := range []loss.Loss[float64]{loss.MSE[float64]{}, loss.MSE[float64]{Reduction: loss.Sum}, &loss.SquaredError[float64]{Reduction: loss.Sum}} {
 		want := l.Forward(net.Forward(d.X), d.Y)

@@ -43,6 +43,7 @@ type trainFlags struct {
 	scale, dtype               string
 	checkpointEvery            int
 	resume                     string
+	maxParams, maxActivations  int
 	csv                        *csvFlags
 }
 
@@ -73,6 +74,8 @@ func runTrain(e *env, args []string) error {
 	fs.StringVar(&f.dtype, "dtype", "float32", "element type: float32 (fast) or float64 (exact)")
 	fs.IntVar(&f.checkpointEvery, "checkpoint-every", 0, "also save a checkpoint every `N` epochs beside the model (model.checkpoint.json)")
 	fs.StringVar(&f.resume, "resume", "", "continue from a checkpoint `file`: its weights, optimizer state and preprocessing; -epochs counts the total")
+	fs.IntVar(&f.maxParams, "max-params", nn.DefaultMaxParams, "refuse a network with more trainable `values` than this (it bounds memory)")
+	fs.IntVar(&f.maxActivations, "max-activations", nn.DefaultMaxActivations, "refuse a network that holds more `values` than this for one batch")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -97,6 +100,14 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 	act, err := activation.Parse(f.act)
 	if err != nil {
 		return &UsageError{Err: err}
+	}
+	if f.maxParams <= 0 || f.maxActivations <= 0 {
+		return usagef("train: -max-params and -max-activations must be positive")
+	}
+	// Hidden layers alone already hold this many values, whatever the
+	// data: refuse a huge -layers before reading the data.
+	if err := checkSize(f, hiddenSpec(1, hidden, act, 1), 1, true); err != nil {
+		return err
 	}
 	if f.valSplit < 0 || f.valSplit >= 1 {
 		return usagef("train: -val-split must be in [0, 1), got %g", f.valSplit)
@@ -178,11 +189,11 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
-	spec := nn.Spec{Inputs: d.X.Cols}
-	for _, h := range hidden {
-		spec.Layers = append(spec.Layers, nn.LayerSpec{Units: h, Activation: act})
+	spec := hiddenSpec(d.X.Cols, hidden, act, d.Y.Cols)
+	spec.Layers[len(spec.Layers)-1].Activation = outAct
+	if err := checkSize(f, spec, batchRows(f.batch, trainSet.Len()), false); err != nil {
+		return err
 	}
-	spec.Layers = append(spec.Layers, nn.LayerSpec{Units: d.Y.Cols, Activation: outAct})
 	net, err := nn.New[T](spec, newRand(f.seed))
 	if err != nil {
 		return &UsageError{Err: err}
@@ -286,6 +297,47 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 	}
 	fmt.Fprintf(e.stdout, "model written to %s\n", f.out)
 	return nil
+}
+
+// hiddenSpec returns the network -layers asks for between inputs and
+// outputs; the output layer's activation is left for the caller.
+func hiddenSpec(inputs int, hidden []int, act activation.Spec, outputs int) nn.Spec {
+	s := nn.Spec{Inputs: inputs}
+	for _, h := range hidden {
+		s.Layers = append(s.Layers, nn.LayerSpec{Units: h, Activation: act})
+	}
+	s.Layers = append(s.Layers, nn.LayerSpec{Units: outputs})
+	return s
+}
+
+// batchRows is the most samples a training step or an evaluation runs
+// forward at once, which sets the activations' memory.
+func batchRows(batch, n int) int {
+	if batch <= 0 || batch > n {
+		batch = n
+	}
+	return max(batch, min(train.EvalBatch, n))
+}
+
+// checkSize refuses, before anything is allocated, a network larger than
+// -max-params or -max-activations allow, naming the flag that raises the
+// limit; before the data is read, spec is the lower bound of one input and
+// one output, and early says so.
+func checkSize(f trainFlags, spec nn.Spec, rows int, early bool) error {
+	err := spec.CheckSize(nn.Limits{MaxParams: f.maxParams, MaxActivations: f.maxActivations}, rows)
+	var se *nn.SizeError
+	if !errors.As(err, &se) {
+		return err
+	}
+	flagName, smaller := "-max-params", "-layers"
+	if se.What != "parameters" {
+		flagName, smaller = "-max-activations", "-layers or -batch-size"
+	}
+	what := "-layers " + f.layers
+	if early {
+		what += ", even with one input and one output"
+	}
+	return usagef("train: %s: %w; use a smaller %s, or raise the limit with %s if the memory is there", what, err, smaller, flagName)
 }
 
 // chooseLoss picks the loss and output activation for the task unless the
