@@ -208,6 +208,15 @@ type tableReader struct {
 
 // layout assigns roles from the options and the column names.
 func (t *tableReader) layout(names []string) error {
+	// A model finds its columns by name at predict time, so two columns
+	// of one name could not be told apart there.
+	seen := make(map[string]int, len(names))
+	for i, n := range names {
+		if j, ok := seen[n]; ok {
+			return &CSVError{File: t.name, Line: t.firstLine, Column: n, Col: i + 1, Err: fmt.Errorf("columns %d and %d are both named %s; rename or remove one", j+1, i+1, quote(n))}
+		}
+		seen[n] = i
+	}
 	t.cols = make([]*column, len(names))
 	for i, n := range names {
 		t.cols[i] = &column{name: n, pos: i, role: roleFeature}
@@ -302,15 +311,14 @@ func (t *tableReader) assignSlots() {
 	t.rowY = make([]float64, len(t.targs))
 }
 
-// find returns the column called name, or an error listing the columns.
+// find returns the column called name (names are unique; see layout), or
+// an error listing the columns.
 func (t *tableReader) find(name, what string) (*column, error) {
 	var found *column
 	for _, c := range t.cols {
 		if c.name == name {
-			if found != nil {
-				return nil, &CSVError{File: t.name, Err: fmt.Errorf("%s %s is ambiguous: two columns have that name", what, quote(name))}
-			}
 			found = c
+			break
 		}
 	}
 	if found == nil {

@@ -42,6 +42,7 @@ func TestCSVCorpus(t *testing.T) {
 		{file: "iris_small.csv", opt: CSVOptions{Drop: []string{"nope"}}, want: []string{`column to drop "nope" not found`}},
 		{file: "iris_small.csv", opt: CSVOptions{TargetIndex: []int{7}}, want: []string{"index 7 out of range", "5 columns"}},
 		{file: "iris_small.csv", opt: CSVOptions{Task: RegressionTask}, want: []string{`column "species" (5)`, "must be numeric"}},
+		{file: "duplicate_header.csv", want: []string{"line 1", `column "x" (2)`, `columns 1 and 2 are both named "x"`}},
 		{file: "bad_quote.csv", want: []string{"line 3", `extraneous or missing " in quoted-field`}},
 		{file: "no_header.csv", opt: CSVOptions{Header: HeaderYes}, rows: 4, cols: 2, task: Classification, classes: []string{"0", "1"}},
 
