@@ -78,23 +78,29 @@ func (m *Model) PredictClasses(x *tensor.Matrix[float64]) (idx []int, names []st
 	idx = make([]int, p.Rows)
 	names = make([]string, p.Rows)
 	for i := range idx {
-		row := p.Row(i)
-		best := 0
-		if len(row) == 1 {
-			if row[0] >= 0.5 {
-				best = 1
-			}
-		} else {
-			for j, v := range row {
-				if v > row[best] {
-					best = j
-				}
-			}
-		}
-		idx[i] = best
-		names[i] = m.className(best)
+		idx[i] = ClassOf(p.Row(i))
+		names[i] = m.className(idx[i])
 	}
 	return idx, names, nil
+}
+
+// ClassOf returns the class a classifier's output row predicts: for a
+// single output (one probability) class 1 when it is at least 0.5, else
+// the index of the largest output, the first on a tie.
+func ClassOf(row []float64) int {
+	if len(row) == 1 {
+		if row[0] >= 0.5 {
+			return 1
+		}
+		return 0
+	}
+	best := 0
+	for j, v := range row {
+		if v > row[best] {
+			best = j
+		}
+	}
+	return best
 }
 
 func (m *Model) className(i int) string {

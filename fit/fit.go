@@ -1,0 +1,438 @@
+package fit
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/loss"
+	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/tensor"
+	"github.com/descent-ml/descent/train"
+)
+
+// Result is what Train made: the model, ready to save or use, and how it
+// got there.
+type Result struct {
+	// Model is the trained model with its preprocessing, in the targets'
+	// units.
+	Model *model.Model
+	// Selection is the run on the training part that chose the epoch,
+	// scored on the validation part; it is the only run when there was
+	// no validation or no refit.
+	Selection *train.History
+	// BestEpoch is the epoch the selection run chose (from 1); 0 when
+	// there was no validation and the last epoch was kept.
+	BestEpoch int
+	// Refit is the run on all rows for BestEpoch epochs, or nil.
+	Refit *train.History
+	// Interrupted is set when the context ended training early: Model then
+	// holds the best weights reached before it did.
+	Interrupted bool
+	// Warnings are the problems found with the data or the result, each a
+	// sentence with its likely cause; Options.Log received them too.
+	Warnings []string
+}
+
+// Train fits a network to d as o says and returns the model. schema, when
+// the data came from a CSV file, is stored in the model so that it reads
+// new files the same way; it may be nil.
+//
+// The steps: hold out o.ValSplit of the rows (stratified for
+// classification); fit the feature scaler (and, for regression, the target
+// scaler) on the training part only; build the network; train, keeping the
+// weights of the epoch with the best validation score (accuracy, then loss,
+// for classification; loss for regression); then, with o.Refit, train a
+// fresh network from the same seed on all rows, scaled on all rows, for
+// that many epochs. When ctx ends, Train stops after the current step and
+// returns the best model so far with Result.Interrupted set and a nil
+// error.
+func Train(ctx context.Context, d *data.Dataset, schema *data.Schema, o Options) (*Result, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	if o.DType == model.Float64 {
+		return trainTyped[float64](ctx, d, schema, o)
+	}
+	return trainTyped[float32](ctx, d, schema, o)
+}
+
+// job is one Train call's state.
+type job[T tensor.Float] struct {
+	o        Options
+	d        *data.Dataset
+	schema   *data.Schema
+	lossName string
+	output   activation.Spec
+	res      *Result
+}
+
+func trainTyped[T tensor.Float](ctx context.Context, d *data.Dataset, schema *data.Schema, o Options) (*Result, error) {
+	j := &job[T]{o: o, d: d, schema: schema, res: &Result{}}
+	var err error
+	if j.lossName, j.output, err = chooseLoss(d.Task, o.Loss, o.Output); err != nil {
+		return nil, err
+	}
+	j.warnData()
+
+	trainPart, valPart := j.split()
+	net, m, hist, best, err := j.run(ctx, trainPart, valPart, o.Epochs, 0)
+	j.res.Selection = hist
+	if err != nil {
+		return nil, err
+	}
+	if valPart != nil {
+		j.res.BestEpoch = best.epoch
+	}
+	if !j.res.Interrupted && o.Refit && valPart != nil && best.epoch > 0 {
+		j.logf("refit: training again on all %d rows for the %d epochs validation chose", d.Len(), best.epoch)
+		_, rm, rhist, _, err := j.run(ctx, d, nil, best.epoch, o.Epochs)
+		j.res.Refit = rhist
+		switch {
+		case err != nil:
+			j.warnf("the refit on all rows failed (%v); keeping the model of the selection run", err)
+		case j.res.Interrupted:
+			j.warnf("the refit was interrupted; keeping the model of the selection run")
+		default:
+			// The validation scores stay the selection run's: the refit
+			// has seen every row, so it has none of its own.
+			for k, v := range m.Metrics {
+				if strings.HasPrefix(k, "val_") {
+					rm.Metrics[k] = v
+				}
+			}
+			rm.Metrics["best_epoch"] = float64(best.epoch)
+			m = rm
+		}
+	}
+	_ = net
+	j.res.Model = m
+	j.warnResult(best)
+	return j.res, nil
+}
+
+// split holds out the validation rows, or returns d and nil.
+func (j *job[T]) split() (trainPart, valPart *data.Dataset) {
+	if j.o.ValSplit == 0 {
+		return j.d, nil
+	}
+	var strata []int
+	if j.d.Task == data.Classification {
+		strata = j.d.Classes()
+	}
+	tr, va := data.TrainTestSplit(j.d.Len(), j.o.ValSplit, newRand(j.o.Seed^1), strata)
+	if len(va) == 0 || len(tr) == 0 {
+		j.logf("note: %d rows are too few for a %g validation split; training on all of them without validation", j.d.Len(), j.o.ValSplit)
+		return j.d, nil
+	}
+	return j.d.Subset(tr), j.d.Subset(va)
+}
+
+// bestEpoch is the epoch a run chose and its scores.
+type bestEpoch struct {
+	epoch int
+	stats train.EpochStats
+}
+
+// run trains one network on trainPart for epochs epochs (with the schedule
+// laid over horizon epochs when positive) and returns it as a model with
+// its metrics. With valPart it keeps the best epoch's weights.
+func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epochs, horizon int) (*nn.Network[T], *model.Model, *train.History, bestEpoch, error) {
+	var none bestEpoch
+	trainPart, valPart = trainPart.Subset(all(trainPart.Len())), clone(valPart) // scaled below, in place
+	scaler, err := data.FitScaler(j.o.Scale, trainPart.X)
+	if err != nil {
+		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
+	}
+	var yScaler *data.Scaler
+	if j.d.Task == data.Regression && j.o.ScaleTarget && j.output.Name == activation.NameIdentity {
+		if yScaler, err = data.FitScaler(data.Standard, trainPart.Y); err != nil {
+			return nil, nil, nil, none, fmt.Errorf("fit: targets: %w", err)
+		}
+	}
+	for _, s := range []*data.Dataset{trainPart, valPart} {
+		if s == nil {
+			continue
+		}
+		if err := scaler.Transform(s.X); err != nil {
+			return nil, nil, nil, none, err
+		}
+		if yScaler != nil {
+			if err := yScaler.Transform(s.Y); err != nil {
+				return nil, nil, nil, none, err
+			}
+		}
+	}
+
+	spec := nn.Spec{Inputs: j.d.X.Cols}
+	act, err := activation.Parse(j.o.Activation)
+	if err != nil {
+		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
+	}
+	for _, h := range j.o.Hidden {
+		spec.Layers = append(spec.Layers, nn.LayerSpec{Units: h, Activation: act})
+	}
+	spec.Layers = append(spec.Layers, nn.LayerSpec{Units: j.d.Y.Cols, Activation: j.output})
+	net, err := nn.New[T](spec, newRand(j.o.Seed))
+	if err != nil {
+		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
+	}
+	smoothing := 0.0
+	if j.d.Task == data.Classification {
+		if _, linked := mustLoss[float64](j.lossName).(loss.Linked); linked {
+			smoothing = j.o.LabelSmoothing
+		}
+	}
+	l, err := loss.NewWith[T](j.lossName, loss.Options{Reduction: loss.Mean, Smoothing: smoothing})
+	if err != nil {
+		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
+	}
+	if horizon == 0 {
+		j.logf("network: %s, %d parameters, loss %s, optimizer %s, lr %g, %s", archString(spec), net.NumParams(), j.lossName, j.o.Optimizer.Name, j.o.LearningRate, j.o.DType)
+	}
+
+	cfg := train.Config{
+		Epochs:       epochs,
+		BatchSize:    j.o.BatchSize,
+		LearningRate: j.o.LearningRate,
+		Optimizer:    j.o.Optimizer,
+		Schedule:     j.o.Schedule,
+		Seed:         j.o.Seed,
+	}
+	if horizon > 0 {
+		cfg.Schedule.Epochs = horizon
+	}
+	keep := &keeper[T]{net: net, classification: j.d.Task == data.Classification}
+	if valPart != nil {
+		cfg.Patience = j.o.Patience
+		cfg.Callbacks = append(cfg.Callbacks, keep)
+	}
+	cfg.Callbacks = append(cfg.Callbacks, j.o.Callbacks...)
+	hist, fitErr := train.Fit(ctx, net, l, trainPart, valPart, cfg)
+	switch {
+	case fitErr == nil:
+	case errors.Is(fitErr, context.Canceled) || errors.Is(fitErr, context.DeadlineExceeded):
+		j.res.Interrupted = true
+		if hist == nil || len(hist.Epochs) == 0 {
+			return nil, nil, hist, none, fmt.Errorf("fit: interrupted before the first epoch ended: %w", fitErr)
+		}
+	default:
+		return nil, nil, hist, none, fitErr
+	}
+	best := bestEpoch{epoch: len(hist.Epochs), stats: hist.Epochs[len(hist.Epochs)-1]}
+	if valPart != nil && keep.restore() {
+		best = bestEpoch{epoch: keep.stats.Epoch, stats: keep.stats}
+	}
+
+	m, err := model.FromNetwork(net, j.lossName, j.d.Task.String())
+	if err != nil {
+		return nil, nil, hist, none, err
+	}
+	m.Scaler, m.TargetScaler, m.Schema = scaler, yScaler, j.schema
+	m.ClassNames, m.FeatureNames = j.d.ClassNames, j.d.FeatureNames
+	m.Created = time.Now().UTC()
+	if raw, err := json.Marshal(struct {
+		Options Options      `json:"options"`
+		Config  train.Config `json:"config"`
+	}{j.o, cfg}); err == nil {
+		m.Training = raw
+	}
+	m.Metrics = metricsOf(best.stats, j.d.Task == data.Classification, yScaler)
+	return net, m, hist, best, nil
+}
+
+// metricsOf turns an epoch's scores into the model's metrics; MSE is given
+// in the targets' units.
+func metricsOf(st train.EpochStats, classification bool, yScaler *data.Scaler) map[string]float64 {
+	m := map[string]float64{"epoch": float64(st.Epoch)}
+	add := func(prefix string, s train.Scores) {
+		m[prefix+"loss"] = s.Loss
+		if classification {
+			m[prefix+"accuracy"] = s.Accuracy
+			return
+		}
+		mse := s.MSE
+		if yScaler != nil && len(yScaler.Scale) > 0 {
+			// MSE averages over outputs; in original units each output's
+			// error is scaled by its own factor. With one output (the
+			// common case) this is exact; with several it assumes equal
+			// errors per output and is marked as such by the name.
+			var f float64
+			for _, s := range yScaler.Scale {
+				f += s * s
+			}
+			mse *= f / float64(len(yScaler.Scale))
+		}
+		m[prefix+"mse"] = mse
+		m[prefix+"r2"] = s.R2
+	}
+	add("train_", st.Train)
+	if st.Val != nil {
+		add("val_", *st.Val)
+	}
+	for k, v := range m {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			delete(m, k)
+		}
+	}
+	return m
+}
+
+// keeper copies the weights of the best epoch: the highest validation
+// accuracy, ties to the lower loss, for classification; the lowest
+// validation loss for regression.
+type keeper[T tensor.Float] struct {
+	net            *nn.Network[T]
+	classification bool
+	snap           [][]T
+	stats          train.EpochStats
+	have           bool
+}
+
+// OnStep does nothing.
+func (k *keeper[T]) OnStep(train.StepEvent) {}
+
+// OnEpoch copies the weights when the epoch beats the best so far.
+func (k *keeper[T]) OnEpoch(ev train.EpochEvent) {
+	v := ev.Stats.Val
+	if v == nil || math.IsNaN(v.Loss) {
+		return
+	}
+	if k.have {
+		b := k.stats.Val
+		better := v.Loss < b.Loss
+		if k.classification {
+			better = v.Accuracy > b.Accuracy || (v.Accuracy == b.Accuracy && v.Loss < b.Loss)
+		}
+		if !better {
+			return
+		}
+	}
+	if k.snap == nil {
+		for _, p := range k.net.Params() {
+			k.snap = append(k.snap, slices.Clone(p.Value.Data))
+		}
+	} else {
+		for i, p := range k.net.Params() {
+			copy(k.snap[i], p.Value.Data)
+		}
+	}
+	k.stats, k.have = ev.Stats, true
+}
+
+// restore puts the best weights back; false if no epoch was scored.
+func (k *keeper[T]) restore() bool {
+	if !k.have {
+		return false
+	}
+	for i, p := range k.net.Params() {
+		copy(p.Value.Data, k.snap[i])
+	}
+	return true
+}
+
+// chooseLoss picks the loss and output activation for the task unless
+// named.
+func chooseLoss(task data.Task, lossName, out string) (string, activation.Spec, error) {
+	if lossName == "auto" || lossName == "" {
+		lossName = loss.NameMSE
+		if task == data.Classification {
+			lossName = loss.NameSoftmaxCrossEntropy
+		}
+	}
+	if _, err := loss.New[float64](lossName, loss.Mean); err != nil {
+		return "", activation.Spec{}, fmt.Errorf("fit: %w", err)
+	}
+	spec := OutputFor(lossName)
+	if out != "auto" && out != "" {
+		var err error
+		if spec, err = activation.Parse(out); err != nil {
+			return "", activation.Spec{}, fmt.Errorf("fit: %w", err)
+		}
+		if err := CheckOutput(lossName, spec); err != nil {
+			return "", activation.Spec{}, err
+		}
+	}
+	return lossName, spec, nil
+}
+
+// CheckOutput refuses an output activation that does not fit the loss: a
+// loss on logits (bce_logits, softmax_cross_entropy) applies its own link
+// and needs an identity output; bce needs probabilities (sigmoid) and
+// cross_entropy a distribution (softmax).
+func CheckOutput(lossName string, out activation.Spec) error {
+	want := OutputFor(lossName)
+	if out.Name == want.Name {
+		return nil
+	}
+	why := "a loss on logits applies its own link"
+	switch lossName {
+	case loss.NameBCE:
+		why = "it needs probabilities"
+	case loss.NameCrossEntropy:
+		why = "it needs a probability distribution"
+	case loss.NameMSE, loss.NameMAE, loss.NameSquaredError:
+		return nil // a regression loss works on any output range
+	}
+	return fmt.Errorf("fit: loss %s does not fit a %s output (%s): use a %s output", lossName, out.Name, why, want.Name)
+}
+
+// OutputFor returns the output activation that fits a loss: sigmoid for
+// bce, softmax for cross_entropy, identity for the rest (the losses on
+// logits apply their own link).
+func OutputFor(lossName string) activation.Spec {
+	switch lossName {
+	case loss.NameBCE:
+		return activation.Spec{Name: activation.NameSigmoid}
+	case loss.NameCrossEntropy:
+		return activation.Spec{Name: activation.NameSoftmax}
+	}
+	return activation.Spec{Name: activation.NameIdentity}
+}
+
+func mustLoss[T tensor.Float](name string) loss.Loss[T] {
+	l, err := loss.New[T](name, loss.Mean)
+	if err != nil {
+		panic("fit: " + err.Error()) // chooseLoss checked the name
+	}
+	return l
+}
+
+func archString(s nn.Spec) string {
+	parts := []string{fmt.Sprint(s.Inputs)}
+	for _, l := range s.Layers {
+		parts = append(parts, fmt.Sprintf("%d %s", l.Units, l.Activation))
+	}
+	return strings.Join(parts, " → ")
+}
+
+func newRand(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+func all(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
+func clone(d *data.Dataset) *data.Dataset {
+	if d == nil {
+		return nil
+	}
+	return d.Subset(all(d.Len()))
+}

@@ -1,0 +1,133 @@
+package fit
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/optim"
+	"github.com/descent-ml/descent/schedule"
+	"github.com/descent-ml/descent/train"
+)
+
+// Options say how Train builds and trains a model. Start from Defaults,
+// which holds the settings measured to work across many tabular data
+// sets, and change what you need; every field is used as it is, so a
+// zero means zero.
+type Options struct {
+	// Hidden gives the sizes of the hidden layers; empty means none (a
+	// linear or logistic model).
+	Hidden []int
+	// Activation is the hidden layers' activation, by registry name.
+	Activation string
+	// Loss is the loss by registry name, or "auto": softmax cross-entropy
+	// on logits for classification, mean squared error for regression.
+	Loss string
+	// Output is the output activation, or "auto" to follow the loss.
+	Output string
+	// DType is model.Float32 (fast) or model.Float64 (exact).
+	DType string
+
+	// Optimizer, LearningRate, Epochs, BatchSize and Schedule are passed
+	// to train.Fit (see train.Config). Epochs is the most epochs the
+	// selection run trains.
+	Optimizer    optim.Config
+	LearningRate float64
+	Epochs       int
+	BatchSize    int
+	Schedule     schedule.Config
+	// Patience stops the selection run after that many epochs without a
+	// better validation loss; 0 trains every epoch.
+	Patience int
+
+	// Scale is the feature scaling fitted on the training rows.
+	Scale data.ScalerKind
+	// ScaleTarget standardises regression targets for training; the model
+	// keeps the scaling and predicts in the targets' units.
+	ScaleTarget bool
+	// LabelSmoothing is ε of the cross-entropies on logits (PyTorch's
+	// label_smoothing); 0 means none.
+	LabelSmoothing float64
+
+	// ValSplit is the fraction of rows held out to choose the epoch
+	// (stratified for classification); 0 means no validation: every
+	// epoch is trained and the last one kept.
+	ValSplit float64
+	// Refit, after the selection run chose its best epoch, trains a new
+	// network from the same seed on all rows for that many epochs, along
+	// the same learning-rate schedule. The model's validation metrics stay
+	// those of the selection run, the only honest estimate.
+	Refit bool
+
+	// Seed seeds the weights, the split and the shuffling: the same seed
+	// and data give the same model, bit for bit.
+	Seed uint64
+	// Callbacks watch every step and epoch of both runs.
+	Callbacks []train.Callback
+	// Log, when not nil, receives one line per decision Train makes for
+	// the user (task, network, refit) and every warning.
+	Log io.Writer
+}
+
+// Defaults returns the default options: three hidden layers of 256 ReLU
+// units in float32, Adam with β2 = 0.95 and L2 1e-5, learning rate 0.002
+// held for half the epochs and then annealed to zero along a half cosine,
+// batches of 64, up to 256 epochs with patience 64, robust feature
+// scaling with smooth clipping, standardised regression targets, label
+// smoothing 0.1, a stratified 20 % validation split to choose the epoch
+// and a refit on all rows. The reasons and the measurements behind each
+// value are in the package documentation.
+func Defaults() Options {
+	return Options{
+		Hidden:         []int{256, 256, 256},
+		Activation:     "relu",
+		Loss:           "auto",
+		Output:         "auto",
+		DType:          model.Float32,
+		Optimizer:      optim.Config{Name: optim.NameAdam, Beta2: 0.95, Common: optim.Common{L2: 1e-5}},
+		LearningRate:   0.002,
+		Epochs:         256,
+		BatchSize:      64,
+		Schedule:       schedule.Config{Name: schedule.NameFlatCosine},
+		Patience:       64,
+		Scale:          data.Robust,
+		ScaleTarget:    true,
+		LabelSmoothing: 0.1,
+		ValSplit:       0.2,
+		Refit:          true,
+		Seed:           1,
+	}
+}
+
+// validate reports the first setting that cannot work.
+func (o *Options) validate() error {
+	for _, h := range o.Hidden {
+		if h < 1 {
+			return fmt.Errorf("fit: hidden layer size %d: want at least 1", h)
+		}
+	}
+	switch {
+	case o.DType != model.Float32 && o.DType != model.Float64:
+		return fmt.Errorf("fit: dtype %q: want %s or %s", o.DType, model.Float32, model.Float64)
+	case o.Epochs < 1:
+		return fmt.Errorf("fit: epochs %d: want at least 1", o.Epochs)
+	case o.BatchSize < 0:
+		return fmt.Errorf("fit: batch size %d: want at least 1 (or 0 for the optimizer's default)", o.BatchSize)
+	case !(o.LearningRate > 0) || o.LearningRate > 1e6:
+		return fmt.Errorf("fit: learning rate %g: want a positive number", o.LearningRate)
+	case !(o.ValSplit >= 0 && o.ValSplit < 1):
+		return fmt.Errorf("fit: validation split %g: want a fraction in [0, 1)", o.ValSplit)
+	case !(o.LabelSmoothing >= 0 && o.LabelSmoothing < 1):
+		return fmt.Errorf("fit: label smoothing %g: want a value in [0, 1)", o.LabelSmoothing)
+	case o.Patience < 0:
+		return fmt.Errorf("fit: patience %d: want 0 (none) or more", o.Patience)
+	}
+	if err := o.Optimizer.Validate(); err != nil {
+		return fmt.Errorf("fit: %w", err)
+	}
+	if _, err := schedule.New(o.Schedule); err != nil {
+		return fmt.Errorf("fit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,78 @@
+package fit
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/descent-ml/descent/data"
+)
+
+// TrainCSV reads the CSV file at path with copt, then trains on it as
+// Train does; the model keeps the file's schema, so it reads new files
+// the same way (model.Model.PredictCSV).
+func TrainCSV(ctx context.Context, path string, copt data.CSVOptions, o Options) (*Result, error) {
+	d, schema, err := data.LoadCSV(path, copt)
+	if err != nil {
+		return nil, err
+	}
+	return Train(ctx, d, schema, o)
+}
+
+// highCardinality is the share of rows above which a text column's
+// distinct values look like an ID or free text, not categories.
+const highCardinality = 0.5
+
+// warnData warns about columns that will not help: text columns with about
+// one distinct value per row, which become as many one-hot features.
+func (j *job[T]) warnData() {
+	if j.schema == nil {
+		return
+	}
+	n := j.d.Len()
+	for _, c := range j.schema.Columns {
+		if c.Role != data.RoleFeature || c.Kind != data.KindCategorical {
+			continue
+		}
+		if k := len(c.Categories); k >= 20 && float64(k) > highCardinality*float64(n) {
+			j.warnf("column %q has %d distinct values in %d rows, which look like an ID or free text: each becomes a feature that cannot generalise; leave it out with -drop %s (data.CSVOptions.Drop)", c.Name, k, n, c.Name)
+		}
+	}
+}
+
+// warnResult warns when the model is no better than a constant guess.
+func (j *job[T]) warnResult(best bestEpoch) {
+	v := best.stats.Val
+	if v == nil {
+		return
+	}
+	switch j.d.Task {
+	case data.Regression:
+		if v.R2 < 0 {
+			j.warnf("validation R² is %.3g, worse than predicting the mean: the learning rate may be too high or too low for this data, there may be too few rows, or the features may not predict the target", v.R2)
+		}
+	case data.Classification:
+		counts := map[int]int{}
+		for _, c := range j.d.Classes() {
+			counts[c]++
+		}
+		top := 0
+		for _, k := range counts {
+			top = max(top, k)
+		}
+		if chance := float64(top) / float64(j.d.Len()); v.Accuracy <= chance+1e-9 {
+			j.warnf("validation accuracy %.3g is at chance level (always guessing the largest class gives %.3g): the features may not predict the target, or training failed (try another -lr)", v.Accuracy, chance)
+		}
+	}
+}
+
+func (j *job[T]) logf(format string, args ...any) {
+	if j.o.Log != nil {
+		fmt.Fprintf(j.o.Log, format+"\n", args...)
+	}
+}
+
+func (j *job[T]) warnf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	j.res.Warnings = append(j.res.Warnings, msg)
+	j.logf("warning: %s", msg)
+}
