@@ -6,6 +6,8 @@
 // predictions and targets, then reduces over the batch as its Reduction
 // says: Mean (the default, the zero value) gives (1/n)·Σᵢ ℓᵢ, Sum gives
 // Σᵢ ℓᵢ. Backward returns the gradient of exactly that reduced value.
+// Every loss is therefore a sum over rows of a per-row loss, which is what
+// lets Weighted weigh the rows.
 //
 // Per-sample losses, for predictions p (or logits z) and targets t over the
 // outputs j of one sample:
@@ -19,6 +21,46 @@
 //	softmax_cross_entropy
 //	                log Σⱼ e^{zⱼ} − Σⱼ tⱼ zⱼ        z logits, t one-hot (or any
 //	                                               distribution); gradient softmax(z) − t
+//
+// # Reductions, and how they differ from PyTorch's
+//
+// Within a sample, a loss either sums over its k outputs or averages over
+// them; over the batch, Mean divides by the n rows only. PyTorch's
+// reduction="mean" instead divides by every element, n·k, except in
+// CrossEntropyLoss, where the classes of a row are one distribution and
+// only the rows are averaged. So with Mean:
+//
+//	loss                   over outputs  Mean divides by  PyTorch reduction="mean"
+//	squared_error          sums          n                k × MSELoss (no exact twin)
+//	mse                    averages      n·k              MSELoss, the same
+//	mae                    averages      n·k              L1Loss, the same
+//	bce                    sums          n                k × BCELoss
+//	bce_logits             sums          n                k × BCEWithLogitsLoss
+//	cross_entropy          sums          n                NLLLoss on log p, the same
+//	softmax_cross_entropy  sums          n                CrossEntropyLoss, the same
+//
+// With one output (k = 1) every loss agrees with its PyTorch counterpart.
+// With Sum, the averaging losses (mse, mae) are 1/k of PyTorch's
+// reduction="sum"; the others equal it. These are the conventions, not
+// bugs: a multi-output bce sums the outputs' losses as independent
+// questions, which PyTorch would average.
+//
+// # Label smoothing
+//
+// The classification losses on logits take a label smoothing ε through
+// their Smoothing field or Options.Smoothing: softmax_cross_entropy mixes
+// the target row with the uniform distribution, (1 − ε)·t + ε/K over K
+// classes, as PyTorch's CrossEntropyLoss(label_smoothing=ε); bce_logits
+// uses t(1 − ε) + ε/2, as Keras's BinaryCrossentropy(label_smoothing=ε).
+// Zero smoothing changes no bit of the result.
+//
+// # Weights
+//
+// Weighted wraps any loss and weighs each row of a batch: its Mean is
+// Σᵢ wᵢ ℓᵢ / Σᵢ wᵢ, as PyTorch's weighted CrossEntropyLoss, and its Sum
+// Σᵢ wᵢ ℓᵢ. Class weights become per-sample weights by giving each row the
+// weight of its class; BalancedClassWeights gives scikit-learn's
+// "balanced" ones.
 //
 // Losses on logits (bce_logits, softmax_cross_entropy) expect an identity
 // output layer; their Link says which function turns the network's output
