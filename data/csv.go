@@ -118,10 +118,70 @@ func looksLikeHeader(first, second []string) bool {
 	return false
 }
 
-// isNumberLiteral reports whether s is written as a number, finite or not.
+// isNumberLiteral reports whether s is written as a number, finite or not:
+// a plain decimal (see isPlainNumber), or a word strconv reads as a number
+// (inf, infinity, nan).
 func isNumberLiteral(s string) bool {
+	if !isPlainNumber(s) && !isNumberWord(s) {
+		return false
+	}
 	_, err := strconv.ParseFloat(s, 64)
 	return err == nil || errors.Is(err, strconv.ErrRange)
+}
+
+// isPlainNumber reports whether s is a decimal number in plain or exponent
+// form: an optional sign, digits with at most one point among or around
+// them, then optionally e or E, an optional sign and digits. strconv also
+// reads underscores ("1_5" as 15) and hexadecimal ("0x1p4" as 16), which in
+// a data file are codes or typos, not numbers.
+func isPlainNumber(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		for i++; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+			exp++
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// isNumberWord reports whether s is letters after an optional sign, the
+// form of the words strconv reads as numbers (inf, infinity, nan).
+func isNumberWord(s string) bool {
+	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	if len(s) == 0 || len(s) > len("infinity") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // inputSize returns the number of bytes r will deliver when r can say, or 0.
@@ -519,20 +579,28 @@ func (t *tableReader) cell(c *column, rec []string, line int) (v float64, miss b
 	return f, false, nil
 }
 
-// parseNumber is strconv.ParseFloat with a fast path for the short
-// unsigned integers that fill most numeric files (pixels, counts, labels):
-// up to 15 digits are exact in a float64, so the result is the same.
+// parseNumber is strconv.ParseFloat limited to the forms isNumberLiteral
+// accepts, with a fast path for the short unsigned integers that fill most
+// numeric files (pixels, counts, labels): up to 15 digits are exact in a
+// float64, so the result is the same.
 func parseNumber(s string) (float64, error) {
 	if len(s) > 0 && len(s) <= 15 {
 		var n int64
 		for i := 0; i < len(s); i++ {
 			d := s[i] - '0'
 			if d > 9 {
-				return strconv.ParseFloat(s, 64)
+				return parseSlow(s)
 			}
 			n = n*10 + int64(d)
 		}
 		return float64(n), nil
+	}
+	return parseSlow(s)
+}
+
+func parseSlow(s string) (float64, error) {
+	if !isPlainNumber(s) && !isNumberWord(s) {
+		return 0, &strconv.NumError{Func: "ParseFloat", Num: s, Err: strconv.ErrSyntax}
 	}
 	return strconv.ParseFloat(s, 64)
 }

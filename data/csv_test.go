@@ -42,6 +42,8 @@ func TestCSVCorpus(t *testing.T) {
 		{file: "iris_small.csv", opt: CSVOptions{Drop: []string{"nope"}}, want: []string{`column to drop "nope" not found`}},
 		{file: "iris_small.csv", opt: CSVOptions{TargetIndex: []int{7}}, want: []string{"index 7 out of range", "5 columns"}},
 		{file: "iris_small.csv", opt: CSVOptions{Task: RegressionTask}, want: []string{`column "species" (5)`, "must be numeric"}},
+		{file: "underscore_number.csv", want: []string{"line 3", `column "a" (1)`, `"1_5" is not a number`}, wantIs: ErrNotNumber},
+		{file: "hex_number.csv", want: []string{"line 4", `column "a" (1)`, `"0x1p4" is not a number`}, wantIs: ErrNotNumber},
 		{file: "duplicate_header.csv", want: []string{"line 1", `column "x" (2)`, `columns 1 and 2 are both named "x"`}},
 		{file: "bad_quote.csv", want: []string{"line 3", `extraneous or missing " in quoted-field`}},
 		{file: "no_header.csv", opt: CSVOptions{Header: HeaderYes}, rows: 4, cols: 2, task: Classification, classes: []string{"0", "1"}},
@@ -54,6 +56,7 @@ func TestCSVCorpus(t *testing.T) {
 		{file: "iris_small.csv", rows: 6, cols: 4, task: Classification, classes: []string{"setosa", "versicolor", "virginica"}},
 		{file: "categorical.csv", rows: 4, cols: 4, task: Regression},
 		{file: "quoted.csv", rows: 2, cols: 3, task: Regression},
+		{file: "hex_codes.csv", rows: 3, cols: 4, task: Regression},                                      // the codes are three categories
 		{file: "missing.csv", opt: CSVOptions{Missing: MissingDrop}, rows: 2, cols: 2, task: Regression}, // only "red" is left
 		{file: "missing.csv", opt: CSVOptions{Missing: MissingMean}, rows: 5, cols: 3, task: Regression},
 		{file: "missing.csv", opt: CSVOptions{Missing: MissingMedian}, rows: 5, cols: 3, task: Regression},
@@ -371,13 +374,26 @@ func checkRoundTrip(t *testing.T, d *Dataset, s *Schema) {
 	}
 }
 
-// TestParseNumber checks the integer fast path against strconv.
+// TestParseNumber checks the integer fast path and the plain forms against
+// strconv, and that the forms strconv reads but a data file does not mean
+// as numbers are refused.
 func TestParseNumber(t *testing.T) {
-	for _, s := range []string{"0", "7", "255", "007", "123456789012345", "1234567890123456", "9007199254740993", "-3", "-0", "1.5", "1e3", "0x10", "+4", "1_000", "", "x"} {
+	for _, s := range []string{"0", "7", "255", "007", "123456789012345", "1234567890123456", "9007199254740993", "-3", "-0", "1.5", "1e3", "+4", ".5", "5.", "-1.5E-3", "1e+05", "inf", "-Infinity", "NaN", "1e999", "", "x", "e5", ".", "1e", "1e+", "--1", "1.2.3"} {
 		got, gerr := parseNumber(s)
 		want, werr := strconv.ParseFloat(s, 64)
-		if got != want || math.Signbit(got) != math.Signbit(want) || (gerr == nil) != (werr == nil) {
+		if !(got == want || math.IsNaN(got) && math.IsNaN(want)) || math.Signbit(got) != math.Signbit(want) || (gerr == nil) != (werr == nil) {
 			t.Errorf("parseNumber(%q) = %v, %v; strconv gives %v, %v", s, got, gerr, want, werr)
+		}
+		if got := isNumberLiteral(s); got != (werr == nil || errors.Is(werr, strconv.ErrRange)) {
+			t.Errorf("isNumberLiteral(%q) = %v; strconv gives %v", s, got, werr)
+		}
+	}
+	for _, s := range []string{"1_5", "1_000", "0x10", "0x1p4", "0X1P-2", "-0x1p4", "0b101", "0o17", "1_0e2", "+1_5.5"} {
+		if f, err := parseNumber(s); err == nil {
+			t.Errorf("parseNumber(%q) = %v, want an error", s, f)
+		}
+		if isNumberLiteral(s) {
+			t.Errorf("isNumberLiteral(%q) = true, want false", s)
 		}
 	}
 }

@@ -135,7 +135,7 @@ func (s *Schema) Validate() error {
 }
 
 func isFiniteLiteral(s string) bool {
-	f, err := strconv.ParseFloat(s, 64)
+	f, err := parseNumber(s)
 	return err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
 }
 
