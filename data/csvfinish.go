@@ -38,6 +38,11 @@ func (t *tableReader) finish() (*Dataset, *Schema, error) {
 			sortCategories(c, t.x, len(t.feats))
 		}
 	}
+	if t.schema == nil && task == Regression {
+		if err := t.checkTargetsVary(); err != nil {
+			return nil, nil, err
+		}
+	}
 	if t.schema == nil && task == Classification {
 		var err error
 		if classNames, err = t.makeClasses(); err != nil {
@@ -45,7 +50,7 @@ func (t *tableReader) finish() (*Dataset, *Schema, error) {
 		}
 		if len(classNames) < 2 {
 			c := t.targs[0]
-			return nil, nil, &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: fmt.Errorf("only one class (%s): classification needs at least two", quoteList(classNames, 1))}
+			return nil, nil, &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: fmt.Errorf("only one class (%s): classification needs at least two; there is nothing to learn", quoteList(classNames, 1))}
 		}
 		// Y gets one column per class, known only now for numeric labels.
 		t.yCols = len(classNames)
@@ -114,6 +119,28 @@ func (t *tableReader) decideTask() (Task, error) {
 		}
 	}
 	return Regression, nil
+}
+
+// checkTargetsVary refuses a regression target column that holds one value
+// in every row: a network can only learn to output that constant, so the
+// file is surely not what was meant. (A classification target with one
+// class is refused by finish.)
+func (t *tableReader) checkTargetsVary() error {
+	stride := len(t.targs)
+	for _, c := range t.targs {
+		first := t.y[c.slot]
+		same := true
+		for i := c.slot + stride; i < len(t.y); i += stride {
+			if t.y[i] != first {
+				same = false
+				break
+			}
+		}
+		if same {
+			return &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: fmt.Errorf("every row has the target value %s: there is nothing to learn (is this the right target column?)", quote(formatNumber(first)))}
+		}
+	}
+	return nil
 }
 
 // makeClasses replaces the values in y by class indices and returns the
