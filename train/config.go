@@ -52,7 +52,7 @@ type Config struct {
 	// count as an improvement; 0 means any decrease counts.
 	MinDelta float64 `json:"min_delta,omitempty"`
 	// RestoreBest puts back the weights of the best epoch when training
-	// stops early, completes or diverges.
+	// stops early, completes, diverges or is cancelled.
 	RestoreBest bool `json:"restore_best,omitempty"`
 	// RecordSteps records the loss and learning rate of every step in
 	// History.Steps.

@@ -32,7 +32,8 @@ const (
 //
 //   - nil when every epoch ran or training stopped early;
 //   - the context's error, wrapped, when ctx was cancelled: the weights are
-//     those after the last completed step;
+//     those of the best epoch with cfg.RestoreBest (once an epoch has
+//     completed), else those after the last completed step;
 //   - a *DivergenceError when the loss or a weight became NaN or infinite:
 //     the weights are put back to the end of the last good epoch (or the
 //     best epoch, with cfg.RestoreBest).
@@ -110,6 +111,15 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T]
 			h.OptimizerState = &state
 		}
 	}
+	// cancelled is what a cancelled run puts back: the best epoch's weights
+	// with cfg.RestoreBest, unless the weights already are those, being
+	// the end of epoch endOf (-1 when the run stopped within an epoch).
+	cancelled := func(endOf int) *weights[T] {
+		if best == nil || h.BestEpoch == 0 || h.BestEpoch == endOf {
+			return nil
+		}
+		return best
+	}
 	// fallback is what a diverged run goes back to.
 	fallback := func() *weights[T] {
 		if best != nil && h.BestEpoch > 0 {
@@ -125,7 +135,11 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T]
 		}
 		for step := 1; step <= steps; step++ {
 			if err := ctx.Err(); err != nil {
-				finish(Cancelled, epoch, step-1, nil)
+				endOf := -1
+				if step == 1 {
+					endOf = epoch - 1 // no step taken since that epoch ended
+				}
+				finish(Cancelled, epoch, step-1, cancelled(endOf))
 				return h, fmt.Errorf("train: %s: %w", h.Reason(), err)
 			}
 			v, problem := st.step(order[(step-1)*s.batch:min(step*s.batch, n)], lr)
@@ -183,7 +197,7 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T]
 			return h, nil
 		}
 		if err := ctx.Err(); err != nil {
-			finish(Cancelled, epoch, 0, nil)
+			finish(Cancelled, epoch, 0, cancelled(epoch))
 			return h, fmt.Errorf("train: %s: %w", h.Reason(), err)
 		}
 	}

@@ -264,6 +264,71 @@ func TestCancel(t *testing.T) {
 	}
 }
 
+// TestCancelRestoresBest cancels runs with RestoreBest, between epochs
+// and within one, and checks that the best epoch's weights are put back
+// and the history says which epoch they are, so a caller saving them can
+// save that epoch's scores with them.
+func TestCancelRestoresBest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	small, val := datasets.Sin(12, 0.3, rng), datasets.Sin(200, 0.3, rng)
+	tests := []struct {
+		name string
+		// cancelAt says, after each epoch, whether to cancel: at once
+		// (between epochs) or after the next step (within an epoch).
+		cancelAt     func(e train.EpochEvent) bool
+		withinEpoch  bool
+		wantRestored bool
+	}{
+		{"between epochs, after a worse epoch", func(e train.EpochEvent) bool { return e.Stats.Epoch > 3 && !e.Best }, false, true},
+		{"within an epoch", func(e train.EpochEvent) bool { return e.Stats.Epoch > 3 && !e.Best }, true, true},
+		{"within an epoch after the best", func(e train.EpochEvent) bool { return e.Stats.Epoch > 3 && e.Best }, true, true},
+		{"between epochs, after the best", func(e train.EpochEvent) bool { return e.Stats.Epoch > 3 && e.Best }, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			net := newNet(mlp(1, 1, 32, 32), 4)
+			snaps := &epochSnapshots{net: net, snaps: [][][]float64{snapshot(net)}}
+			armed := false
+			cb := train.Funcs{
+				Step: func(train.StepEvent) {
+					if armed {
+						cancel()
+					}
+				},
+				Epoch: func(e train.EpochEvent) {
+					if !armed && tt.cancelAt(e) {
+						if armed = true; !tt.withinEpoch {
+							cancel()
+						}
+					}
+				},
+			}
+			cfg := train.Config{Epochs: 3000, BatchSize: 4, LearningRate: 0.01, Optimizer: optim.Config{Name: "adam"},
+				RestoreBest: true, Seed: 3, Callbacks: []train.Callback{snaps, cb}}
+			h, err := train.Fit(ctx, net, loss.MSE[float64]{}, small, val, cfg)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("Fit returned %v, want context.Canceled", err)
+			}
+			t.Logf("%s", h.Reason())
+			wantStep := 0
+			if tt.withinEpoch {
+				wantStep = 1
+			}
+			if h.StopStep != wantStep {
+				t.Errorf("stopped at step %d, want %d", h.StopStep, wantStep)
+			}
+			if h.Restored != tt.wantRestored || (h.Restored && h.RestoredEpoch != h.BestEpoch) {
+				t.Errorf("restored %v epoch %d, want %v with the best epoch %d", h.Restored, h.RestoredEpoch, tt.wantRestored, h.BestEpoch)
+			}
+			if !sameBits(snapshot(net), snaps.snaps[h.BestEpoch]) {
+				t.Errorf("weights differ from those of the best epoch %d (stopped at %d)", h.BestEpoch, h.StopEpoch)
+			}
+		})
+	}
+}
+
 func TestDivergence(t *testing.T) {
 	d := datasets.Sin(64, 0, rand.New(rand.NewPCG(3, 4)))
 	tests := []struct {

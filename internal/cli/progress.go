@@ -10,8 +10,6 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 
-	"github.com/descent-ml/descent/nn"
-	"github.com/descent-ml/descent/tensor"
 	"github.com/descent-ml/descent/train"
 )
 
@@ -79,47 +77,6 @@ func epochLine(s train.EpochStats) string {
 		score("val_", *s.Val)
 	}
 	return b.String()
-}
-
-// bestKeeper snapshots the weights at every epoch that improves the
-// monitored loss, so an interrupted run can still save its best model.
-type bestKeeper[T tensor.Float] struct {
-	net  *nn.Network[T]
-	snap [][]T
-}
-
-func newBestKeeper[T tensor.Float](net *nn.Network[T]) *bestKeeper[T] {
-	return &bestKeeper[T]{net: net}
-}
-
-// OnStep does nothing.
-func (b *bestKeeper[T]) OnStep(train.StepEvent) {}
-
-// OnEpoch copies the weights when the epoch is the best so far.
-func (b *bestKeeper[T]) OnEpoch(ev train.EpochEvent) {
-	if !ev.Best {
-		return
-	}
-	if b.snap == nil {
-		for _, p := range b.net.Params() {
-			b.snap = append(b.snap, slices.Clone(p.Value.Data))
-		}
-		return
-	}
-	for i, p := range b.net.Params() {
-		copy(b.snap[i], p.Value.Data)
-	}
-}
-
-// restore puts the best weights back, if an epoch completed.
-func (b *bestKeeper[T]) restore() bool {
-	if b.snap == nil {
-		return false
-	}
-	for i, p := range b.net.Params() {
-		copy(p.Value.Data, b.snap[i])
-	}
-	return true
 }
 
 func sortedKeys[V any](m map[string]V) []string {

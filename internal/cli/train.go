@@ -249,9 +249,8 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 	if ckpt != nil {
 		done = ckpt.Epoch
 	}
-	best := newBestKeeper(net)
 	progress := newProgress(e.stderr, done, epochs)
-	cfg.Callbacks = []train.Callback{best, progress}
+	cfg.Callbacks = []train.Callback{progress}
 	if f.checkpointEvery > 0 {
 		cfg.Callbacks = append(cfg.Callbacks, &checkpointer[T]{net: net, every: f.checkpointEvery, done: done, path: checkpointPath(f.out), lossName: lossName, task: d.Task.String(), format: format, fill: fill, stderr: e.stderr})
 	}
@@ -263,10 +262,15 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 	switch {
 	case fitErr == nil:
 	case errors.Is(fitErr, context.Canceled):
-		if best.restore() {
-			fmt.Fprintf(e.stderr, "interrupted: saving the best weights so far\n")
-		} else {
+		// Fit has put the best epoch's weights back (cfg.RestoreBest), and
+		// finalMetrics reads that epoch's scores.
+		switch {
+		case hist.Restored:
+			fmt.Fprintf(e.stderr, "interrupted: saving the best weights so far, those of epoch %d\n", done+hist.RestoredEpoch)
+		case len(hist.Epochs) == 0:
 			fmt.Fprintf(e.stderr, "interrupted before the first epoch ended: saving the weights of the last step\n")
+		default:
+			fmt.Fprintf(e.stderr, "interrupted: saving the weights of the last step\n")
 		}
 	case errors.As(fitErr, &div):
 		return fitErr // the network is not worth saving
@@ -371,18 +375,22 @@ func archString(s nn.Spec) string {
 	return strings.Join(parts, " → ")
 }
 
-// finalMetrics reads the scores of the weights kept: the best epoch when
-// they were restored, else the last.
+// finalMetrics reads the scores of the weights kept: the restored epoch's
+// when Fit put earlier weights back, else the last epoch's; none for
+// weights no epoch scored.
 func finalMetrics(h *train.History) map[string]float64 {
 	m := map[string]float64{}
-	var st *train.EpochStats
-	for i := range h.Epochs {
-		if h.Epochs[i].Epoch == h.RestoredEpoch && h.Restored {
-			st = &h.Epochs[i]
+	st := h.Last()
+	switch {
+	case h.Restored:
+		st = nil // the starting weights, if no epoch matches
+		for i := range h.Epochs {
+			if h.Epochs[i].Epoch == h.RestoredEpoch {
+				st = &h.Epochs[i]
+			}
 		}
-	}
-	if st == nil {
-		st = h.Last()
+	case h.Stop == train.Cancelled && h.StopStep > 0:
+		st = nil // stopped within an epoch: these weights were never scored
 	}
 	if st == nil {
 		return m
