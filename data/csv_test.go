@@ -49,6 +49,7 @@ func TestCSVCorpus(t *testing.T) {
 		{file: "constant_target.csv", opt: CSVOptions{Task: ClassificationTask}, want: []string{`column "target" (3)`, `only one class ("0")`, "nothing to learn"}},
 		{file: "constant_target.csv", opt: CSVOptions{Targets: []string{"a", "target"}}, want: []string{`column "target" (3)`, "nothing to learn"}},
 		{file: "constant_target.csv", opt: CSVOptions{Targets: []string{"a", "b"}}, rows: 3, cols: 1, task: Regression},
+		{file: "one_row.csv", rows: 1, cols: 2, task: Regression},
 		{file: "duplicate_header.csv", want: []string{"line 1", `column "x" (2)`, `columns 1 and 2 are both named "x"`}},
 		{file: "bad_quote.csv", want: []string{"line 3", `extraneous or missing " in quoted-field`}},
 		{file: "no_header.csv", opt: CSVOptions{Header: HeaderYes}, rows: 4, cols: 2, task: Classification, classes: []string{"0", "1"}},
