@@ -181,6 +181,18 @@ func build(m *model.Model, opts Options) (*onnxpb.ModelProto, error) {
 		add("scaler.scaled", func(in, out string) {
 			b.node("Div", "scaler.div", []string{in, "scaler.scale"}, out)
 		})
+		if s.Clip > 0 {
+			// z / sqrt(1 + (z/clip)²), the smooth clipping of
+			// data.SmoothClip, in the node order the importer reads.
+			clip, one := b.scalar("scaler.clip", float32(s.Clip)), b.scalar("const.one", 1)
+			add("scaler.clipped", func(in, out string) {
+				b.node("Div", "scaler.clip.ratio", []string{in, clip}, "scaler.clip.r")
+				b.node("Mul", "scaler.clip.square", []string{"scaler.clip.r", "scaler.clip.r"}, "scaler.clip.r2")
+				b.node("Add", "scaler.clip.add", []string{"scaler.clip.r2", one}, "scaler.clip.d")
+				b.node("Sqrt", "scaler.clip.sqrt", []string{"scaler.clip.d"}, "scaler.clip.s")
+				b.node("Div", "scaler.clip.div", []string{in, "scaler.clip.s"}, out)
+			})
+		}
 	}
 	p := 0 // index into m.Params
 	in := m.Spec.Inputs
@@ -208,6 +220,18 @@ func build(m *model.Model, opts Options) (*onnxpb.ModelProto, error) {
 	}
 	if link.Name != activation.NameIdentity {
 		add("link", func(in, out string) { b.activation(link, "link", opset, in, out) })
+	}
+	if t := m.TargetScaler; t != nil && len(t.Scale) > 0 {
+		// Back to the targets' units: y·scale + offset.
+		n := int64(len(t.Scale))
+		b.initializer("target.scale", []int64{n}, toFloat32(t.Scale))
+		b.initializer("target.offset", []int64{n}, toFloat32(t.Offset))
+		add("target.scaled", func(in, out string) {
+			b.node("Mul", "target.mul", []string{in, "target.scale"}, out)
+		})
+		add("target.shifted", func(in, out string) {
+			b.node("Add", "target.add", []string{in, "target.offset"}, out)
+		})
 	}
 	for i, s := range steps {
 		out := s.out

@@ -29,6 +29,9 @@ const (
 	itemDiv
 	itemDense
 	itemAct
+	itemClip // smooth clipping after the scaler: x / sqrt(1 + (x/c)²)
+	itemMul  // the target scaler's Mul by a constant vector, after the layers
+	itemAdd  // and its Add of one
 )
 
 // item is one step of the chain, as descent sees it.
@@ -41,6 +44,7 @@ type item struct {
 	w, b    []float64
 	double  bool
 	act     activation.Spec // itemAct
+	clip    float64         // itemClip
 }
 
 func newGraph(g *onnxpb.GraphProto, opset int64) (*graph, error) {
@@ -178,6 +182,10 @@ func (gr *graph) walk(input, output string) ([]item, error) {
 				items, cur = append(items, it), next
 				continue
 			}
+			if it, next, ok := gr.matchClip(cur); ok {
+				items, cur = append(items, it), next
+				continue
+			}
 			fallthrough
 		default:
 			var ds []string
@@ -261,6 +269,19 @@ func (gr *graph) step(n *onnxpb.NodeProto, cur string) (it item, next string, sk
 		it.kind, it.vec = itemSub, c
 		if n.GetOpType() == "Div" {
 			it.kind = itemDiv
+		}
+		return it, next, false, nil
+	case "Mul", "Add":
+		if err := arity(2, 2); err != nil {
+			return it, "", false, err
+		}
+		c, err := gr.mustConstant(n, ins[1], "operand")
+		if err != nil {
+			return it, "", false, err
+		}
+		it.kind, it.vec = itemMul, c
+		if n.GetOpType() == "Add" {
+			it.kind = itemAdd
 		}
 		return it, next, false, nil
 	case "Gemm":
@@ -485,6 +506,54 @@ func (gr *graph) matchGELU(x string) (item, string, bool) {
 		gr.used[n] = true
 	}
 	return item{kind: itemAct, node: scale, act: activation.Spec{Name: activation.NameGELU}}, out, true
+}
+
+// matchClip matches the smooth clipping descent's exporter writes after the
+// scaler, x / sqrt(1 + (x/c)²), as Div(x, c), Mul(r, r), Add(·, 1),
+// Sqrt, Div(x, ·).
+func (gr *graph) matchClip(x string) (item, string, bool) {
+	cons := gr.consumers[x]
+	var ratio, last *onnxpb.NodeProto
+	for i, n := range cons {
+		if n.GetOpType() == "Div" && len(n.GetInput()) == 2 && n.GetInput()[0] == x && gr.single(n.GetOutput()[0]) != nil &&
+			gr.single(n.GetOutput()[0]).GetOpType() == "Mul" {
+			ratio, last = n, cons[1-i]
+		}
+	}
+	if ratio == nil || len(ratio.GetOutput()) != 1 {
+		return item{}, "", false
+	}
+	c, err := gr.constant(ratio.GetInput()[1])
+	if err != nil || c == nil || len(c.values) != 1 || !(c.values[0] > 0) {
+		return item{}, "", false
+	}
+	r := ratio.GetOutput()[0]
+	sq := gr.single(r)
+	if sq == nil || !gr.isBinary(sq, r, r) {
+		return item{}, "", false
+	}
+	add := gr.single(sq.GetOutput()[0])
+	if add == nil || !gr.isOp(add, "Add", sq.GetOutput()[0], 1) {
+		return item{}, "", false
+	}
+	sqrt := gr.single(add.GetOutput()[0])
+	if sqrt == nil || sqrt.GetOpType() != "Sqrt" || !isDefaultDomain(sqrt.GetDomain()) || len(sqrt.GetOutput()) != 1 {
+		return item{}, "", false
+	}
+	if gr.single(sqrt.GetOutput()[0]) != last || last.GetOpType() != "Div" || !isDefaultDomain(last.GetDomain()) ||
+		len(last.GetInput()) != 2 || last.GetInput()[0] != x || last.GetInput()[1] != sqrt.GetOutput()[0] || len(last.GetOutput()) != 1 {
+		return item{}, "", false
+	}
+	nodes := []*onnxpb.NodeProto{ratio, sq, add, sqrt, last}
+	for _, n := range nodes {
+		if gr.used[n] {
+			return item{}, "", false
+		}
+	}
+	for _, n := range nodes {
+		gr.used[n] = true
+	}
+	return item{kind: itemClip, node: ratio, clip: c.values[0]}, last.GetOutput()[0], true
 }
 
 // isOp reports whether n is the binary operator op applied to the value

@@ -32,6 +32,8 @@ type testModel struct {
 	task    string
 	scaler  data.ScalerKind // "" for none
 	float64 bool
+	// targetScaler maps the outputs back to targets' units (regression).
+	targetScaler bool
 }
 
 func act(name string) activation.Spec { return activation.Spec{Name: name} }
@@ -73,6 +75,14 @@ func (tm testModel) build(t testing.TB, seed uint64) *model.Model {
 			t.Fatal(err)
 		}
 		m.Scaler = s
+	}
+	if tm.targetScaler {
+		out := tm.units[len(tm.units)-1]
+		s := &data.Scaler{Kind: data.Standard, Offset: make([]float64, out), Scale: make([]float64, out)}
+		for j := range out {
+			s.Offset[j], s.Scale[j] = 1000*float64(j+1), 50+float64(j)
+		}
+		m.TargetScaler = s
 	}
 	return m
 }
@@ -151,7 +161,9 @@ func runORT(t *testing.T, node string, jobs []ortJob) []ortResult {
 	return res
 }
 
-// maxAbsDiff compares ONNX Runtime's result with descent's prediction.
+// maxAbsDiff compares ONNX Runtime's result with descent's prediction:
+// the largest absolute difference, relative for values beyond ±1 (targets
+// in their own units, say, where float32 carries 7 digits of 1,000s).
 func maxAbsDiff(r ortResult, want *tensor.Matrix[float64]) (float64, error) {
 	if r.Error != "" {
 		return 0, errors.New(r.Error)
@@ -161,7 +173,7 @@ func maxAbsDiff(r ortResult, want *tensor.Matrix[float64]) (float64, error) {
 	}
 	d := 0.0
 	for i, v := range r.Data {
-		d = math.Max(d, math.Abs(v-want.Data[i]))
+		d = math.Max(d, math.Abs(v-want.Data[i])/math.Max(1, math.Abs(want.Data[i])))
 		if math.IsNaN(v) {
 			return 0, fmt.Errorf("output element %d is NaN", i)
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 
 	"google.golang.org/protobuf/proto"
@@ -249,13 +250,18 @@ func assemble(m *model.Model, items []item, cols int) error {
 			return fmt.Errorf("%w: %s: descent's preprocessing is one Sub then one Div", ErrUnsupported, nodeDesc(it.node))
 		}
 	}
-	if i == len(items) || items[i].kind != itemDense {
-		if i < len(items) {
-			return fmt.Errorf("%w: %s comes before the first layer", ErrUnsupported, nodeDesc(items[i].node))
+	clip := i < len(items) && items[i].kind == itemClip && (sub != nil || div != nil)
+	first := i
+	if clip {
+		first++
+	}
+	if first >= len(items) || items[first].kind != itemDense {
+		if first < len(items) {
+			return fmt.Errorf("%w: %s comes before the first layer", ErrUnsupported, nodeDesc(items[first].node))
 		}
 		return fmt.Errorf("%w: the graph has no Gemm or MatMul layer", ErrUnsupported)
 	}
-	inputs := items[i].in
+	inputs := items[first].in
 	if cols != 0 && cols != inputs {
 		return fmt.Errorf("the input has %d columns, the first layer's weights %d rows", cols, inputs)
 	}
@@ -280,6 +286,10 @@ func assemble(m *model.Model, items []item, cols int) error {
 		}
 		m.Scaler = s
 	}
+	if clip {
+		m.Scaler.Clip = items[i].clip
+		i++
+	}
 
 	width := inputs
 	for ; i < len(items); i++ {
@@ -289,6 +299,10 @@ func assemble(m *model.Model, items []item, cols int) error {
 			return fmt.Errorf("%w: %s after the first layer; descent scales only the raw features", ErrUnsupported, nodeDesc(it.node))
 		case itemAct:
 			return fmt.Errorf("%w: %s directly after another activation", ErrUnsupported, nodeDesc(it.node))
+		case itemClip:
+			return fmt.Errorf("%w: %s: descent clips only the scaled features", ErrUnsupported, nodeDesc(it.node))
+		case itemMul, itemAdd:
+			return targetScaler(m, items[i:], width)
 		}
 		if it.in != width {
 			return fmt.Errorf("%s: weights have %d rows, the layer before gives %d values", nodeDesc(it.node), it.in, width)
@@ -313,6 +327,39 @@ func assemble(m *model.Model, items []item, cols int) error {
 	return nil
 }
 
+// targetScaler reads the optional Mul then Add that end a regression graph
+// and map its outputs back to the targets' units.
+func targetScaler(m *model.Model, items []item, width int) error {
+	s := &data.Scaler{Kind: data.Standard, Offset: make([]float64, width), Scale: make([]float64, width)}
+	for j := range s.Scale {
+		s.Scale[j] = 1
+	}
+	k := 0
+	for _, p := range []struct {
+		kind itemKind
+		dst  []float64
+	}{{itemMul, s.Scale}, {itemAdd, s.Offset}} {
+		if k < len(items) && items[k].kind == p.kind {
+			v, ok := items[k].vec.vector(width)
+			if !ok {
+				return fmt.Errorf("%w: %s: operand %q has shape %v, want [%d]", ErrUnsupported, nodeDesc(items[k].node), items[k].vec.name, items[k].vec.dims, width)
+			}
+			copy(p.dst, v)
+			k++
+		}
+	}
+	if k < len(items) {
+		return fmt.Errorf("%w: %s after the output's Mul and Add; descent maps outputs back to the targets' units with one Mul then one Add", ErrUnsupported, nodeDesc(items[k].node))
+	}
+	for j, v := range s.Scale {
+		if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%w: %s: output scale %d is %v", ErrUnsupported, nodeDesc(items[0].node), j, v)
+		}
+	}
+	m.TargetScaler = s
+	return nil
+}
+
 // reconcile copies from the metadata what the graph cannot hold, where it
 // agrees with what the graph says.
 func reconcile(m *model.Model, md *metadata) {
@@ -331,6 +378,9 @@ func reconcile(m *model.Model, md *metadata) {
 		m.Scaler = md.Scaler // the exact float64 values behind the graph's
 	default:
 		m.Scaler.Kind = md.Scaler.Kind
+	}
+	if t, g := md.TargetScaler, m.TargetScaler; t != nil && g != nil && roundsTo(t.Offset, g.Offset) && roundsTo(t.Scale, g.Scale) {
+		m.TargetScaler = t
 	}
 }
 

@@ -29,6 +29,7 @@ type metadata struct {
 	Loss         string             `json:"loss"`
 	Task         string             `json:"task,omitempty"`
 	Scaler       *data.Scaler       `json:"scaler,omitempty"`
+	TargetScaler *data.Scaler       `json:"target_scaler,omitempty"`
 	Schema       *data.Schema       `json:"schema,omitempty"`
 	ClassNames   []string           `json:"class_names,omitempty"`
 	FeatureNames []string           `json:"feature_names,omitempty"`
@@ -40,7 +41,7 @@ type metadata struct {
 func metadataOf(m *model.Model) metadata {
 	return metadata{
 		Version: metadataVersion, DType: m.DType, Spec: m.Spec, Loss: m.Loss, Task: m.Task,
-		Scaler: m.Scaler, Schema: m.Schema, ClassNames: m.ClassNames, FeatureNames: m.FeatureNames,
+		Scaler: m.Scaler, TargetScaler: m.TargetScaler, Schema: m.Schema, ClassNames: m.ClassNames, FeatureNames: m.FeatureNames,
 		Training: m.Training, Metrics: m.Metrics, Created: m.Created,
 	}
 }

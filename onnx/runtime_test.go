@@ -46,6 +46,12 @@ func runtimeCases() []runtimeCase {
 		runtimeCase{name: "named input and output", tm: hidden(act(activation.NameSoftplus)), opts: onnx.Options{InputName: "x", OutputName: "y"}},
 		runtimeCase{name: "no bias", tm: func() testModel { m := hidden(act(activation.NameTanh)); m.noBias = true; return m }()},
 		runtimeCase{name: "minmax scaler", tm: func() testModel { m := hidden(act(activation.NameReLU)); m.scaler = data.MinMax; return m }()},
+		runtimeCase{name: "robust scaler, smooth clipping", tm: func() testModel { m := hidden(act(activation.NameReLU)); m.scaler = data.Robust; return m }()},
+		runtimeCase{name: "regression target scaler", tm: func() testModel {
+			m := hidden(act(activation.NameGELU))
+			m.scaler, m.targetScaler = data.Robust, true
+			return m
+		}()},
 		runtimeCase{name: "no scaler", tm: func() testModel { m := hidden(act(activation.NameSigmoid)); m.scaler = ""; return m }()},
 		runtimeCase{name: "classification softmax link", tm: testModel{inputs: 5, units: []int{8, 8, 3},
 			acts: []activation.Spec{act(activation.NameReLU), act(activation.NameGELU), act(activation.NameIdentity)},
