@@ -6,8 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"sort"
 	"strings"
+	"sync"
+	"syscall"
 )
 
 // command is one subcommand.
@@ -125,8 +129,10 @@ func parse(e *env, fs *flag.FlagSet, args []string) error {
 var errHelp = errors.New("help requested")
 
 // ExitCode prints err (if any) as one line on stderr and returns the
-// process exit code: 0 for success or help, 2 for a bad command line, 1
-// for any other failure.
+// process exit code: 0 for success or help, 2 for a bad command line,
+// 128 plus the signal's number for a command stopped by a signal (130 for
+// Ctrl-C, 143 for SIGTERM, as a shell reports them), 1 for any other
+// failure, a diverged training run included.
 func ExitCode(err error, stderr io.Writer) int {
 	if err == nil || errors.Is(err, errHelp) {
 		return 0
@@ -136,5 +142,69 @@ func ExitCode(err error, stderr io.Writer) int {
 	if errors.As(err, &ue) {
 		return 2
 	}
+	var se *SignalError
+	if errors.As(err, &se) {
+		if n, ok := se.Signal.(syscall.Signal); ok {
+			return 128 + int(n)
+		}
+	}
 	return 1
+}
+
+// SignalError reports that a command stopped early because the process
+// received a signal, after doing what it does on one (train saves the
+// best model so far).
+type SignalError struct{ Signal os.Signal }
+
+func (e *SignalError) Error() string { return "stopped by " + signalName(e.Signal) }
+
+// signalName names the signals a command catches as a user knows them.
+func signalName(s os.Signal) string {
+	switch s {
+	case os.Interrupt:
+		return "Ctrl-C (SIGINT)"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}
+
+// catchSignals returns a context that is cancelled when the process gets
+// SIGINT (Ctrl-C) or SIGTERM (what service managers and job runners stop
+// a process with), a function that tells which one came (nil if none),
+// and a function that stops catching them. signal.NotifyContext does not
+// say which signal came, and the exit code depends on it.
+func catchSignals(parent context.Context) (ctx context.Context, caught func() os.Signal, stop func()) {
+	ctx, cancel := context.WithCancel(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	var (
+		mu  sync.Mutex
+		got os.Signal
+	)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			mu.Lock()
+			got = s
+			mu.Unlock()
+			cancel()
+		case <-done:
+		}
+	}()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			signal.Stop(ch)
+			close(done)
+			cancel()
+		})
+	}
+	caught = func() os.Signal {
+		mu.Lock()
+		defer mu.Unlock()
+		return got
+	}
+	return ctx, caught, stop
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"time"
@@ -227,9 +226,10 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 		RestoreBest:  valSet != nil || f.patience > 0,
 	}
 
-	// Ctrl-C cancels the context: Fit stops after the current step and the
-	// best weights so far are saved.
-	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
+	// Ctrl-C or SIGTERM cancels the context: Fit stops after the current
+	// step, the best weights so far are saved, and the exit code then
+	// says which signal came.
+	ctx, caught, stop := catchSignals(e.ctx)
 	defer stop()
 	if ckpt != nil {
 		cfg.OptimizerState = &ckpt.Optimizer
@@ -300,6 +300,9 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 		fmt.Fprintf(e.stdout, "  %-16s %.6g\n", k, m.Metrics[k])
 	}
 	fmt.Fprintf(e.stdout, "model written to %s\n", f.out)
+	if sig := caught(); sig != nil {
+		return &SignalError{Signal: sig}
+	}
 	return nil
 }
 
