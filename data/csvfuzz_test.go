@@ -9,7 +9,7 @@ import (
 
 // FuzzReadCSV checks that no input makes ReadCSV panic, and that whatever
 // it accepts survives WriteCSV and a second ReadCSV with the same numbers.
-// The seeds are the files of testdata.
+// The seeds are the files of testdata and a column of IDs.
 func FuzzReadCSV(f *testing.F) {
 	paths, err := filepath.Glob("testdata/*.csv")
 	if err != nil {
@@ -22,11 +22,16 @@ func FuzzReadCSV(f *testing.F) {
 		}
 		f.Add(b, uint8(0))
 	}
+	// An ID-like text column, past the category limit below.
+	f.Add([]byte(categoryBomb(100)), uint8(0))
 	f.Fuzz(func(t *testing.T, b []byte, mode uint8) {
 		opt := CSVOptions{
 			Header:         HeaderMode(mode % 3),
 			Missing:        MissingPolicy(mode / 3 % 5),
 			MaxRecordBytes: 1 << 16,
+			// Small limits, so that short inputs reach them.
+			MaxCategories: 64,
+			MaxCells:      1 << 16,
 		}
 		d, s, err := ReadCSV(bytes.NewReader(b), "fuzz.csv", opt)
 		if err != nil {
