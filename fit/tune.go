@@ -1,0 +1,674 @@
+package fit
+
+import (
+	"cmp"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/metrics"
+	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/train"
+)
+
+// Defaults of TuneOptions; a zero field takes these.
+const (
+	// DefaultTrials is the number of candidates a bracket starts with:
+	// 27 = 3³ gives four rungs at η = 3 (27, 9, 3 and 1 candidates).
+	DefaultTrials = 27
+	// DefaultTuneEpochs is the epochs of the last rung: 81 = 3⁴, so the
+	// rungs of a 27-candidate bracket train 3, 9, 27 and 81 epochs.
+	DefaultTuneEpochs = 81
+	// DefaultFolds is the number of cross-validation folds.
+	DefaultFolds = 5
+	// DefaultEta is the halving rate: a rung keeps the best third.
+	DefaultEta = 3
+	// DefaultParallel is the number of trainings run at once, one per
+	// core of a small machine.
+	DefaultParallel = 2
+)
+
+// TuneOptions say how Tune searches.
+type TuneOptions struct {
+	// Trials is the number of candidates each bracket starts with; 0 means
+	// DefaultTrials.
+	Trials int
+	// Budget, when positive, runs bracket after bracket of new candidates
+	// until that much time has passed, then stops the trainings in flight;
+	// the result then depends on the machine's speed. Zero runs one
+	// bracket, and the same seed gives the same result bit for bit.
+	Budget time.Duration
+	// MaxEpochs is the epochs of the last rung; 0 means DefaultTuneEpochs.
+	MaxEpochs int
+	// Folds is the number of cross-validation folds (stratified for
+	// classification); 0 means DefaultFolds.
+	Folds int
+	// Eta is the halving rate η: each rung keeps the best 1/η of its
+	// candidates and trains them η times as many epochs; 0 means
+	// DefaultEta.
+	Eta int
+	// Parallel is the number of trainings run at once; 0 means
+	// DefaultParallel. It never changes the result. Each training also
+	// uses tensor.SetThreads goroutines per product, a process-wide
+	// setting: with Parallel > 1, SetThreads(1) is usually faster.
+	Parallel int
+	// Seed draws the candidates and the folds. The trainings themselves
+	// use the base options' Seed, the same for every candidate, so that
+	// candidates differ only in their settings.
+	Seed uint64
+	// Progress, when not nil, is called after each candidate is scored
+	// and after each rung, from one goroutine at a time.
+	Progress func(TuneProgress)
+}
+
+// TuneProgress is what Tune reports as it goes.
+type TuneProgress struct {
+	// Bracket and Rung say where the search is (from 0); Rungs is the
+	// number of rungs of a bracket, Epochs this rung's.
+	Bracket, Rung, Rungs, Epochs int
+	// Done of Total candidates of this rung are scored.
+	Done, Total int
+	// RungDone is set on the report that closes a rung.
+	RungDone bool
+	// Elapsed is the time since Tune started.
+	Elapsed time.Duration
+	// Leaders are the best trials so far, best first (at most 5).
+	Leaders []Trial
+}
+
+// Trial is one candidate and its score at the highest rung it reached.
+type Trial struct {
+	// ID numbers the candidates in the order they were drawn; candidate 0
+	// is the base options' own settings.
+	ID int `json:"id"`
+	// Bracket is the bracket the candidate belongs to (from 0).
+	Bracket int `json:"bracket"`
+
+	LearningRate   float64 `json:"lr"`
+	Hidden         []int   `json:"hidden"`
+	L2             float64 `json:"l2"`
+	BatchSize      int     `json:"batch_size"`
+	LabelSmoothing float64 `json:"label_smoothing"`
+	// Epochs is the epochs of the highest rung it was scored at, and Rung
+	// that rung (from 0).
+	Epochs int `json:"epochs"`
+	Rung   int `json:"rung"`
+
+	// Score is the mean over the folds of the held-out accuracy
+	// (classification) or R² (regression); higher is better. ScoreStd is
+	// its standard deviation over the folds.
+	Score    float64 `json:"score"`
+	ScoreStd float64 `json:"score_std"`
+	// Loss is the mean held-out log loss (classification) or mean squared
+	// error in the targets' units (regression); it breaks ties of Score.
+	Loss float64 `json:"loss"`
+	// Failed says why the candidate could not be scored (its training
+	// diverged, say); Score and Loss are then 0 and it ranks last.
+	Failed string `json:"failed,omitempty"`
+}
+
+// TuneResult is what Tune found.
+type TuneResult struct {
+	// Metric names Trial.Score: "accuracy" or "r2".
+	Metric string
+	// Trials holds every candidate at the highest rung it reached, best
+	// first: the most epochs, then the highest score, the lowest loss and
+	// the lowest ID.
+	Trials []Trial
+	// Best is the base options with the best trial's settings and epochs,
+	// ready for Train on all rows.
+	Best Options
+	// Folds, Eta and Seed are the settings the search ran with; Brackets
+	// is the number of brackets started and Trainings the number of Train
+	// calls made.
+	Folds, Eta, Brackets, Trainings int
+	Seed                            uint64
+	// Budget is TuneOptions.Budget; when positive the result depends on
+	// the machine's speed.
+	Budget time.Duration
+	// Stopped is "" when the search ran to its end, "budget" when the
+	// time ran out and "interrupted" when the context ended first; the
+	// trials are then those scored before it stopped.
+	Stopped string
+	// Elapsed is how long the search took.
+	Elapsed time.Duration
+}
+
+// Tune searches for the training settings that score best on d by
+// stratified k-fold cross-validation, and returns them with every
+// candidate's score; train the final model with Train(ctx, d, schema,
+// res.Best).
+//
+// The search is successive halving (the inner loop of Hyperband): a
+// bracket draws Trials candidates (learning rate, width and depth of the
+// hidden layers, L2 penalty, batch size and, for classification, label
+// smoothing) and scores each after a few epochs; the best 1/η go on with
+// η times the epochs, and so on until the survivors train MaxEpochs. Each
+// score trains the candidate from scratch on every fold's training rows
+// with base's settings, no validation split and no refit. The first
+// candidate is base itself, so the search starts from the defaults.
+//
+// When ctx ends, Tune stops the trainings in flight and returns what was
+// scored so far with Stopped set and a nil error, unless nothing was
+// scored yet.
+func Tune(ctx context.Context, d *data.Dataset, schema *data.Schema, base Options, to TuneOptions) (*TuneResult, error) {
+	start := time.Now()
+	if err := to.fill(d.Len()); err != nil {
+		return nil, err
+	}
+	if err := base.validate(); err != nil {
+		return nil, err
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	s := &search{
+		d:    d,
+		base: base,
+		to:   to,
+		rng:  newRand(to.Seed),
+		res: &TuneResult{
+			Metric: "r2",
+			Folds:  to.Folds,
+			Eta:    to.Eta,
+			Seed:   to.Seed,
+			Budget: to.Budget,
+		},
+		start: start,
+	}
+	s.classification = d.Task == data.Classification
+	if s.classification {
+		s.res.Metric = "accuracy"
+	}
+	s.makeFolds()
+
+	searchCtx := ctx
+	if to.Budget > 0 {
+		var cancel context.CancelFunc
+		searchCtx, cancel = context.WithTimeout(ctx, to.Budget)
+		defer cancel()
+	}
+	for {
+		if err := s.bracket(searchCtx); err != nil {
+			return nil, err
+		}
+		if searchCtx.Err() != nil || to.Budget == 0 {
+			break
+		}
+	}
+	switch {
+	case ctx.Err() != nil:
+		s.res.Stopped = "interrupted"
+	case searchCtx.Err() != nil:
+		s.res.Stopped = "budget"
+	}
+	s.res.Trials = s.ranked()
+	s.res.Elapsed = time.Since(start)
+	if len(s.res.Trials) == 0 || s.res.Trials[0].Failed != "" {
+		if s.res.Stopped != "" || len(s.res.Trials) == 0 {
+			return nil, fmt.Errorf("fit: tune: stopped (%s) before any candidate was scored; give it more time", s.res.Stopped)
+		}
+		return nil, fmt.Errorf("fit: tune: every candidate failed; the first: %s", s.res.Trials[0].Failed)
+	}
+	s.res.Best = s.res.Trials[0].apply(base)
+	return s.res, nil
+}
+
+// fill puts in the defaults and checks the settings for n rows.
+func (to *TuneOptions) fill(n int) error {
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&to.Trials, DefaultTrials)
+	def(&to.MaxEpochs, DefaultTuneEpochs)
+	def(&to.Folds, DefaultFolds)
+	def(&to.Eta, DefaultEta)
+	def(&to.Parallel, DefaultParallel)
+	switch {
+	case to.Trials < 1:
+		return fmt.Errorf("fit: tune: %d trials: want at least 1", to.Trials)
+	case to.MaxEpochs < 1:
+		return fmt.Errorf("fit: tune: %d epochs: want at least 1", to.MaxEpochs)
+	case to.Folds < 2:
+		return fmt.Errorf("fit: tune: %d folds: want at least 2", to.Folds)
+	case to.Folds > n:
+		return fmt.Errorf("fit: tune: %d folds for %d rows: want at most one fold per row", to.Folds, n)
+	case to.Eta < 2:
+		return fmt.Errorf("fit: tune: η %d: want at least 2", to.Eta)
+	case to.Parallel < 1:
+		return fmt.Errorf("fit: tune: parallel %d: want at least 1", to.Parallel)
+	case to.Budget < 0:
+		return fmt.Errorf("fit: tune: budget %v: want a positive duration (or 0 for none)", to.Budget)
+	}
+	return nil
+}
+
+// rungs returns the epochs of each rung of a bracket: as many rungs as
+// the candidates can be divided by η, but none shorter than one epoch.
+func (to *TuneOptions) rungs() []int {
+	k := 1
+	for n := to.Trials; n >= to.Eta; n /= to.Eta {
+		k++
+	}
+	epochs := make([]int, 0, k)
+	for i := range k {
+		e := float64(to.MaxEpochs) / math.Pow(float64(to.Eta), float64(k-1-i))
+		if e < 1 {
+			continue
+		}
+		epochs = append(epochs, int(math.Round(e)))
+	}
+	return epochs
+}
+
+// search is one Tune call's state.
+type search struct {
+	d              *data.Dataset
+	base           Options
+	to             TuneOptions
+	rng            *rand.Rand
+	classification bool
+	folds          []foldData
+	trials         []Trial // by ID
+	res            *TuneResult
+	start          time.Time
+}
+
+// foldData is one fold's rows, split once and shared read-only by every
+// training.
+type foldData struct {
+	train, test *data.Dataset
+	classes     []int // the test rows' classes (classification)
+}
+
+func (s *search) makeFolds() {
+	var strata []int
+	if s.classification {
+		strata = s.d.Classes()
+	}
+	// The folds get their own stream so that the candidates drawn do not
+	// depend on the number of folds.
+	for _, f := range data.KFold(s.d.Len(), s.to.Folds, newRand(s.to.Seed^0xf01d), strata) {
+		fd := foldData{train: s.d.Subset(f.Train), test: s.d.Subset(f.Test)}
+		if s.classification {
+			fd.classes = fd.test.Classes()
+		}
+		s.folds = append(s.folds, fd)
+	}
+}
+
+// widths are the hidden layer sizes drawn, spaced about evenly on a log
+// scale from 64 to 512.
+var widths = []int{64, 96, 128, 192, 256, 384, 512}
+
+// batchSizes are the batch sizes drawn.
+var batchSizes = []int{32, 64, 128, 256}
+
+// draw returns a new candidate; the first of the search is the base
+// options' own settings.
+func (s *search) draw(bracket int) Trial {
+	t := Trial{ID: len(s.trials), Bracket: bracket}
+	if t.ID == 0 {
+		o := s.base
+		t.LearningRate, t.Hidden, t.L2 = o.LearningRate, slices.Clone(o.Hidden), o.Optimizer.L2
+		t.BatchSize, t.LabelSmoothing = o.BatchSize, o.LabelSmoothing
+	} else {
+		// Every dimension is drawn for every candidate, whatever the task,
+		// so that the stream, and with it the candidates, stays the same.
+		t.LearningRate = logUniform(s.rng, 3e-4, 1e-2)
+		width, depth := widths[s.rng.IntN(len(widths))], 1+s.rng.IntN(4)
+		t.Hidden = slices.Repeat([]int{width}, depth)
+		// A quarter of the candidates have no penalty at all: a log scale
+		// cannot reach zero.
+		zero, l2 := s.rng.IntN(4) == 0, logUniform(s.rng, 1e-6, 1e-3)
+		if !zero {
+			t.L2 = l2
+		}
+		t.BatchSize = batchSizes[s.rng.IntN(len(batchSizes))]
+		if smooth := s.rng.IntN(2) == 1; smooth {
+			t.LabelSmoothing = 0.1
+		}
+	}
+	if !s.classification {
+		t.LabelSmoothing = 0
+	}
+	s.trials = append(s.trials, t)
+	return t
+}
+
+func logUniform(rng *rand.Rand, lo, hi float64) float64 {
+	return math.Exp(math.Log(lo) + rng.Float64()*(math.Log(hi)-math.Log(lo)))
+}
+
+// apply returns base with t's settings, for t.Epochs epochs.
+func (t Trial) apply(base Options) Options {
+	o := base
+	o.LearningRate = t.LearningRate
+	o.Hidden = slices.Clone(t.Hidden)
+	o.Optimizer.L2 = t.L2
+	o.BatchSize = t.BatchSize
+	o.LabelSmoothing = t.LabelSmoothing
+	o.Epochs = t.Epochs
+	return o
+}
+
+// bracket runs one round of successive halving over new candidates. It
+// returns an error only for a failure that is not the candidate's fault.
+func (s *search) bracket(ctx context.Context) error {
+	b := s.res.Brackets
+	s.res.Brackets++
+	var ids []int
+	for range s.to.Trials {
+		ids = append(ids, s.draw(b).ID)
+	}
+	rungs := s.to.rungs()
+	for r, epochs := range rungs {
+		scored, err := s.rung(ctx, b, r, len(rungs), epochs, ids)
+		if err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		// Keep the best 1/η, in rank order.
+		slices.SortFunc(scored, func(a, b int) int { return compareTrials(s.trials[a], s.trials[b]) })
+		ids = scored[:max(1, len(scored)/s.to.Eta)]
+	}
+	return nil
+}
+
+// unit is one training: a candidate on a fold.
+type unit struct {
+	id, fold int
+}
+
+// foldScore is a unit's result.
+type foldScore struct {
+	unit
+	score, loss float64
+	failed      string
+	incomplete  bool // stopped by the context; not a score
+	err         error
+}
+
+// rung scores the candidates ids at epochs epochs on every fold, Parallel
+// trainings at a time, and returns the IDs of those scored completely.
+func (s *search) rung(ctx context.Context, bracket, rung, rungs, epochs int, ids []int) ([]int, error) {
+	// The options are made before the trainings start, so that no worker
+	// reads s.trials while finish writes it.
+	opts := make(map[int]Options, len(ids))
+	for _, id := range ids {
+		o := s.trials[id].apply(s.base)
+		o.Epochs = epochs
+		o.ValSplit, o.Refit, o.Patience = 0, false, 0
+		o.Callbacks, o.Log = nil, nil
+		opts[id] = o
+	}
+	units := make(chan unit)
+	results := make(chan foldScore)
+	var wg sync.WaitGroup
+	for range min(s.to.Parallel, len(ids)*len(s.folds)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := range units {
+				results <- s.score(ctx, u, opts[u.id])
+			}
+		}()
+	}
+	go func() {
+		defer close(units)
+		for _, id := range ids {
+			for f := range s.folds {
+				select {
+				case units <- unit{id, f}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	// Results arrive in any order; each goes to its own slot, so the
+	// scores do not depend on which training finished first.
+	byID := map[int][]foldScore{}
+	for _, id := range ids {
+		byID[id] = make([]foldScore, 0, len(s.folds))
+	}
+	var firstErr error
+	done := 0
+	for fs := range results {
+		s.res.Trainings++
+		if fs.err != nil && firstErr == nil {
+			firstErr = fs.err
+		}
+		byID[fs.id] = append(byID[fs.id], fs)
+		if len(byID[fs.id]) == len(s.folds) && s.finish(fs.id, rung, epochs, byID[fs.id]) {
+			done++
+			s.report(TuneProgress{Bracket: bracket, Rung: rung, Rungs: rungs, Epochs: epochs, Done: done, Total: len(ids)})
+		}
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	var scored []int
+	for _, id := range ids {
+		if s.trials[id].Epochs == epochs && s.trials[id].Rung == rung {
+			scored = append(scored, id)
+		}
+	}
+	s.report(TuneProgress{Bracket: bracket, Rung: rung, Rungs: rungs, Epochs: epochs, Done: done, Total: len(ids), RungDone: true})
+	return scored, nil
+}
+
+// finish records a candidate's fold scores, unless a fold was stopped
+// before it ended; it reports whether it did.
+func (s *search) finish(id, rung, epochs int, folds []foldScore) bool {
+	slices.SortFunc(folds, func(a, b foldScore) int { return cmp.Compare(a.fold, b.fold) })
+	t := &s.trials[id]
+	var failed string
+	var scores []float64
+	var lossSum float64
+	for _, f := range folds {
+		switch {
+		case f.incomplete || f.err != nil:
+			return false
+		case f.failed != "" && failed == "":
+			failed = fmt.Sprintf("fold %d: %s", f.fold+1, f.failed)
+		}
+		scores = append(scores, f.score)
+		lossSum += f.loss
+	}
+	t.Rung, t.Epochs, t.Failed = rung, epochs, failed
+	t.Score, t.ScoreStd, t.Loss = 0, 0, 0
+	if failed == "" {
+		mean, std := meanStd(scores)
+		t.Score, t.ScoreStd, t.Loss = mean, std, lossSum/float64(len(folds))
+	}
+	return true
+}
+
+// score trains candidate u.id on fold u.fold and scores it on the fold's
+// held-out rows.
+func (s *search) score(ctx context.Context, u unit, o Options) foldScore {
+	out := foldScore{unit: u}
+	fd := s.folds[u.fold]
+	res, err := Train(ctx, fd.train, nil, o)
+	var div *train.DivergenceError
+	switch {
+	case ctx.Err() != nil || (res != nil && res.Interrupted):
+		out.incomplete = true
+		return out
+	case errors.As(err, &div):
+		out.failed = "training diverged: " + div.Error()
+		return out
+	case err != nil:
+		out.err = fmt.Errorf("fit: tune: candidate %d, fold %d: %w", u.id, u.fold+1, err)
+		return out
+	}
+	p, err := res.Model.Predict(fd.test.X)
+	if err != nil {
+		out.err = fmt.Errorf("fit: tune: candidate %d, fold %d: %w", u.id, u.fold+1, err)
+		return out
+	}
+	if s.classification {
+		pred := make([]int, p.Rows)
+		for i := range pred {
+			pred[i] = model.ClassOf(p.Row(i))
+		}
+		out.score = metrics.Accuracy(pred, fd.classes)
+		if out.loss, err = metrics.LogLoss(p, fd.classes); err != nil {
+			out.err = fmt.Errorf("fit: tune: candidate %d, fold %d: %w", u.id, u.fold+1, err)
+		}
+	} else {
+		out.score, out.loss = metrics.R2(p, fd.test.Y), metrics.MSE(p, fd.test.Y)
+	}
+	if !finite(out.score) || !finite(out.loss) {
+		out.failed = "non-finite score"
+		out.score, out.loss = 0, 0
+	}
+	return out
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func meanStd(v []float64) (mean, std float64) {
+	for _, x := range v {
+		mean += x
+	}
+	mean /= float64(len(v))
+	for _, x := range v {
+		std += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(std / float64(len(v)))
+}
+
+// compareTrials orders trials best first: scored before unscored, more
+// epochs before fewer (scores after more training are the ones to trust),
+// then unfailed first, higher score, lower loss and lower ID.
+func compareTrials(a, b Trial) int {
+	if c := cmp.Compare(b.Epochs, a.Epochs); c != 0 {
+		return c
+	}
+	if (a.Failed != "") != (b.Failed != "") {
+		if a.Failed != "" {
+			return 1
+		}
+		return -1
+	}
+	if c := cmp.Compare(b.Score, a.Score); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Loss, b.Loss); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// ranked returns the trials scored at least once, best first.
+func (s *search) ranked() []Trial {
+	var out []Trial
+	for _, t := range s.trials {
+		if t.Epochs > 0 {
+			t.Hidden = slices.Clone(t.Hidden)
+			out = append(out, t)
+		}
+	}
+	slices.SortFunc(out, compareTrials)
+	return out
+}
+
+func (s *search) report(p TuneProgress) {
+	if s.to.Progress == nil {
+		return
+	}
+	p.Elapsed = time.Since(s.start)
+	p.Leaders = s.ranked()
+	p.Leaders = p.Leaders[:min(5, len(p.Leaders))]
+	s.to.Progress(p)
+}
+
+// tuneRecord is what Annotate stores in a model.
+type tuneRecord struct {
+	Metric    string  `json:"metric"`
+	Folds     int     `json:"folds"`
+	Eta       int     `json:"eta"`
+	Seed      uint64  `json:"seed"`
+	Brackets  int     `json:"brackets"`
+	Trials    int     `json:"trials"`
+	Trainings int     `json:"trainings"`
+	Budget    string  `json:"budget,omitempty"`
+	Stopped   string  `json:"stopped,omitempty"`
+	Seconds   float64 `json:"seconds"`
+	Top       []Trial `json:"top"`
+}
+
+// annotateTop is how many trials Annotate stores: enough to see what
+// mattered, few enough that a long search does not swell the model file.
+const annotateTop = 10
+
+// Annotate adds the search to m.Training, as {"tune": {...}} beside what
+// Train put there: its settings and the best trials.
+func (r *TuneResult) Annotate(m *model.Model) error {
+	fields := map[string]json.RawMessage{}
+	if len(m.Training) > 0 {
+		if err := json.Unmarshal(m.Training, &fields); err != nil {
+			return fmt.Errorf("fit: the model's training record is not a JSON object: %w", err)
+		}
+	}
+	rec := tuneRecord{
+		Metric: r.Metric, Folds: r.Folds, Eta: r.Eta, Seed: r.Seed,
+		Brackets: r.Brackets, Trials: len(r.Trials), Trainings: r.Trainings,
+		Stopped: r.Stopped, Seconds: math.Round(r.Elapsed.Seconds()*10) / 10,
+		Top: r.Trials[:min(annotateTop, len(r.Trials))],
+	}
+	if r.Budget > 0 {
+		rec.Budget = r.Budget.String()
+	}
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return fmt.Errorf("fit: %w", err)
+	}
+	fields["tune"] = raw
+	if m.Training, err = json.Marshal(fields); err != nil {
+		return fmt.Errorf("fit: %w", err)
+	}
+	return nil
+}
+
+// WriteCSV writes every trial, best first, one per row, with a header.
+func (r *TuneResult) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"rank", "id", "bracket", "rung", "epochs", r.Metric, r.Metric + "_std", "loss", "lr", "hidden", "l2", "batch_size", "label_smoothing", "failed"})
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	for i, t := range r.Trials {
+		hidden := make([]string, len(t.Hidden))
+		for j, h := range t.Hidden {
+			hidden[j] = strconv.Itoa(h)
+		}
+		_ = cw.Write([]string{
+			strconv.Itoa(i + 1), strconv.Itoa(t.ID), strconv.Itoa(t.Bracket), strconv.Itoa(t.Rung), strconv.Itoa(t.Epochs),
+			g(t.Score), g(t.ScoreStd), g(t.Loss), g(t.LearningRate), strings.Join(hidden, ","), g(t.L2),
+			strconv.Itoa(t.BatchSize), g(t.LabelSmoothing), t.Failed,
+		})
+	}
+	cw.Flush()
+	return cw.Error()
+}
