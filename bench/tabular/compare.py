@@ -63,6 +63,8 @@ def parse_args():
                     help="runs in parallel (default 1); with more, each run gets cores/jobs threads")
     ap.add_argument("--extra-args", default="", help="extra flags for descent train, e.g. \"-layers 64,64\"")
     ap.add_argument("--descent", default="", help="descent binary (default: go build ./cmd/descent into a temp dir)")
+    ap.add_argument("--rev", default="",
+                    help="build descent from this commit (a clean git archive of it), not from the working tree")
     ap.add_argument("--out", default="", help="also write every run to this CSV file")
     ap.add_argument("--tie", type=float, default=0.005,
                     help="a median difference within this is a tie (accuracy or R²; default 0.005)")
@@ -194,15 +196,29 @@ def one_run(job):
     return rows
 
 
-def build_descent():
-    out = os.path.join(tempfile.mkdtemp(prefix="descent-bin-"), "descent")
-    subprocess.run(["go", "build", "-o", out, "./cmd/descent"], cwd=REPO, check=True)
+def build_descent(rev):
+    """Build cmd/descent from the working tree, or from a clean export of rev."""
+    tmp = tempfile.mkdtemp(prefix="descent-bin-")
+    out = os.path.join(tmp, "descent")
+    src = REPO
+    if rev:
+        # Others edit the shared working tree; a baseline should not pick up
+        # their half-done files, so rev is built from git's copy of it.
+        src = os.path.join(tmp, "src")
+        os.makedirs(src)
+        archive = subprocess.run(["git", "archive", rev], cwd=REPO, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", src], input=archive, check=True)
+    subprocess.run(["go", "build", "-o", out, "./cmd/descent"], cwd=src, check=True)
     return out
 
 
-def describe_build(binary_built):
+def describe_build(binary_built, rev):
     if not binary_built:
         return ""
+    if rev:
+        full = subprocess.run(["git", "rev-parse", "--short", rev], cwd=REPO, capture_output=True,
+                              text=True).stdout.strip()
+        return f"descent built from a clean export of {full}"
     try:
         rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
                              text=True).stdout.strip()
@@ -301,8 +317,10 @@ def main():
         manifest = [m for m in manifest if m["name"] in want]
     seeds = parse_seeds(args.seeds)
     binary, built = args.descent, False
+    if binary and args.rev:
+        sys.exit("compare: give --descent or --rev, not both")
     if not binary:
-        binary, built = build_descent(), True
+        binary, built = build_descent(args.rev), True
     binary = os.path.abspath(binary)
     extra = shlex.split(args.extra_args)
     threads = threads_per_job(args.jobs)
@@ -330,7 +348,7 @@ def main():
             w.writeheader()
             w.writerows(results)
     tbl, summary = table(results, manifest, args.tie, not args.no_sklearn)
-    info = describe_build(built)
+    info = describe_build(built, args.rev)
     print(f"seeds {','.join(map(str, seeds))}; descent extra args: {args.extra_args or '(none)'}; "
           f"jobs {args.jobs}, {threads} thread(s) per run; {time.time() - t0:.0f} s in all"
           + (f"; {info}" if info else ""))
