@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/descent-ml/descent/optim"
@@ -12,6 +13,11 @@ import (
 const (
 	DefaultEpochs    = 100
 	DefaultBatchSize = 32 // Keras's default; every optimizer but "gd" gets it
+	// DefaultDivergeFactor is a million: a loss that has grown a million
+	// times past that of the starting weights, random or resumed, is not
+	// a run that will recover, while an ordinary run, even one that
+	// overshoots at first, stays within a few times its starting loss.
+	DefaultDivergeFactor = 1e6
 )
 
 // Config says how Fit trains. A zero field means its documented default;
@@ -54,6 +60,13 @@ type Config struct {
 	// RestoreBest puts back the weights of the best epoch when training
 	// stops early, completes, diverges or is cancelled.
 	RestoreBest bool `json:"restore_best,omitempty"`
+	// DivergeFactor sets when a finite but exploding loss counts as
+	// divergence: an epoch whose monitored loss is more than DivergeFactor
+	// times that of the weights Fit started from. 0 means
+	// DefaultDivergeFactor; a negative value turns the rule off. (A NaN or
+	// infinite loss, weight or optimizer buffer is divergence whatever
+	// this says.)
+	DivergeFactor float64 `json:"diverge_factor,omitempty"`
 	// RecordSteps records the loss and learning rate of every step in
 	// History.Steps.
 	RecordSteps bool `json:"record_steps,omitempty"`
@@ -73,6 +86,7 @@ type Config struct {
 type settings struct {
 	epochs, batch int
 	lr            float64
+	divergeFactor float64 // negative: no loss-growth rule
 }
 
 // resolve checks c and fills in its defaults for a training set of n
@@ -91,11 +105,16 @@ func (c Config) resolve(n int) (settings, error) {
 		return settings{}, fmt.Errorf("patience must be ≥ 0, got %d", c.Patience)
 	case !(c.MinDelta >= 0 && c.MinDelta <= maxFinite):
 		return settings{}, fmt.Errorf("min delta must be a finite number ≥ 0, got %g", c.MinDelta)
+	case math.IsNaN(c.DivergeFactor) || math.IsInf(c.DivergeFactor, 0) || (c.DivergeFactor > 0 && c.DivergeFactor <= 1):
+		return settings{}, fmt.Errorf("diverge factor must be a finite number above 1 (or 0 for the default, negative for none), got %g", c.DivergeFactor)
 	}
 	if err := c.Optimizer.Validate(); err != nil {
 		return settings{}, err
 	}
-	s := settings{epochs: c.Epochs, batch: c.BatchSize, lr: c.LearningRate}
+	s := settings{epochs: c.Epochs, batch: c.BatchSize, lr: c.LearningRate, divergeFactor: c.DivergeFactor}
+	if s.divergeFactor == 0 {
+		s.divergeFactor = DefaultDivergeFactor
+	}
 	if s.epochs == 0 {
 		s.epochs = DefaultEpochs
 	}

@@ -34,7 +34,10 @@ const (
 //   - the context's error, wrapped, when ctx was cancelled: the weights are
 //     those of the best epoch with cfg.RestoreBest (once an epoch has
 //     completed), else those after the last completed step;
-//   - a *DivergenceError when the loss or a weight became NaN or infinite:
+//   - a *DivergenceError when the loss, a weight or a value of the
+//     optimizer's state became NaN or infinite, or the monitored loss grew
+//     past cfg.DivergeFactor times that of the starting weights (scored
+//     once before the first step):
 //     the weights are put back to the end of the last good epoch (or the
 //     best epoch, with cfg.RestoreBest).
 func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T], trainSet, val *data.Dataset, cfg Config) (*History, error) {
@@ -128,6 +131,13 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T]
 		return good
 	}
 
+	lossLimit := explodedLoss(s.divergeFactor, trainEval, valEval, net, l)
+	diverged := func(epoch, step int, problem string, lr float64) error {
+		finish(Diverged, epoch, step, fallback())
+		return &DivergenceError{Epoch: epoch, Step: step, Problem: problem, LearningRate: lr,
+			Optimizer: opt.Name(), Suggested: suggestRate(lr, opt.Name())}
+	}
+
 	for epoch := 1; epoch <= s.epochs; epoch++ {
 		lr := sched.Rate(s.lr, epoch-1, s.epochs)
 		if !cfg.NoShuffle {
@@ -144,8 +154,7 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T]
 			}
 			v, problem := st.step(order[(step-1)*s.batch:min(step*s.batch, n)], lr)
 			if problem != "" {
-				finish(Diverged, epoch, step, fallback())
-				return h, &DivergenceError{Epoch: epoch, Step: step, Problem: problem, LearningRate: lr}
+				return h, diverged(epoch, step, problem, lr)
 			}
 			h.Iterations++
 			if record {
@@ -169,9 +178,19 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T]
 		if p == "" && stats.Val != nil {
 			p = nonFinite("the validation loss", stats.Val.Loss)
 		}
+		if p == "" && monitored > lossLimit {
+			which := "training"
+			if stats.Val != nil {
+				which = "validation"
+			}
+			p = fmt.Sprintf("the %s loss (%.3g) is more than %g times that of the starting weights (%.3g)",
+				which, monitored, s.divergeFactor, lossLimit/s.divergeFactor)
+		}
+		if p == "" {
+			p = optim.NonFinite(opt, params)
+		}
 		if p != "" {
-			finish(Diverged, epoch, steps, fallback())
-			return h, &DivergenceError{Epoch: epoch, Step: steps, Problem: p + " at the end of the epoch", LearningRate: lr}
+			return h, diverged(epoch, steps, p+" at the end of the epoch", lr)
 		}
 		good.save(params, epoch)
 		h.Epochs = append(h.Epochs, stats)
@@ -240,4 +259,32 @@ func stepStats[T tensor.Float](st *stepper[T], epoch, step, iteration int, v, lr
 		}
 	}
 	return s
+}
+
+// explodedLoss returns the monitored loss above which an epoch counts as
+// diverged: factor times the loss of the starting weights, scored once
+// here; +Inf when factor is negative or that loss is 0 or not finite.
+func explodedLoss[T tensor.Float](factor float64, trainEval, valEval *evaluator[T], net *nn.Network[T], l loss.Loss[T]) float64 {
+	if factor < 0 {
+		return math.Inf(1)
+	}
+	e := trainEval
+	if valEval != nil {
+		e = valEval
+	}
+	start := e.scores(net, l).Loss
+	if !(start > 0 && start <= maxFinite) {
+		return math.Inf(1)
+	}
+	return factor * start
+}
+
+// suggestRate is the learning rate a DivergenceError suggests: a tenth of
+// lr, or the optimizer's default when lr is far above it, since a rate a
+// thousand times too high needs more than a tenth.
+func suggestRate(lr float64, optimizer string) float64 {
+	if d := optim.DefaultLearningRate(optimizer); lr > 10*d {
+		return d
+	}
+	return lr / 10
 }

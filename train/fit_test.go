@@ -336,7 +336,9 @@ func TestDivergence(t *testing.T) {
 		cfg  train.Config
 	}{
 		{"sgd", train.Config{Epochs: 20, BatchSize: 8, LearningRate: 1e6, Seed: 1}},
-		{"momentum, after some epochs", train.Config{Epochs: 50, BatchSize: 8, LearningRate: 2, Optimizer: optim.Config{Name: "momentum"}, Seed: 1}},
+		// Without the loss-growth rule, the weights themselves overflow
+		// after some epochs.
+		{"momentum, after some epochs", train.Config{Epochs: 50, BatchSize: 8, LearningRate: 2, Optimizer: optim.Config{Name: "momentum"}, Seed: 1, DivergeFactor: -1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -350,7 +352,7 @@ func TestDivergence(t *testing.T) {
 			}
 			t.Logf("%v", err)
 			wantMsg := "diverged at epoch " + itoa(de.Epoch) + ", step " + itoa(de.Step) + ": "
-			if !strings.HasPrefix(err.Error(), wantMsg) || !strings.Contains(err.Error(), "probably too high — try") {
+			if !strings.HasPrefix(err.Error(), wantMsg) || !strings.Contains(err.Error(), "probably too high for "+de.Optimizer+" — try") {
 				t.Errorf("error %q, want it to start %q and suggest a rate", err, wantMsg)
 			}
 			if h.Stop != train.Diverged || h.StopEpoch != de.Epoch || h.StopStep != de.Step || h.OptimizerState != nil {
@@ -365,6 +367,87 @@ func TestDivergence(t *testing.T) {
 			}
 			if want := snaps.snaps[de.Epoch-1]; !h.Restored || h.RestoredEpoch != de.Epoch-1 || !sameBits(snapshot(net), want) {
 				t.Errorf("weights not restored to the end of epoch %d", de.Epoch-1)
+			}
+		})
+	}
+}
+
+// TestAdamDivergence reproduces issue 17's run (sin, Adam at 1e6, 16
+// float32 units, a validation split): the weights stayed finite while
+// Adam's second moment overflowed to +Inf and the loss reached 1e13, and
+// Fit reported a completed run. Each rule alone must now stop it, name
+// the optimizer, suggest Adam's default rate and put back finite weights
+// from before the blow-up.
+func TestAdamDivergence(t *testing.T) {
+	d := datasets.Sin(100, 0.1, rand.New(rand.NewPCG(1, 1)))
+	tests := []struct {
+		name   string
+		factor float64
+		want   string
+	}{
+		// The loss rule is checked first.
+		{"by default", 0, "the validation loss"},
+		{"the moments alone", -1, "adam's second moment of layer1.weight is +Inf"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			spec := mlp(1, 1, 16)
+			spec.Layers[0].Activation = activation.Spec{Name: activation.NameReLU} // as the CLI's default
+			net := nn.MustNew[float32](spec, rand.New(rand.NewPCG(1, 1)))
+			cfg := train.Config{Epochs: 50, LearningRate: 1e6, Optimizer: optim.Config{Name: optim.NameAdam},
+				ValidationSplit: 0.2, RestoreBest: true, Seed: 1, DivergeFactor: tt.factor}
+			h, err := train.Fit(context.Background(), net, loss.MSE[float32]{}, d, nil, cfg)
+			var de *train.DivergenceError
+			if !errors.As(err, &de) {
+				t.Fatalf("Fit returned %v after %d epochs (%s), want a *DivergenceError", err, len(h.Epochs), h.Reason())
+			}
+			t.Logf("%v", err)
+			if !strings.Contains(de.Problem, tt.want) {
+				t.Errorf("problem %q, want it to say %q", de.Problem, tt.want)
+			}
+			if de.Optimizer != optim.NameAdam || de.Suggested != optim.DefaultLearningRate(optim.NameAdam) {
+				t.Errorf("optimizer %q, suggested rate %g; want adam and %g", de.Optimizer, de.Suggested, optim.DefaultLearningRate(optim.NameAdam))
+			}
+			if h.Stop != train.Diverged || !h.Restored {
+				t.Errorf("history: %s, want diverged with weights restored", h.Reason())
+			}
+			for _, p := range net.Params() {
+				for _, w := range p.Value.Values() {
+					if math.IsNaN(float64(w)) || math.IsInf(float64(w), 0) {
+						t.Fatalf("%s holds %v after divergence", p.Name, w)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestLegitRunsDoNotDiverge runs ordinary fits, then fits again from
+// their small final loss, and checks that the loss-growth rule leaves
+// them alone.
+func TestLegitRunsDoNotDiverge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	sin := datasets.Sin(64, 0, rng)
+	tests := []struct {
+		name string
+		cfg  train.Config
+	}{
+		{"sgd at 0.1", train.Config{Epochs: 100, BatchSize: 8, LearningRate: 0.1, Seed: 1}},
+		{"adam at 0.05", train.Config{Epochs: 100, BatchSize: 8, LearningRate: 0.05, Optimizer: optim.Config{Name: optim.NameAdam}, Seed: 1}},
+		{"momentum at 0.1", train.Config{Epochs: 100, BatchSize: 8, LearningRate: 0.1, Optimizer: optim.Config{Name: optim.NameMomentum}, Seed: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			net := newNet(mlp(1, 1, 16), 6)
+			h, err := train.Fit(context.Background(), net, loss.MSE[float64]{}, sin, nil, tt.cfg)
+			if err != nil {
+				t.Fatalf("%v (%s)", err, h.Reason())
+			}
+			// Fitting again from the fitted weights, whose loss is small,
+			// must not trip the rule either.
+			tt.cfg.OptimizerState = h.OptimizerState
+			if h, err = train.Fit(context.Background(), net, loss.MSE[float64]{}, sin, nil, tt.cfg); err != nil {
+				t.Fatalf("refit: %v (%s)", err, h.Reason())
 			}
 		})
 	}
@@ -480,6 +563,8 @@ func TestFitErrors(t *testing.T) {
 		{"bad state", train.Config{OptimizerState: &optim.State{Name: "adam"}}, d, mlp(2, 2, 3), "optimizer state"},
 		{"inputs", train.Config{}, d, mlp(3, 2, 3), "2 features but the network takes 3 inputs"},
 		{"outputs", train.Config{}, d, mlp(2, 1, 3), "2 target columns but the network has 1 outputs"},
+		{"diverge factor of 1", train.Config{DivergeFactor: 1}, d, mlp(2, 2, 3), "diverge factor"},
+		{"NaN diverge factor", train.Config{DivergeFactor: math.NaN()}, d, mlp(2, 2, 3), "diverge factor"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -92,7 +92,8 @@ const (
 	EarlyStopped
 	// Cancelled means the context was cancelled.
 	Cancelled
-	// Diverged means the loss or a weight became NaN or infinite.
+	// Diverged means the loss, a weight or the optimizer's state became
+	// NaN or infinite, or the loss exploded (see Config.DivergeFactor).
 	Diverged
 )
 

@@ -273,7 +273,13 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 			fmt.Fprintf(e.stderr, "interrupted: saving the weights of the last step\n")
 		}
 	case errors.As(fitErr, &div):
-		return fitErr // the network is not worth saving
+		// Fit has put back the last good weights (the best epoch's with
+		// cfg.RestoreBest); they are worth keeping unless they are the
+		// untrained ones. Either way the run failed: exit 1.
+		if !hist.Restored || hist.RestoredEpoch == 0 {
+			return fmt.Errorf("train: %w; no epoch before it was good, so nothing was written", fitErr)
+		}
+		fitErr = fmt.Errorf("train: %w; the weights of epoch %d, the last good ones, were written to %s", fitErr, done+hist.RestoredEpoch, f.out)
 	default:
 		return fitErr
 	}
@@ -300,6 +306,9 @@ func trainTyped[T tensor.Float](e *env, f trainFlags) error {
 		fmt.Fprintf(e.stdout, "  %-16s %.6g\n", k, m.Metrics[k])
 	}
 	fmt.Fprintf(e.stdout, "model written to %s\n", f.out)
+	if div != nil {
+		return fitErr
+	}
 	if sig := caught(); sig != nil {
 		return &SignalError{Signal: sig}
 	}
