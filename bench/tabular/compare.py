@@ -68,6 +68,9 @@ def parse_args():
     ap.add_argument("--out", default="", help="also write every run to this CSV file")
     ap.add_argument("--tie", type=float, default=0.005,
                     help="a median difference within this is a tie (accuracy or R²; default 0.005)")
+    ap.add_argument("--sklearn-from", default="", metavar="CSV",
+                    help="reuse the sklearn rows of an earlier --out file instead of fitting again "
+                         "(scikit-learn's results depend only on the data and seed)")
     ap.add_argument("--no-sklearn", action="store_true", help="run descent only (no sklearn columns)")
     return ap.parse_args()
 
@@ -324,9 +327,19 @@ def main():
     binary = os.path.abspath(binary)
     extra = shlex.split(args.extra_args)
     threads = threads_per_job(args.jobs)
+    reuse = {}
+    if args.sklearn_from:
+        with open(args.sklearn_from) as f:
+            for r in csv.DictReader(f):
+                if r["tool"].startswith("sklearn"):
+                    r.update(seed=int(r["seed"]), score=float(r["score"]), seconds=float(r["seconds"]))
+                    reuse.setdefault((r["dataset"], r["seed"]), []).append(r)
+        missing = [(m["name"], s) for m in manifest for s in seeds if (m["name"], s) not in reuse]
+        if missing:
+            sys.exit(f"compare: {args.sklearn_from} has no sklearn rows for {missing[:5]}")
     jobs = [dict(dir=args.dir, file=m["file"], name=m["name"], target=m["target"], task=m["task"], seed=s,
                  missing=m["missing"] != "0", descent=binary, extra=extra, threads=threads,
-                 no_sklearn=args.no_sklearn)
+                 no_sklearn=args.no_sklearn or bool(reuse))
             for m in manifest for s in seeds]
     t0 = time.time()
     results = []
@@ -339,6 +352,9 @@ def main():
             for j, rows in zip(jobs, ex.map(one_run, jobs)):
                 results += rows
                 print(f"compare: {j['name']} seed {j['seed']} done ({time.time() - t0:.0f} s)", file=sys.stderr)
+    for m in manifest:
+        for s in seeds:
+            results += reuse.get((m["name"], s), [])
     for r in results:
         if r["error"]:
             print(f"compare: {r['dataset']} seed {r['seed']} {r['tool']}: {r['error']}", file=sys.stderr)
@@ -347,10 +363,11 @@ def main():
             w = csv.DictWriter(f, fieldnames=["dataset", "task", "seed", "tool", "score", "seconds", "error"])
             w.writeheader()
             w.writerows(results)
-    tbl, summary = table(results, manifest, args.tie, not args.no_sklearn)
+    tbl, summary = table(results, manifest, args.tie, not args.no_sklearn or bool(reuse))
     info = describe_build(built, args.rev)
     print(f"seeds {','.join(map(str, seeds))}; descent extra args: {args.extra_args or '(none)'}; "
           f"jobs {args.jobs}, {threads} thread(s) per run; {time.time() - t0:.0f} s in all"
+          + (f"; sklearn rows from {args.sklearn_from}" if reuse else "")
           + (f"; {info}" if info else ""))
     print()
     print(tbl)
