@@ -37,10 +37,12 @@ if any(v in os.environ for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")):
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
 import argparse
+import atexit
 import concurrent.futures
 import csv
 import json
 import shlex
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -202,6 +204,7 @@ def one_run(job):
 def build_descent(rev):
     """Build cmd/descent from the working tree, or from a clean export of rev."""
     tmp = tempfile.mkdtemp(prefix="descent-bin-")
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     out = os.path.join(tmp, "descent")
     src = REPO
     if rev:
