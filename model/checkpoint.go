@@ -5,11 +5,12 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 
+	"github.com/descent-ml/descent/internal/errtext"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/optim"
 	"github.com/descent-ml/descent/tensor"
@@ -127,15 +128,16 @@ func EncodeCheckpoint(w io.Writer, c *Checkpoint, format Format) error {
 }
 
 // DecodeCheckpoint reads a checkpoint in either format from r, validating
-// everything; name starts every error message.
+// everything; name starts every error message. At most
+// DefaultMaxFileSize bytes are read.
 func DecodeCheckpoint(r io.Reader, name string) (*Checkpoint, error) {
-	b, err := io.ReadAll(r)
+	b, err := readAll(r, DefaultMaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, errtext.Bound(fmt.Errorf("%s: %w", name, err))
 	}
 	c, err := decodeCheckpoint(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, errtext.Bound(fmt.Errorf("%s: %w", name, err))
 	}
 	return c, nil
 }
@@ -145,15 +147,22 @@ func SaveCheckpoint(path string, c *Checkpoint, format Format) error {
 	return writeAtomic(path, func(w io.Writer) error { return EncodeCheckpoint(w, c, format) })
 }
 
-// LoadCheckpoint reads and validates the checkpoint file at path.
+// LoadCheckpoint reads and validates the checkpoint file at path with the
+// default options: see LoadCheckpointWith.
 func LoadCheckpoint(path string) (*Checkpoint, error) {
-	b, err := os.ReadFile(path)
+	return LoadCheckpointWith(path, LoadOptions{})
+}
+
+// LoadCheckpointWith reads and validates the checkpoint file at path,
+// refusing what LoadWith refuses.
+func LoadCheckpointWith(path string, opts LoadOptions) (*Checkpoint, error) {
+	b, err := readFile(path, opts, kindCheckpointBinary)
 	if err != nil {
-		return nil, fmt.Errorf("model: %w", err)
+		return nil, errtext.Bound(err)
 	}
 	c, err := decodeCheckpoint(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, errtext.Bound(fmt.Errorf("%s: %w", path, err))
 	}
 	return c, nil
 }
@@ -222,9 +231,11 @@ func decodeCheckpointJSON(b []byte) (*Checkpoint, error) {
 	if err := checkHeader(h, formatCheckpoint); err != nil {
 		return nil, err
 	}
+	// The slots stay raw until the model says how many numbers each
+	// holds, as a model's values do (see wireTensor).
 	var w struct {
 		wireCheckpoint
-		Slots [][][]float64 `json:"optimizer_slots"`
+		Slots json.RawMessage `json:"optimizer_slots"`
 	}
 	if err := strictUnmarshal(b, &w); err != nil {
 		return nil, err
@@ -239,7 +250,93 @@ func decodeCheckpointJSON(b []byte) (*Checkpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
-	return finishCheckpoint(&w.wireCheckpoint, m, w.Slots)
+	slots, err := parseSlots(w.Slots, m)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	return finishCheckpoint(&w.wireCheckpoint, m, slots)
+}
+
+// MaxOptimizerSlots bounds the optimizer buffers per parameter a
+// checkpoint may hold. The optimizers in package optim keep at most two
+// (Adam's moments); the margin leaves room for new ones, while a file
+// cannot make the reader allocate a list as long as the file.
+const MaxOptimizerSlots = 16
+
+// parseSlots reads a JSON checkpoint's optimizer_slots, well formed as
+// encoding/json has checked: at most MaxOptimizerSlots buffers, each one
+// array per parameter of m, read by parseValues.
+func parseSlots(raw []byte, m *Model) ([][][]float64, error) {
+	raw = bytes.Trim(raw, jsonSpace)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	var slots [][][]float64
+	err := eachElement(raw, MaxOptimizerSlots, func(k int, slot []byte) error {
+		per := make([][]float64, 0, len(m.Params))
+		err := eachElement(slot, len(m.Params), func(i int, vals []byte) error {
+			p := m.Params[i]
+			v, err := parseValues(vals, len(p.Values), 64)
+			if err != nil {
+				return fmt.Errorf("optimizer buffer %d for %s: it %w", k+1, p.Name, err)
+			}
+			per = append(per, v)
+			return nil
+		})
+		if err != nil {
+			if errors.Is(err, errTooMany) {
+				return fmt.Errorf("optimizer buffer %d covers more than the model's %d parameters", k+1, len(m.Params))
+			}
+			return err
+		}
+		slots = append(slots, per)
+		return nil
+	})
+	if errors.Is(err, errTooMany) {
+		return nil, fmt.Errorf("more than %d optimizer buffers", MaxOptimizerSlots)
+	}
+	return slots, err
+}
+
+var errTooMany = errors.New("too many elements")
+
+// eachElement calls f with each element of the JSON array raw (well
+// formed, as encoding/json has checked), and returns errTooMany at the
+// element after max without looking further.
+func eachElement(raw []byte, max int, f func(i int, elem []byte) error) error {
+	raw = bytes.Trim(raw, jsonSpace)
+	if len(raw) < 2 || raw[0] != '[' {
+		return fmt.Errorf("%s is not an array", errtext.Excerpt(string(raw)))
+	}
+	depth, inString, start, i := 0, false, 1, 0
+	for j := 1; j < len(raw); j++ {
+		c := raw[j]
+		switch {
+		case inString && c == '\\':
+			j++ // the escaped byte cannot end the string
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '[' || c == '{':
+			depth++
+		case (c == ']' || c == '}') && depth > 0:
+			depth--
+		case depth == 0 && (c == ',' || c == ']'): // the element ends
+			elem := bytes.Trim(raw[start:j], jsonSpace)
+			start = j + 1
+			if len(elem) == 0 {
+				continue // the empty array
+			}
+			if i == max {
+				return errTooMany
+			}
+			if err := f(i, elem); err != nil {
+				return err
+			}
+			i++
+		}
+	}
+	return nil
 }
 
 // finishCheckpoint assembles and validates a decoded checkpoint.
@@ -320,8 +417,17 @@ func decodeCheckpointBinary(b []byte) (*Checkpoint, error) {
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	body = body[n:]
-	if w.Optimizer.NumSlots < 0 || w.Optimizer.NumSlots > len(body) {
-		return nil, fmt.Errorf("%w: %d optimizer buffers", ErrInvalid, w.Optimizer.NumSlots)
+	// Every size is checked against the bytes left before anything is
+	// allocated: each buffer holds one float64 per parameter value.
+	count := 0
+	for _, p := range m.Params {
+		count += len(p.Values)
+	}
+	if k := w.Optimizer.NumSlots; k < 0 || k > MaxOptimizerSlots {
+		return nil, fmt.Errorf("%w: %d optimizer buffers; a checkpoint holds 0 to %d", ErrInvalid, k, MaxOptimizerSlots)
+	}
+	if need := w.Optimizer.NumSlots * 8 * count; len(body) != need {
+		return nil, fmt.Errorf("%w: %d optimizer buffers of %d parameter values take %d bytes, the file has %d after the model", ErrInvalid, w.Optimizer.NumSlots, count, need, len(body))
 	}
 	slots := make([][][]float64, w.Optimizer.NumSlots)
 	for k := range slots {

@@ -5,11 +5,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"errors"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/descent-ml/descent/internal/atomicfile"
+	"github.com/descent-ml/descent/internal/errtext"
 )
 
 // Format is the encoding of a model or checkpoint file.
@@ -82,19 +83,90 @@ func Encode(w io.Writer, m *Model, format Format) error {
 	return nil
 }
 
+// DefaultMaxFileSize is the largest model or checkpoint file Load,
+// LoadCheckpoint, Decode and DecodeCheckpoint read unless told otherwise
+// (LoadOptions.MaxFileSize): 1 GiB holds some 250 million float32
+// parameters in the binary encoding, or 40 million in JSON, far beyond
+// what descent trains, while a file that big still fits in memory a few
+// times over on an ordinary machine.
+const DefaultMaxFileSize = 1 << 30
+
+// LoadOptions tunes LoadWith and LoadCheckpointWith; the zero value gives
+// the defaults.
+type LoadOptions struct {
+	// MaxFileSize is the largest file, in bytes, that is read; a larger
+	// one is refused before anything is read. Zero means
+	// DefaultMaxFileSize. Decoding takes memory a small multiple of the
+	// file's size.
+	MaxFileSize int64
+}
+
+func (o LoadOptions) maxFileSize() int64 {
+	if o.MaxFileSize > 0 {
+		return o.MaxFileSize
+	}
+	return DefaultMaxFileSize
+}
+
 // Decode reads a model in either format (told apart by their first bytes)
 // from r, validating everything. name, usually the file's path, starts
-// every error message.
+// every error message. At most DefaultMaxFileSize bytes are read.
 func Decode(r io.Reader, name string) (*Model, error) {
-	b, err := io.ReadAll(r)
+	b, err := readAll(r, DefaultMaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, errtext.Bound(fmt.Errorf("%s: %w", name, err))
 	}
 	m, err := decodeModel(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, errtext.Bound(fmt.Errorf("%s: %w", name, err))
 	}
 	return m, nil
+}
+
+// readAll reads r to its end, refusing more than limit bytes.
+func readAll(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", atomicfile.ErrTooLarge, limit)
+	}
+	return b, nil
+}
+
+// readFile reads the regular file at path, refusing one larger than
+// opts allow, and, from its first bytes, one that is neither JSON nor a
+// binary file of the wanted kind, before reading the rest.
+func readFile(path string, opts LoadOptions, want fileKind) ([]byte, error) {
+	var refused error
+	b, err := atomicfile.ReadFile(path, opts.maxFileSize(), func(head []byte) error {
+		k := sniff(head)
+		if k == kindEmpty && len(head) == atomicfile.HeadSize {
+			return nil // white space so far; the JSON may start later
+		}
+		if k == kindJSON || k == want {
+			return nil
+		}
+		var err error
+		if want == kindModelBinary {
+			_, err = decodeModel(head)
+		} else {
+			_, err = decodeCheckpoint(head)
+		}
+		refused = fmt.Errorf("%s: %w", path, err)
+		return refused
+	})
+	if err != nil && err == refused {
+		return nil, err // names the file like any decoding error
+	}
+	if errors.Is(err, atomicfile.ErrTooLarge) {
+		return nil, fmt.Errorf("model: %w (LoadOptions.MaxFileSize raises the limit)", err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
+	return b, nil
 }
 
 // decodeModel decodes and validates a model file's bytes.
@@ -147,15 +219,23 @@ func Save(path string, m *Model, format Format) error {
 	return writeAtomic(path, func(w io.Writer) error { return Encode(w, m, format) })
 }
 
-// Load reads and validates the model file at path, JSON or binary.
-func Load(path string) (*Model, error) {
-	b, err := os.ReadFile(path)
+// Load reads and validates the model file at path, JSON or binary, with
+// the default options: see LoadWith.
+func Load(path string) (*Model, error) { return LoadWith(path, LoadOptions{}) }
+
+// LoadWith reads and validates the model file at path, JSON or binary. It
+// refuses what is not a regular file (a directory, a device, a FIFO) and a
+// file larger than opts.MaxFileSize before reading it, and a file whose
+// first bytes are neither JSON nor a binary model after reading only
+// those.
+func LoadWith(path string, opts LoadOptions) (*Model, error) {
+	b, err := readFile(path, opts, kindModelBinary)
 	if err != nil {
-		return nil, fmt.Errorf("model: %w", err)
+		return nil, errtext.Bound(err)
 	}
 	m, err := decodeModel(b)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, errtext.Bound(fmt.Errorf("%s: %w", path, err))
 	}
 	return m, nil
 }

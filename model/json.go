@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/internal/errtext"
 	"github.com/descent-ml/descent/nn"
 )
 
@@ -38,10 +39,14 @@ type wireModel struct {
 }
 
 type wireTensor struct {
-	Name   string        `json:"name"`
-	Rows   int           `json:"rows"`
-	Cols   int           `json:"cols"`
-	Values []json.Number `json:"values,omitempty"`
+	Name string `json:"name"`
+	Rows int    `json:"rows"`
+	Cols int    `json:"cols"`
+	// Values is kept raw and read by parseValues once the shape is
+	// known to fit the architecture and the bytes: decoded by
+	// encoding/json, each two-byte "0," would cost a 16-byte string
+	// header before any check.
+	Values json.RawMessage `json:"values,omitempty"`
 }
 
 // wireHeader is the part of a model read before anything else, so that a
@@ -133,7 +138,7 @@ func checkHeader(h wireHeader, format string) error {
 	case h.Format != format && (h.Format == formatModel || h.Format == formatCheckpoint):
 		return fmt.Errorf("%w: this is a %s file, not a %s file", ErrNotModel, h.Format, format)
 	case h.Format != format:
-		return fmt.Errorf("%w: format %q, want %q", ErrNotModel, h.Format, format)
+		return fmt.Errorf("%w: format %q, want %q", ErrNotModel, errtext.Excerpt(h.Format), format)
 	case h.Version > Version:
 		return fmt.Errorf("%w: format version %d is newer than this descent understands (%d); upgrade descent", ErrNewerVersion, h.Version, Version)
 	case h.Version < 1:
@@ -201,20 +206,24 @@ func decodeModelJSON(b []byte) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The shapes decide how much room the values take, so they are
+	// checked against the architecture first.
+	if err := m.validateLayout(); err != nil {
+		return nil, err
+	}
 	bits := 64
 	if w.DType == Float32 {
 		bits = 32
 	}
 	for i, t := range w.Params {
-		vals := make([]float64, len(t.Values))
-		for j, s := range t.Values {
-			v, err := strconv.ParseFloat(string(s), bits)
-			if err != nil || !finite(v) {
-				return nil, fmt.Errorf("%w: parameter %s element %d: %s is not a finite %s", ErrInvalid, t.Name, j, s, w.DType)
-			}
-			vals[j] = v
+		p := &m.Params[i]
+		n, ok := size(p.Rows, p.Cols)
+		if !ok {
+			return nil, fmt.Errorf("%w: parameter %s has impossible shape %d×%d", ErrInvalid, p.Name, p.Rows, p.Cols)
 		}
-		m.Params[i].Values = vals
+		if p.Values, err = parseValues(t.Values, n, bits); err != nil {
+			return nil, fmt.Errorf("%w: parameter %s %w", ErrInvalid, p.Name, err)
+		}
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err
@@ -223,10 +232,66 @@ func decodeModelJSON(b []byte) (*Model, error) {
 		return nil, fmt.Errorf("%w: no sha256 checksum", ErrInvalid)
 	}
 	if got := checksum(m); got != w.Checksum {
-		return nil, fmt.Errorf("%w: sha256 is %s, the parameters and scaler hash to %s", ErrChecksum, w.Checksum, got)
+		return nil, fmt.Errorf("%w: sha256 is %s, the parameters and scaler hash to %s", ErrChecksum, errtext.Excerpt(w.Checksum), got)
 	}
 	return m, nil
 }
+
+// parseValues reads raw, a JSON array that encoding/json has checked is
+// well formed, as exactly n finite numbers at the precision bits. It
+// checks that raw is long enough for n numbers (each takes a byte and a
+// comma) before allocating, and stops at the first bad element, quoting
+// at most an excerpt of it. Its errors read after "parameter NAME".
+func parseValues(raw []byte, n, bits int) ([]float64, error) {
+	dtype := Float64
+	if bits == 32 {
+		dtype = Float32
+	}
+	raw = bytes.Trim(raw, jsonSpace)
+	if len(raw) < 2 || raw[0] != '[' || raw[len(raw)-1] != ']' {
+		return nil, fmt.Errorf("has no values array")
+	}
+	body := raw[1 : len(raw)-1]
+	if n > (len(body)+1)/2 {
+		return nil, fmt.Errorf("needs %d values; its %d bytes of values cannot hold them", n, len(body))
+	}
+	vals := make([]float64, 0, n)
+	for j := 0; ; j++ {
+		body = bytes.TrimLeft(body, jsonSpace)
+		if len(body) == 0 {
+			break
+		}
+		end := bytes.IndexAny(body, ","+jsonSpace)
+		if end < 0 {
+			end = len(body)
+		}
+		tok := body[:end]
+		// A well-formed element that starts with neither a digit nor a
+		// minus sign is a string, an object, an array or a literal.
+		if c := tok[0]; c != '-' && (c < '0' || c > '9') {
+			return nil, fmt.Errorf("element %d: %s is not a number", j, errtext.Excerpt(string(tok)))
+		}
+		if j == n {
+			return nil, fmt.Errorf("has more than the %d values its shape needs", n)
+		}
+		v, err := strconv.ParseFloat(string(tok), bits)
+		if err != nil || !finite(v) {
+			return nil, fmt.Errorf("element %d: %s is not a finite %s", j, errtext.Excerpt(string(tok)), dtype)
+		}
+		vals = append(vals, v)
+		body = bytes.TrimLeft(body[end:], jsonSpace)
+		if len(body) > 0 {
+			body = body[1:] // the comma
+		}
+	}
+	if len(vals) != n {
+		return nil, fmt.Errorf("has %d values, its shape needs %d", len(vals), n)
+	}
+	return vals, nil
+}
+
+// jsonSpace is the white space JSON allows between tokens.
+const jsonSpace = " \t\r\n"
 
 // strictUnmarshal decodes one JSON value into v, refusing unknown fields
 // and anything after the value.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/internal/errtext"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/tensor"
@@ -208,17 +209,8 @@ func Network[T tensor.Float](m *Model) (*nn.Network[T], error) {
 // (representable as float32 for a float32 model), and names, classes,
 // scaler and schema that agree with the number of inputs and outputs.
 func (m *Model) Validate() error {
-	if m == nil {
-		return fmt.Errorf("%w: no model", ErrInvalid)
-	}
-	if m.Version < 1 || m.Version > Version {
-		return fmt.Errorf("%w: format version %d (this descent knows 1 to %d)", ErrInvalid, m.Version, Version)
-	}
-	if m.DType != Float32 && m.DType != Float64 {
-		return fmt.Errorf("%w: dtype %q is neither %s nor %s", ErrInvalid, m.DType, Float32, Float64)
-	}
-	if err := m.Spec.Validate(); err != nil {
-		return fmt.Errorf("%w: architecture: %w", ErrInvalid, err)
+	if err := m.validateLayout(); err != nil {
+		return err
 	}
 	if err := m.validateParams(); err != nil {
 		return err
@@ -238,14 +230,14 @@ func (m *Model) Validate() error {
 			return fmt.Errorf("%w: %d class names for %d outputs", ErrInvalid, n, outputs)
 		}
 	default:
-		return fmt.Errorf("%w: unknown task %q (known: %s, %s)", ErrInvalid, m.Task, taskRegression, taskClassification)
+		return fmt.Errorf("%w: unknown task %q (known: %s, %s)", ErrInvalid, errtext.Excerpt(m.Task), taskRegression, taskClassification)
 	}
 	if n := len(m.FeatureNames); n > 0 && n != m.Spec.Inputs {
 		return fmt.Errorf("%w: %d feature names for %d inputs", ErrInvalid, n, m.Spec.Inputs)
 	}
 	for k, v := range m.Metrics {
 		if !finite(v) {
-			return fmt.Errorf("%w: metric %q is %v, not a finite number", ErrInvalid, k, v)
+			return fmt.Errorf("%w: metric %q is %v, not a finite number", ErrInvalid, errtext.Excerpt(k), v)
 		}
 	}
 	if m.Training != nil && !json.Valid(m.Training) {
@@ -290,7 +282,22 @@ func taskOrUnknown(t string) string {
 	return t
 }
 
-func (m *Model) validateParams() error {
+// validateLayout checks what the model's sizes follow from: the version,
+// dtype and architecture, and the parameters' names and shapes against
+// it. A decoder runs it before allocating room for the values.
+func (m *Model) validateLayout() error {
+	if m == nil {
+		return fmt.Errorf("%w: no model", ErrInvalid)
+	}
+	if m.Version < 1 || m.Version > Version {
+		return fmt.Errorf("%w: format version %d (this descent knows 1 to %d)", ErrInvalid, m.Version, Version)
+	}
+	if m.DType != Float32 && m.DType != Float64 {
+		return fmt.Errorf("%w: dtype %q is neither %s nor %s", ErrInvalid, errtext.Excerpt(m.DType), Float32, Float64)
+	}
+	if err := m.Spec.Validate(); err != nil {
+		return fmt.Errorf("%w: architecture: %w", ErrInvalid, err)
+	}
 	want := layout(m.Spec)
 	if len(m.Params) != len(want) {
 		return fmt.Errorf("%w: %d parameter tensors, the architecture needs %d", ErrInvalid, len(m.Params), len(want))
@@ -298,8 +305,16 @@ func (m *Model) validateParams() error {
 	for i, t := range m.Params {
 		w := want[i]
 		if t.Name != w.Name || t.Rows != w.Rows || t.Cols != w.Cols {
-			return fmt.Errorf("%w: parameter %d is %s %d×%d, the architecture needs %s %d×%d", ErrInvalid, i+1, t.Name, t.Rows, t.Cols, w.Name, w.Rows, w.Cols)
+			return fmt.Errorf("%w: parameter %d is %s %d×%d, the architecture needs %s %d×%d", ErrInvalid, i+1, errtext.Excerpt(t.Name), t.Rows, t.Cols, w.Name, w.Rows, w.Cols)
 		}
+	}
+	return nil
+}
+
+// validateParams checks the parameters' values; validateLayout has
+// checked their names and shapes.
+func (m *Model) validateParams() error {
+	for _, t := range m.Params {
 		if n, ok := size(t.Rows, t.Cols); !ok || len(t.Values) != n {
 			return fmt.Errorf("%w: parameter %s has %d values, its shape %d×%d needs %d", ErrInvalid, t.Name, len(t.Values), t.Rows, t.Cols, t.Rows*t.Cols)
 		}
