@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/descent-ml/descent/internal/errtext"
 )
 
 // Sentinel errors wrapped by the CSV reader, for callers that want to tell
@@ -110,20 +111,7 @@ func (e *CSVError) Error() string {
 // Unwrap returns the underlying error.
 func (e *CSVError) Unwrap() error { return e.Err }
 
-// maxExcerpt is how many bytes of a cell or name a message quotes: enough
-// to recognise it, while a cell of ten million digits would otherwise make
-// a ten-megabyte message.
-const maxExcerpt = 40
-
-// quote quotes s for a message; a longer s is cut to its first maxExcerpt
-// bytes (at a character boundary) and followed by its length.
-func quote(s string) string {
-	if len(s) <= maxExcerpt {
-		return strconv.Quote(s)
-	}
-	cut := maxExcerpt
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:cut]), len(s))
-}
+// quote quotes s for a message, shortened by errtext.Excerpt: a file can
+// hold a cell of ten million digits, which quoted whole would make a
+// ten-megabyte message.
+func quote(s string) string { return strconv.Quote(errtext.Excerpt(s)) }

@@ -263,23 +263,23 @@ func TestErrorsQuoteExcerpts(t *testing.T) {
 		{"ten million digits", func() error {
 			_, _, err := ReadCSV(strings.NewReader("a,y\n1,2\n"+digits+",3\n"), "f.csv", CSVOptions{})
 			return err
-		}, `"7777777777777777777777777777777777777777"… (10000000 bytes) is not a finite number`},
+		}, `"7777777777777777777777777777777777777777…(10000000 bytes)" is not a finite number`},
 		{"long text in a numeric column", func() error {
 			_, _, err := ReadCSV(strings.NewReader("a,y\n1,2\n"+text+",3\n"), "f.csv", CSVOptions{})
 			return err
-		}, "… (2000000 bytes) is not a number"},
+		}, `…(2000000 bytes)" is not a number`},
 		{"long header name", func() error {
 			_, _, err := ReadCSV(strings.NewReader(digits+"x,y\n,1\n2,3\n"), "f.csv", CSVOptions{})
 			return err
-		}, "… (10000001 bytes)"},
+		}, `…(10000001 bytes)"`},
 		{"long target name not found", func() error {
 			_, _, err := ReadCSV(strings.NewReader("a,y\n1,2\n"), "f.csv", CSVOptions{Targets: []string{text}})
 			return err
-		}, "… (2000000 bytes) not found"},
+		}, `…(2000000 bytes)" not found`},
 		{"long unknown category", func() error {
 			_, err := ReadCSVWithSchema(strings.NewReader("a,c,y\n1,"+text+",2\n"), "new.csv", s, CSVOptions{})
 			return err
-		}, "… (2000000 bytes) was not in the training data"},
+		}, `…(2000000 bytes)" was not in the training data`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
