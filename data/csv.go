@@ -44,8 +44,15 @@ func LoadCSV(path string, opt CSVOptions) (*Dataset, *Schema, error) {
 // The delimiter, when not given, is the one of ',', ';', '\t' that occurs
 // equally often on the first two lines (see HeaderAuto for the header
 // rule). A UTF-8 byte-order mark is skipped and CRLF line ends are
-// accepted. Numbers must be finite: "inf" and "1e999" are errors, and
-// "NaN" is read as a missing value.
+// accepted. Numbers are written in plain decimal or exponent form ("1_5"
+// and "0x1p4" are text) and must be finite: "inf" and "1e999" are errors,
+// and "NaN" is read as a missing value.
+//
+// Column names must be distinct. A regression target with one value in
+// every row is refused (there is nothing to learn), as is a classification
+// target with one class. Reading stops with an error wrapping ErrTooLarge
+// as soon as the file passes opt.MaxCategories, MaxFeatures or MaxCells,
+// so that a column of IDs cannot make a rows × rows one-hot matrix.
 func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, *Schema, error) {
 	c, cr, err := openCSV(r, name, opt)
 	if err != nil {
