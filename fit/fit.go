@@ -90,6 +90,12 @@ func trainTyped[T tensor.Float](ctx context.Context, d *data.Dataset, schema *da
 	trainPart, valPart := j.split()
 	net, m, hist, best, err := j.run(ctx, trainPart, valPart, o.Epochs, 0)
 	j.res.Selection = hist
+	var div *train.DivergenceError
+	if errors.As(err, &div) && m != nil {
+		// The last good epoch's model is worth keeping; the run failed.
+		j.res.Model, j.res.BestEpoch = m, best.epoch
+		return j.res, err
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +103,7 @@ func trainTyped[T tensor.Float](ctx context.Context, d *data.Dataset, schema *da
 		j.res.BestEpoch = best.epoch
 	}
 	if !j.res.Interrupted && o.Refit && valPart != nil && best.epoch > 0 {
-		j.logf("refit: training again on all %d rows for the %d epochs validation chose", d.Len(), best.epoch)
+		j.logf("refit: training again on all %d rows for the %d epochs validation chose (-refit=false keeps the validated model)", d.Len(), best.epoch)
 		_, rm, rhist, _, err := j.run(ctx, d, nil, best.epoch, o.Epochs)
 		j.res.Refit = rhist
 		switch {
@@ -151,6 +157,10 @@ type bestEpoch struct {
 // its metrics. With valPart it keeps the best epoch's weights.
 func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epochs, horizon int) (*nn.Network[T], *model.Model, *train.History, bestEpoch, error) {
 	var none bestEpoch
+	resume := j.o.Resume
+	if horizon > 0 {
+		resume = nil // the refit starts afresh
+	}
 	trainPart, valPart = trainPart.Subset(all(trainPart.Len())), clone(valPart) // scaled below, in place
 	scaler, err := data.FitScaler(j.o.Scale, trainPart.X)
 	if err != nil {
@@ -160,6 +170,13 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 	if j.d.Task == data.Regression && j.o.ScaleTarget && j.output.Name == activation.NameIdentity {
 		if yScaler, err = data.FitScaler(data.Standard, trainPart.Y); err != nil {
 			return nil, nil, nil, none, fmt.Errorf("fit: targets: %w", err)
+		}
+	}
+	if resume != nil {
+		// The weights were trained on data scaled this way.
+		scaler, yScaler = resume.Model.Scaler, resume.Model.TargetScaler
+		if scaler == nil {
+			scaler = &data.Scaler{Kind: data.NoScaling}
 		}
 	}
 	for _, s := range []*data.Dataset{trainPart, valPart} {
@@ -185,9 +202,28 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 		spec.Layers = append(spec.Layers, nn.LayerSpec{Units: h, Activation: act})
 	}
 	spec.Layers = append(spec.Layers, nn.LayerSpec{Units: j.d.Y.Cols, Activation: j.output})
+	if resume != nil {
+		spec = resume.Model.Spec
+		if spec.Inputs != j.d.X.Cols || spec.Layers[len(spec.Layers)-1].Units != j.d.Y.Cols {
+			return nil, nil, nil, none, fmt.Errorf("fit: the checkpoint's network has %d inputs and %d outputs, the data %d and %d",
+				spec.Inputs, spec.Layers[len(spec.Layers)-1].Units, j.d.X.Cols, j.d.Y.Cols)
+		}
+		j.lossName = resume.Model.Loss
+	}
+	if err := spec.CheckSize(j.o.Limits, batchRows(j.o.BatchSize, trainPart.Len())); err != nil {
+		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
+	}
 	net, err := nn.New[T](spec, newRand(j.o.Seed))
 	if err != nil {
 		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
+	}
+	done := 0
+	if resume != nil {
+		if net, err = model.Network[T](resume.Model); err != nil {
+			return nil, nil, nil, none, fmt.Errorf("fit: checkpoint: %w", err)
+		}
+		done = resume.Epoch
+		j.logf("resuming after epoch %d", done)
 	}
 	smoothing := 0.0
 	if j.d.Task == data.Classification {
@@ -204,23 +240,55 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 	}
 
 	cfg := train.Config{
-		Epochs:       epochs,
-		BatchSize:    j.o.BatchSize,
-		LearningRate: j.o.LearningRate,
-		Optimizer:    j.o.Optimizer,
-		Schedule:     j.o.Schedule,
-		Seed:         j.o.Seed,
+		Epochs:        epochs - done,
+		BatchSize:     j.o.BatchSize,
+		LearningRate:  j.o.LearningRate,
+		Optimizer:     j.o.Optimizer,
+		Schedule:      j.o.Schedule,
+		Seed:          j.o.Seed,
+		DivergeFactor: j.o.DivergeFactor,
 	}
 	if horizon > 0 {
 		cfg.Schedule.Epochs = horizon
 	}
-	keep := &keeper[T]{net: net, classification: j.d.Task == data.Classification}
+	if resume != nil {
+		cfg.OptimizerState = &resume.Optimizer
+	}
+	keep := &keeper[T]{net: net, classification: j.d.Task == data.Classification, done: done}
 	if valPart != nil {
 		cfg.Patience = j.o.Patience
 		cfg.Callbacks = append(cfg.Callbacks, keep)
 	}
+	pack := func(st train.EpochStats) (*model.Model, error) {
+		m, err := model.FromNetwork(net, j.lossName, j.d.Task.String())
+		if err != nil {
+			return nil, err
+		}
+		m.Scaler, m.TargetScaler, m.Schema = scaler, yScaler, j.schema
+		m.ClassNames, m.FeatureNames = j.d.ClassNames, j.d.FeatureNames
+		m.Created = time.Now().UTC()
+		if raw, err := json.Marshal(struct {
+			Options Options      `json:"options"`
+			Config  train.Config `json:"config"`
+		}{j.o, cfg}); err == nil {
+			m.Training = raw
+		}
+		m.Metrics = metricsOf(st, j.d.Task == data.Classification, yScaler)
+		return m, nil
+	}
+	if j.o.CheckpointEvery > 0 && horizon == 0 {
+		cfg.Callbacks = append(cfg.Callbacks, &checkpointer{every: j.o.CheckpointEvery, done: done, pack: pack, save: j.o.Checkpoint, warnf: j.warnf})
+	}
 	cfg.Callbacks = append(cfg.Callbacks, j.o.Callbacks...)
+	if j.o.RunCallbacks != nil {
+		name := "selection"
+		if horizon > 0 {
+			name = "refit"
+		}
+		cfg.Callbacks = append(cfg.Callbacks, j.o.RunCallbacks(Run{Name: name, Done: done, Epochs: epochs - done})...)
+	}
 	hist, fitErr := train.Fit(ctx, net, l, trainPart, valPart, cfg)
+	var div *train.DivergenceError
 	switch {
 	case fitErr == nil:
 	case errors.Is(fitErr, context.Canceled) || errors.Is(fitErr, context.DeadlineExceeded):
@@ -228,29 +296,72 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 		if hist == nil || len(hist.Epochs) == 0 {
 			return nil, nil, hist, none, fmt.Errorf("fit: interrupted before the first epoch ended: %w", fitErr)
 		}
+	case errors.As(fitErr, &div):
+		// Keep the best epoch before it, if any was scored.
+		if valPart == nil || !keep.restore() {
+			return nil, nil, hist, none, fmt.Errorf("fit: %w; no epoch before it was good", fitErr)
+		}
+		best := bestEpoch{epoch: keep.stats.Epoch, stats: keep.stats}
+		m, err := pack(keep.stats)
+		if err != nil {
+			return nil, nil, hist, none, err
+		}
+		return net, m, hist, best, fitErr
 	default:
 		return nil, nil, hist, none, fitErr
 	}
-	best := bestEpoch{epoch: len(hist.Epochs), stats: hist.Epochs[len(hist.Epochs)-1]}
+	last := hist.Epochs[len(hist.Epochs)-1]
+	last.Epoch += done
+	best := bestEpoch{epoch: last.Epoch, stats: last}
 	if valPart != nil && keep.restore() {
 		best = bestEpoch{epoch: keep.stats.Epoch, stats: keep.stats}
 	}
-
-	m, err := model.FromNetwork(net, j.lossName, j.d.Task.String())
+	m, err := pack(best.stats)
 	if err != nil {
 		return nil, nil, hist, none, err
 	}
-	m.Scaler, m.TargetScaler, m.Schema = scaler, yScaler, j.schema
-	m.ClassNames, m.FeatureNames = j.d.ClassNames, j.d.FeatureNames
-	m.Created = time.Now().UTC()
-	if raw, err := json.Marshal(struct {
-		Options Options      `json:"options"`
-		Config  train.Config `json:"config"`
-	}{j.o, cfg}); err == nil {
-		m.Training = raw
-	}
-	m.Metrics = metricsOf(best.stats, j.d.Task == data.Classification, yScaler)
 	return net, m, hist, best, nil
+}
+
+// batchRows is the most rows one step or one evaluation chunk runs forward
+// at once, which sets the activations' memory.
+func batchRows(batch, n int) int {
+	if batch <= 0 || batch > n {
+		batch = n
+	}
+	return max(batch, min(train.EvalBatch, n))
+}
+
+// checkpointer hands a checkpoint to Options.Checkpoint every few epochs;
+// a failed save is reported once and training goes on.
+type checkpointer struct {
+	every, done int
+	pack        func(train.EpochStats) (*model.Model, error)
+	save        func(*model.Checkpoint) error
+	warnf       func(string, ...any)
+	failed      bool
+}
+
+// OnStep does nothing.
+func (c *checkpointer) OnStep(train.StepEvent) {}
+
+// OnEpoch saves a checkpoint every c.every epochs (counted with those
+// before a resume).
+func (c *checkpointer) OnEpoch(ev train.EpochEvent) {
+	epoch := c.done + ev.Stats.Epoch
+	if epoch%c.every != 0 || c.failed {
+		return
+	}
+	st := ev.Stats
+	st.Epoch = epoch
+	m, err := c.pack(st)
+	if err == nil {
+		err = c.save(&model.Checkpoint{Model: m, Optimizer: ev.OptimizerState(), Epoch: epoch})
+	}
+	if err != nil {
+		c.failed = true
+		c.warnf("checkpoint not saved: %v", err)
+	}
 }
 
 // metricsOf turns an epoch's scores into the model's metrics; MSE is given
@@ -296,6 +407,7 @@ func metricsOf(st train.EpochStats, classification bool, yScaler *data.Scaler) m
 type keeper[T tensor.Float] struct {
 	net            *nn.Network[T]
 	classification bool
+	done           int // epochs before a resume, added to epoch numbers
 	snap           [][]T
 	stats          train.EpochStats
 	have           bool
@@ -330,6 +442,7 @@ func (k *keeper[T]) OnEpoch(ev train.EpochEvent) {
 		}
 	}
 	k.stats, k.have = ev.Stats, true
+	k.stats.Epoch += k.done
 }
 
 // restore puts the best weights back; false if no epoch was scored.

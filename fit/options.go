@@ -6,6 +6,7 @@ import (
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/optim"
 	"github.com/descent-ml/descent/schedule"
 	"github.com/descent-ml/descent/train"
@@ -63,11 +64,39 @@ type Options struct {
 	// Seed seeds the weights, the split and the shuffling: the same seed
 	// and data give the same model, bit for bit.
 	Seed uint64
+	// DivergeFactor is train.Config.DivergeFactor: how many times the
+	// starting loss counts as divergence; 0 means train's default.
+	DivergeFactor float64
 	// Callbacks watch every step and epoch of both runs.
-	Callbacks []train.Callback
+	Callbacks []train.Callback `json:"-"`
+	// RunCallbacks, when not nil, is called as each run starts and returns
+	// callbacks for that run alone (a progress bar per run, say).
+	RunCallbacks func(Run) []train.Callback `json:"-"`
+
+	// Resume, when not nil, continues the selection run from a checkpoint
+	// of it: its weights, optimizer state and scalers; Epochs counts the
+	// epochs of both parts. The best epoch is chosen among those run after
+	// resuming.
+	Resume *model.Checkpoint `json:"-"`
+	// CheckpointEvery, when positive, calls Checkpoint every that many
+	// epochs of the selection run, with everything needed to resume it.
+	CheckpointEvery int
+	Checkpoint      func(*model.Checkpoint) error `json:"-"`
+	// Limits bound the network's size before anything is allocated; zero
+	// fields mean nn's defaults.
+	Limits nn.Limits `json:"-"`
 	// Log, when not nil, receives one line per decision Train makes for
 	// the user (task, network, refit) and every warning.
-	Log io.Writer
+	Log io.Writer `json:"-"`
+}
+
+// Run describes one training run of a Train call.
+type Run struct {
+	// Name is "selection" or "refit".
+	Name string
+	// Done is the epochs completed before this run started (when resuming),
+	// Epochs the epochs it will run at most.
+	Done, Epochs int
 }
 
 // Defaults returns the default options: three hidden layers of 256 ReLU
@@ -122,6 +151,10 @@ func (o *Options) validate() error {
 		return fmt.Errorf("fit: label smoothing %g: want a value in [0, 1)", o.LabelSmoothing)
 	case o.Patience < 0:
 		return fmt.Errorf("fit: patience %d: want 0 (none) or more", o.Patience)
+	case o.CheckpointEvery < 0 || (o.CheckpointEvery > 0 && o.Checkpoint == nil):
+		return fmt.Errorf("fit: checkpoint every %d epochs: want 0, or a positive count with a Checkpoint function", o.CheckpointEvery)
+	case o.Resume != nil && o.Resume.Epoch >= o.Epochs:
+		return fmt.Errorf("fit: the checkpoint already has %d epochs; ask for more than that", o.Resume.Epoch)
 	}
 	if err := o.Optimizer.Validate(); err != nil {
 		return fmt.Errorf("fit: %w", err)
