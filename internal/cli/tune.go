@@ -1,0 +1,300 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/descent-ml/descent/fit"
+	"github.com/descent-ml/descent/internal/atomicfile"
+	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/tensor"
+)
+
+func init() {
+	register("tune", command{
+		summary: "search training settings by cross-validation, then train the best on all rows and save it",
+		example: "descent tune -data iris.csv -target species -budget 60s -o iris.json -results trials.csv",
+		run:     runTune,
+	})
+}
+
+// defaultTuneBudget is the search time when neither -budget nor -trials is
+// given: a minute is what a user waits for a first result.
+const defaultTuneBudget = 60 * time.Second
+
+// tuneFlags are the tune command's settings.
+type tuneFlags struct {
+	src, target, task, missing string
+	budget                     time.Duration
+	trials, folds, epochs      int
+	parallel                   int
+	seed                       uint64
+	out, format, results       string
+	json                       bool
+	csv                        *csvFlags
+}
+
+func runTune(e *env, args []string) error {
+	var f tuneFlags
+	fs := newFlagSet(e, "tune")
+	fs.StringVar(&f.src, "data", "", "training data `SRC`: a CSV file, mnist:DIR or builtin:NAME")
+	fs.StringVar(&f.target, "target", "", "target `column` of a CSV file, by name or index (default: the last)")
+	fs.StringVar(&f.task, "task", "auto", "classification, regression or auto (classification for a non-numeric or small-integer target)")
+	fs.StringVar(&f.missing, "missing", "error", "missing values: error, drop, mean, median or mode")
+	f.csv = addCSVFlags(fs)
+	fs.DurationVar(&f.budget, "budget", defaultTuneBudget, "search for this long, bracket after bracket (the result depends on the machine's speed)")
+	fs.IntVar(&f.trials, "trials", 0, "instead of -budget, one bracket of `N` candidates: the same seed gives the same result")
+	fs.IntVar(&f.folds, "folds", fit.DefaultFolds, "cross-validation folds (stratified for classification)")
+	fs.IntVar(&f.epochs, "epochs", fit.DefaultTuneEpochs, "epochs of the last rung, which the best candidates train")
+	fs.IntVar(&f.parallel, "parallel", fit.DefaultParallel, "trainings run at once (each single-threaded when more than 1); never changes the result")
+	fs.Uint64Var(&f.seed, "seed", 1, "random `seed` for the candidates, the folds and the trainings")
+	fs.StringVar(&f.out, "o", "model.json", "where to write the best model `file`")
+	fs.StringVar(&f.format, "format", "json", "model file format: json or binary")
+	fs.StringVar(&f.results, "results", "", "also write every candidate and its score to this CSV `file`")
+	fs.BoolVar(&f.json, "json", false, "print the final table as JSON on stdout")
+	if err := parse(e, fs, args); err != nil {
+		return err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	switch {
+	case set["budget"] && set["trials"]:
+		return usagef("tune: give -budget or -trials, not both")
+	case set["trials"]:
+		f.budget = 0
+		if f.trials < 1 {
+			return usagef("tune: -trials must be at least 1, got %d", f.trials)
+		}
+	case f.budget <= 0:
+		return usagef("tune: -budget must be a positive duration such as 60s, got %v", f.budget)
+	}
+	switch {
+	case f.folds < 2:
+		return usagef("tune: -folds must be at least 2, got %d", f.folds)
+	case f.epochs < 1:
+		return usagef("tune: -epochs must be at least 1, got %d", f.epochs)
+	case f.parallel < 1:
+		return usagef("tune: -parallel must be at least 1, got %d", f.parallel)
+	}
+	format, err := model.ParseFormat(f.format)
+	if err != nil {
+		return &UsageError{Err: err}
+	}
+	// Fail before the search, not after, when an output cannot be written.
+	for _, out := range []string{f.out, f.results} {
+		if dir := filepath.Dir(out); out != "" {
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				return fmt.Errorf("tune: cannot write %s: directory %s does not exist", out, dir)
+			}
+		}
+	}
+
+	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv})
+	if err != nil {
+		return err
+	}
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	if f.folds > d.Len() {
+		return usagef("tune: -folds %d for %d rows: want at most one fold per row", f.folds, d.Len())
+	}
+	fmt.Fprintf(e.stderr, "data: %s (%s)\n", f.src, describe(d))
+
+	// Parallel trainings each on one thread beat one training split over
+	// both cores for the small networks tuned here; the setting is
+	// process-wide, so it is made once for the whole search.
+	if f.parallel > 1 {
+		prev := tensor.Threads()
+		tensor.SetThreads(1)
+		defer tensor.SetThreads(prev)
+	}
+
+	base := fit.Defaults()
+	base.Seed = f.seed
+	board := newTuneBoard(e.stderr)
+	to := fit.TuneOptions{
+		Trials: f.trials, Budget: f.budget, MaxEpochs: f.epochs, Folds: f.folds,
+		Parallel: f.parallel, Seed: f.seed, Progress: board.update,
+	}
+	if f.budget > 0 {
+		fmt.Fprintf(e.stderr, "searching for %v: the candidates reached depend on this machine's speed (use -trials N for a result that repeats exactly)\n", f.budget)
+	}
+
+	// Ctrl-C stops the search; the best candidate so far is still trained
+	// and saved.
+	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
+	res, err := fit.Tune(ctx, d, schema, base, to)
+	stop()
+	board.clear()
+	if err != nil {
+		return err
+	}
+	switch res.Stopped {
+	case "interrupted":
+		fmt.Fprintf(e.stderr, "interrupted after %.1fs: keeping the best candidate so far\n", res.Elapsed.Seconds())
+	case "budget":
+		fmt.Fprintf(e.stderr, "budget of %v spent: %d candidates in %d brackets, %d trainings\n", res.Budget, len(res.Trials), res.Brackets, res.Trainings)
+	default:
+		fmt.Fprintf(e.stderr, "search done in %.1fs: %d candidates, %d trainings\n", res.Elapsed.Seconds(), len(res.Trials), res.Trainings)
+	}
+
+	// The final training gets its own Ctrl-C: the first one stopped the
+	// search, a second stops this training and saves its best weights.
+	best := res.Trials[0]
+	fmt.Fprintf(e.stderr, "final: training the best candidate (%s, %d epochs) on all %d rows\n", describeTrial(best), best.Epochs, d.Len())
+	o := res.Best
+	o.Log = e.stderr
+	fctx, fstop := signal.NotifyContext(context.WithoutCancel(e.ctx), os.Interrupt)
+	fr, err := fit.Train(fctx, d, schema, o)
+	fstop()
+	if err != nil {
+		return fmt.Errorf("tune: final training: %w", err)
+	}
+	if err := res.Annotate(fr.Model); err != nil {
+		return err
+	}
+	if err := model.Save(f.out, fr.Model, format); err != nil {
+		return err
+	}
+	if f.results != "" {
+		if err := atomicfile.Write(f.results, res.WriteCSV); err != nil {
+			return fmt.Errorf("tune: %w", err)
+		}
+	}
+
+	if f.json {
+		return writeTuneJSON(e.stdout, res, fr, f)
+	}
+	fmt.Fprintf(e.stdout, "cross-validated %s over %d folds, best first:\n", res.Metric, res.Folds)
+	writeLeaderboard(e.stdout, res.Trials, 10)
+	if res.Budget > 0 {
+		fmt.Fprintf(e.stdout, "searched for %v (%d brackets): the result depends on this machine's speed\n", res.Budget, res.Brackets)
+	}
+	for _, k := range sortedKeys(fr.Model.Metrics) {
+		fmt.Fprintf(e.stdout, "  %-16s %.6g\n", k, fr.Model.Metrics[k])
+	}
+	fmt.Fprintf(e.stdout, "model written to %s\n", f.out)
+	if f.results != "" {
+		fmt.Fprintf(e.stdout, "results written to %s\n", f.results)
+	}
+	return nil
+}
+
+// writeTuneJSON prints the search's table and the final model's metrics.
+func writeTuneJSON(w io.Writer, res *fit.TuneResult, fr *fit.Result, f tuneFlags) error {
+	out := struct {
+		Metric         string             `json:"metric"`
+		Folds          int                `json:"folds"`
+		Seed           uint64             `json:"seed"`
+		Budget         string             `json:"budget,omitempty"`
+		MachineDepends bool               `json:"depends_on_machine_speed"`
+		Stopped        string             `json:"stopped,omitempty"`
+		Brackets       int                `json:"brackets"`
+		Trainings      int                `json:"trainings"`
+		Seconds        float64            `json:"seconds"`
+		Trials         []fit.Trial        `json:"trials"`
+		Model          string             `json:"model"`
+		Results        string             `json:"results,omitempty"`
+		Metrics        map[string]float64 `json:"metrics"`
+		BestEpoch      int                `json:"final_best_epoch"`
+		Refit          bool               `json:"final_refit"`
+		Warnings       []string           `json:"warnings,omitempty"`
+		Interrupted    bool               `json:"final_interrupted,omitempty"`
+	}{
+		Metric: res.Metric, Folds: res.Folds, Seed: res.Seed, MachineDepends: res.Budget > 0,
+		Stopped: res.Stopped, Brackets: res.Brackets, Trainings: res.Trainings,
+		Seconds: res.Elapsed.Seconds(), Trials: res.Trials, Model: f.out, Results: f.results,
+		Metrics: fr.Model.Metrics, BestEpoch: fr.BestEpoch, Refit: fr.Refit != nil,
+		Warnings: fr.Warnings, Interrupted: fr.Interrupted,
+	}
+	if res.Budget > 0 {
+		out.Budget = res.Budget.String()
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// describeTrial is a candidate's settings in one short phrase.
+func describeTrial(t fit.Trial) string {
+	net := "linear"
+	if len(t.Hidden) > 0 {
+		net = fmt.Sprintf("%d×%d", t.Hidden[0], len(t.Hidden))
+		for _, h := range t.Hidden[1:] {
+			if h != t.Hidden[0] {
+				net = strings.Trim(strings.ReplaceAll(fmt.Sprint(t.Hidden), " ", ","), "[]")
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("lr %.3g, %s, l2 %.2g, batch %d, smoothing %g", t.LearningRate, net, t.L2, t.BatchSize, t.LabelSmoothing)
+}
+
+// writeLeaderboard prints the first n trials as a table.
+func writeLeaderboard(w io.Writer, trials []fit.Trial, n int) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  #\tid\tepochs\tscore\t± std\tloss\tsettings")
+	for i, t := range trials[:min(n, len(trials))] {
+		score := fmt.Sprintf("%.4f\t%.4f\t%.4g", t.Score, t.ScoreStd, t.Loss)
+		if t.Failed != "" {
+			score = "failed\t\t" + t.Failed
+		}
+		fmt.Fprintf(tw, "  %d\t%d\t%d\t%s\t%s\n", i+1, t.ID, t.Epochs, score, describeTrial(t))
+	}
+	tw.Flush()
+}
+
+// tuneBoard shows the search's progress on stderr: on a terminal a
+// progress line and the top 5, redrawn in place; elsewhere (logs, pipes,
+// tests) one line per rung.
+type tuneBoard struct {
+	w        io.Writer
+	terminal bool
+	lines    int // lines drawn last time, to move back over
+}
+
+func newTuneBoard(w io.Writer) *tuneBoard {
+	f, ok := w.(*os.File)
+	return &tuneBoard{w: w, terminal: ok && term.IsTerminal(int(f.Fd()))}
+}
+
+// update draws one progress report; fit.Tune calls it from one goroutine
+// at a time.
+func (b *tuneBoard) update(p fit.TuneProgress) {
+	where := fmt.Sprintf("bracket %d, rung %d/%d (%d epochs): %d/%d candidates scored, %.0fs",
+		p.Bracket+1, p.Rung+1, p.Rungs, p.Epochs, p.Done, p.Total, p.Elapsed.Seconds())
+	if !b.terminal {
+		if p.RungDone && len(p.Leaders) > 0 {
+			l := p.Leaders[0]
+			fmt.Fprintf(b.w, "%s; best %.4f at %d epochs (%s)\n", where, l.Score, l.Epochs, describeTrial(l))
+		}
+		return
+	}
+	var buf strings.Builder
+	fmt.Fprintln(&buf, where)
+	writeLeaderboard(&buf, p.Leaders, 5)
+	b.clear()
+	fmt.Fprint(b.w, buf.String())
+	b.lines = strings.Count(buf.String(), "\n")
+}
+
+// clear erases what update drew on a terminal.
+func (b *tuneBoard) clear() {
+	if b.terminal && b.lines > 0 {
+		// Up that many lines to the first column, then clear to the end.
+		fmt.Fprintf(b.w, "\x1b[%dF\x1b[J", b.lines)
+		b.lines = 0
+	}
+}

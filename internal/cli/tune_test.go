@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/descent-ml/descent/fit"
+	"github.com/descent-ml/descent/model"
+)
+
+// tuneArgs is a search small enough for a test: 4 candidates on 3 folds,
+// the best trained 6 epochs.
+var tuneArgs = []string{"tune", "-data", filepath.Join("..", "..", "datasets", "iris.csv"), "-target", "species",
+	"-trials", "4", "-epochs", "6", "-folds", "3", "-seed", "5"}
+
+// TestTuneWritesModelAndResults: tune saves a model that carries the
+// search, writes every candidate to the CSV, prints the table as JSON, and
+// repeats itself bit for bit with the same seed.
+func TestTuneWritesModelAndResults(t *testing.T) {
+	dir := t.TempDir()
+	var models []*model.Model
+	var csvs []string
+	for i := range 2 {
+		modelPath := filepath.Join(dir, "m"+string(rune('a'+i))+".json")
+		resultsPath := filepath.Join(dir, "r"+string(rune('a'+i))+".csv")
+		parallel := []string{"1", "2"}[i] // the schedule must not matter
+		code, out, errOut := runCLI(t, append(slices.Clone(tuneArgs), "-parallel", parallel, "-o", modelPath, "-results", resultsPath, "-json")...)
+		if code != 0 {
+			t.Fatalf("tune: exit %d: %s", code, errOut)
+		}
+		var table struct {
+			Metric string
+			Trials []fit.Trial
+			Model  string
+		}
+		if err := json.Unmarshal([]byte(out), &table); err != nil {
+			t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+		}
+		if table.Metric != "accuracy" || len(table.Trials) != 4 || table.Model != modelPath {
+			t.Errorf("JSON table: metric %q, %d trials, model %q; want accuracy, 4, %q", table.Metric, len(table.Trials), table.Model, modelPath)
+		}
+		m, err := model.Load(modelPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec struct{ Tune struct{ Top []fit.Trial } }
+		if err := json.Unmarshal(m.Training, &rec); err != nil || len(rec.Tune.Top) != 4 {
+			t.Errorf("the model's training record lacks the search (%v): %s", err, m.Training)
+		}
+		b, err := os.ReadFile(resultsPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lines := strings.Count(string(b), "\n"); lines != 5 {
+			t.Errorf("results CSV has %d lines, want a header and 4 candidates:\n%s", lines, b)
+		}
+		models, csvs = append(models, m), append(csvs, string(b))
+	}
+	if csvs[0] != csvs[1] {
+		t.Errorf("same seed, different results:\n%s\n%s", csvs[0], csvs[1])
+	}
+	for i, p := range models[0].Params {
+		if !slices.Equal(p.Values, models[1].Params[i].Values) {
+			t.Errorf("same seed, parameter %s differs", p.Name)
+		}
+	}
+}
+
+// TestTuneUsageErrors: a bad command line exits 2 with a message, before
+// any search.
+func TestTuneUsageErrors(t *testing.T) {
+	iris := filepath.Join("..", "..", "datasets", "iris.csv")
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"no data", []string{}},
+		{"budget and trials", []string{"-data", iris, "-budget", "1s", "-trials", "3"}},
+		{"zero trials", []string{"-data", iris, "-trials", "0"}},
+		{"negative budget", []string{"-data", iris, "-budget", "-1s"}},
+		{"bad budget", []string{"-data", iris, "-budget", "soon"}},
+		{"one fold", []string{"-data", iris, "-trials", "2", "-folds", "1"}},
+		{"more folds than rows", []string{"-data", iris, "-target", "species", "-trials", "2", "-folds", "151"}},
+		{"zero epochs", []string{"-data", iris, "-trials", "2", "-epochs", "0"}},
+		{"zero parallel", []string{"-data", iris, "-trials", "2", "-parallel", "0"}},
+		{"bad format", []string{"-data", iris, "-trials", "2", "-format", "xml"}},
+		{"bad missing", []string{"-data", iris, "-trials", "2", "-missing", "guess"}},
+		{"unknown flag", []string{"-data", iris, "-lr", "0.1"}},
+		{"stray argument", []string{"-data", iris, "extra"}},
+	} {
+		code, _, errOut := runCLI(t, append([]string{"tune"}, tc.args...)...)
+		if code != 2 || !strings.HasPrefix(errOut, "descent: ") {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and a message", tc.name, code, errOut)
+		}
+	}
+}
