@@ -93,7 +93,8 @@ func checkAddr(e *env, addr string) error {
 func servePlayground(ctx context.Context, e *env, ln net.Listener, hosts []string) error {
 	pg := playground.New(playground.Options{AllowedHosts: hosts})
 	defer pg.Close()
-	srv := &http.Server{Handler: pg, ReadHeaderTimeout: 10 * time.Second}
+	srv := pg.HTTPServer() // with timeouts for slow clients
+	ln = pg.Listener(ln)   // with a bound on open connections
 	fmt.Fprintf(e.stdout, "descent playground: open http://%s/ in your browser (Ctrl-C stops it)\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

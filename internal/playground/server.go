@@ -56,6 +56,14 @@ type Options struct {
 	// and ::1, which are always allowed: the names the server listens on.
 	// Any other Host is refused with 403, against DNS rebinding.
 	AllowedHosts []string
+
+	// HeaderTimeout, ReadTimeout, WriteTimeout and KeepAliveTimeout are
+	// the http.Server's ReadHeaderTimeout, ReadTimeout, WriteTimeout and
+	// IdleTimeout in HTTPServer; 0 means the Default of each.
+	HeaderTimeout, ReadTimeout, WriteTimeout, KeepAliveTimeout time.Duration
+	// MaxConns bounds the connections Listener keeps open at once; 0
+	// means DefaultMaxConns.
+	MaxConns int
 }
 
 //go:embed assets
@@ -96,6 +104,17 @@ func New(opt Options) *Server {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	for _, d := range []struct {
+		v   *time.Duration
+		def time.Duration
+	}{{&opt.HeaderTimeout, DefaultHeaderTimeout}, {&opt.ReadTimeout, DefaultReadTimeout}, {&opt.WriteTimeout, DefaultWriteTimeout}, {&opt.KeepAliveTimeout, DefaultKeepAliveTimeout}} {
+		if *d.v <= 0 {
+			*d.v = d.def
+		}
+	}
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = DefaultMaxConns
+	}
 	s := &Server{opt: opt, mux: http.NewServeMux(), sessions: map[string]*session{}}
 	s.token = newID()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
@@ -104,8 +123,8 @@ func New(opt Options) *Server {
 	s.mux.HandleFunc("GET /{$}", s.index)
 	s.mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(static)))
 	s.mux.HandleFunc("POST /api/sessions", s.create)
-	s.mux.HandleFunc("PUT /api/sessions/{id}", s.withSession(s.resetSession))
-	s.mux.HandleFunc("POST /api/sessions/{id}/data", s.withSession(s.uploadData))
+	s.mux.HandleFunc("PUT /api/sessions/{id}", s.resetSession)
+	s.mux.HandleFunc("POST /api/sessions/{id}/data", s.uploadData)
 	s.mux.HandleFunc("POST /api/sessions/{id}/run", s.withSession(s.run))
 	s.mux.HandleFunc("POST /api/sessions/{id}/pause", s.withSession(s.pause))
 	s.mux.HandleFunc("POST /api/sessions/{id}/step", s.withSession(s.step))
@@ -330,23 +349,35 @@ func (s *Server) create(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, state)
 }
 
+// find returns the session of the path's id and marks it seen, or
+// answers 404 and returns nil.
+func (s *Server) find(w http.ResponseWriter, r *http.Request) *session {
+	now := s.opt.Now().UnixNano()
+	s.mu.Lock()
+	ss := s.sessions[r.PathValue("id")]
+	if ss != nil && now-ss.lastSeen.Load() > int64(s.opt.IdleTimeout) {
+		ss = nil // expired; Expire removes it
+	}
+	s.mu.Unlock()
+	if ss == nil {
+		s.Expire()
+		fail(w, http.StatusNotFound, "no such session (it may have expired after %v idle): reload the page", s.opt.IdleTimeout)
+		return nil
+	}
+	ss.lastSeen.Store(now)
+	return ss
+}
+
 // withSession finds the session of the path's id, marks it seen and
-// passes it on locked.
+// passes it on locked. Its handlers read no body: a handler that does
+// reads it before taking the lock (see resetSession), so that a client
+// sending slowly never holds up the session's other requests.
 func (s *Server) withSession(h func(w http.ResponseWriter, r *http.Request, ss *session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		now := s.opt.Now().UnixNano()
-		s.mu.Lock()
-		ss := s.sessions[r.PathValue("id")]
-		if ss != nil && now-ss.lastSeen.Load() > int64(s.opt.IdleTimeout) {
-			ss = nil // expired; Expire removes it
-		}
-		s.mu.Unlock()
+		ss := s.find(w, r)
 		if ss == nil {
-			s.Expire()
-			fail(w, http.StatusNotFound, "no such session (it may have expired after %v idle): reload the page", s.opt.IdleTimeout)
 			return
 		}
-		ss.lastSeen.Store(now)
 		ss.mu.Lock()
 		defer ss.mu.Unlock()
 		h(w, r, ss)
@@ -366,12 +397,19 @@ func (s *Server) deleteSession(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) resetSession(w http.ResponseWriter, r *http.Request, ss *session) {
+// resetSession reads the settings, then locks the session.
+func (s *Server) resetSession(w http.ResponseWriter, r *http.Request) {
+	ss := s.find(w, r)
+	if ss == nil {
+		return
+	}
 	st, err := readSettings(w, r)
 	if err != nil {
 		fail(w, http.StatusBadRequest, "%v", err)
 		return
 	}
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
 	ss.pause()
 	if err := ss.reset(st); err != nil {
 		fail(w, http.StatusBadRequest, "%v", err)
@@ -380,7 +418,13 @@ func (s *Server) resetSession(w http.ResponseWriter, r *http.Request, ss *sessio
 	writeJSON(w, http.StatusOK, ss.state(true))
 }
 
-func (s *Server) uploadData(w http.ResponseWriter, r *http.Request, ss *session) {
+// uploadData reads and parses the file, then locks the session: the
+// slow parts of an upload never hold the lock that /state needs.
+func (s *Server) uploadData(w http.ResponseWriter, r *http.Request) {
+	ss := s.find(w, r)
+	if ss == nil {
+		return
+	}
 	name := r.URL.Query().Get("name")
 	if name == "" {
 		name = "upload.csv"
@@ -400,12 +444,20 @@ func (s *Server) uploadData(w http.ResponseWriter, r *http.Request, ss *session)
 		fail(w, http.StatusBadRequest, "%v", err)
 		return
 	}
-	st := ss.r.settings
+	var query *Settings
 	if r.URL.Query().Has("settings") {
-		if st, err = ParseQuery(r.URL.Query().Get("settings")); err != nil {
+		st, err := ParseQuery(r.URL.Query().Get("settings"))
+		if err != nil {
 			fail(w, http.StatusBadRequest, "%v", err)
 			return
 		}
+		query = &st
+	}
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	st := ss.r.settings
+	if query != nil {
+		st = *query
 	}
 	st.Dataset = DatasetCSV
 	if up.data.Task == data.Regression && isClassLoss(st.Loss) || up.data.Task == data.Classification && st.Loss != "" && !isClassLoss(st.Loss) {
