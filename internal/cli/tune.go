@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/fit"
 	"github.com/descent-ml/descent/internal/atomicfile"
 	"github.com/descent-ml/descent/model"
@@ -123,7 +124,11 @@ func runTune(e *env, args []string) error {
 
 	base := fit.Defaults()
 	base.Seed = f.seed
-	board := newTuneBoard(e.stderr)
+	metric := "r2"
+	if d.Task == data.Classification {
+		metric = "accuracy"
+	}
+	board := newTuneBoard(e.stderr, metric)
 	to := fit.TuneOptions{
 		Trials: f.trials, Budget: f.budget, MaxEpochs: f.epochs, Folds: f.folds,
 		Parallel: f.parallel, Seed: f.seed, Progress: board.update,
@@ -178,7 +183,7 @@ func runTune(e *env, args []string) error {
 		return writeTuneJSON(e.stdout, res, fr, f)
 	}
 	fmt.Fprintf(e.stdout, "cross-validated %s over %d folds, best first:\n", res.Metric, res.Folds)
-	writeLeaderboard(e.stdout, res.Trials, 10)
+	writeLeaderboard(e.stdout, res.Metric, res.Trials, 10)
 	if res.Budget > 0 {
 		fmt.Fprintf(e.stdout, "searched for %v (%d brackets): the result depends on this machine's speed\n", res.Budget, res.Brackets)
 	}
@@ -243,9 +248,9 @@ func describeTrial(t fit.Trial) string {
 }
 
 // writeLeaderboard prints the first n trials as a table.
-func writeLeaderboard(w io.Writer, trials []fit.Trial, n int) {
+func writeLeaderboard(w io.Writer, metric string, trials []fit.Trial, n int) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  #\tid\tepochs\tscore\t± std\tloss\tsettings")
+	fmt.Fprintf(tw, "  #\tid\tepochs\t%s\t± std\tloss\tsettings\n", metric)
 	for i, t := range trials[:min(n, len(trials))] {
 		score := fmt.Sprintf("%.4f\t%.4f\t%.4g", t.Score, t.ScoreStd, t.Loss)
 		if t.Failed != "" {
@@ -261,13 +266,14 @@ func writeLeaderboard(w io.Writer, trials []fit.Trial, n int) {
 // tests) one line per rung.
 type tuneBoard struct {
 	w        io.Writer
+	metric   string
 	terminal bool
 	lines    int // lines drawn last time, to move back over
 }
 
-func newTuneBoard(w io.Writer) *tuneBoard {
+func newTuneBoard(w io.Writer, metric string) *tuneBoard {
 	f, ok := w.(*os.File)
-	return &tuneBoard{w: w, terminal: ok && term.IsTerminal(int(f.Fd()))}
+	return &tuneBoard{w: w, metric: metric, terminal: ok && term.IsTerminal(int(f.Fd()))}
 }
 
 // update draws one progress report; fit.Tune calls it from one goroutine
@@ -278,13 +284,13 @@ func (b *tuneBoard) update(p fit.TuneProgress) {
 	if !b.terminal {
 		if p.RungDone && len(p.Leaders) > 0 {
 			l := p.Leaders[0]
-			fmt.Fprintf(b.w, "%s; best %.4f at %d epochs (%s)\n", where, l.Score, l.Epochs, describeTrial(l))
+			fmt.Fprintf(b.w, "%s; best %s %.4f at %d epochs (%s)\n", where, b.metric, l.Score, l.Epochs, describeTrial(l))
 		}
 		return
 	}
 	var buf strings.Builder
 	fmt.Fprintln(&buf, where)
-	writeLeaderboard(&buf, p.Leaders, 5)
+	writeLeaderboard(&buf, b.metric, p.Leaders, 5)
 	b.clear()
 	fmt.Fprint(b.w, buf.String())
 	b.lines = strings.Count(buf.String(), "\n")
