@@ -414,7 +414,10 @@ func (s *search) rung(ctx context.Context, bracket, rung, rungs, epochs int, ids
 		o := s.trials[id].apply(s.base)
 		o.Epochs = epochs
 		o.ValSplit, o.Refit, o.Patience = 0, false, 0
-		o.Callbacks, o.Log = nil, nil
+		// The base's watchers, log and checkpoints are for the final
+		// training, not for each fold's.
+		o.Callbacks, o.RunCallbacks, o.Log = nil, nil, nil
+		o.Resume, o.CheckpointEvery, o.Checkpoint = nil, 0, nil
 		opts[id] = o
 	}
 	units := make(chan unit)

@@ -42,7 +42,7 @@ type tuneFlags struct {
 	parallel                   int
 	seed                       uint64
 	out, format, results       string
-	json                       bool
+	json, refit                bool
 	csv                        *csvFlags
 }
 
@@ -63,6 +63,7 @@ func runTune(e *env, args []string) error {
 	fs.StringVar(&f.out, "o", "model.json", "where to write the best model `file`")
 	fs.StringVar(&f.format, "format", "json", "model file format: json or binary")
 	fs.StringVar(&f.results, "results", "", "also write every candidate and its score to this CSV `file`")
+	fs.BoolVar(&f.refit, "refit", true, "train the best candidate again on all rows for the epochs its validation split chose")
 	fs.BoolVar(&f.json, "json", false, "print the final table as JSON on stdout")
 	if err := parse(e, fs, args); err != nil {
 		return err
@@ -123,7 +124,7 @@ func runTune(e *env, args []string) error {
 	}
 
 	base := fit.Defaults()
-	base.Seed = f.seed
+	base.Seed, base.Refit = f.seed, f.refit
 	metric := "r2"
 	if d.Task == data.Classification {
 		metric = "accuracy"
