@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -96,5 +98,47 @@ func TestTuneUsageErrors(t *testing.T) {
 		if code != 2 || !strings.HasPrefix(errOut, "descent: ") {
 			t.Errorf("%s: exit %d, stderr %q; want 2 and a message", tc.name, code, errOut)
 		}
+	}
+}
+
+// cancelOn is a stderr that cancels the command's context once a line
+// containing its mark is written: Ctrl-C at a known point of the search.
+type cancelOn struct {
+	bytes.Buffer
+	mark   string
+	cancel context.CancelFunc
+}
+
+func (c *cancelOn) Write(p []byte) (int, error) {
+	if strings.Contains(string(p), c.mark) {
+		c.cancel()
+	}
+	return c.Buffer.Write(p)
+}
+
+// TestTuneInterruptedKeepsBest: Ctrl-C after the first rung still trains
+// the best candidate so far and saves it, marked as interrupted.
+func TestTuneInterruptedKeepsBest(t *testing.T) {
+	modelPath := filepath.Join(t.TempDir(), "m.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errOut := &cancelOn{mark: "rung 1/2", cancel: cancel}
+	var out bytes.Buffer
+	code := ExitCode(RunContext(ctx, append(slices.Clone(tuneArgs), "-o", modelPath), strings.NewReader(""), &out, errOut), errOut)
+	if code != 0 || !strings.Contains(errOut.String(), "interrupted") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errOut.String())
+	}
+	m, err := model.Load(modelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec struct {
+		Tune struct {
+			Stopped string
+			Top     []fit.Trial
+		}
+	}
+	if err := json.Unmarshal(m.Training, &rec); err != nil || rec.Tune.Stopped != "interrupted" || len(rec.Tune.Top) != 4 || rec.Tune.Top[0].Epochs != 2 {
+		t.Errorf("training record (%v): want stopped interrupted and 4 trials scored at 2 epochs: %s", err, m.Training)
 	}
 }
