@@ -16,6 +16,7 @@ import (
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/model"
 	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/schedule"
 	"github.com/descent-ml/descent/tensor"
 	"github.com/descent-ml/descent/train"
 )
@@ -223,7 +224,6 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 			return nil, nil, nil, none, fmt.Errorf("fit: checkpoint: %w", err)
 		}
 		done = resume.Epoch
-		j.logf("resuming after epoch %d", done)
 	}
 	smoothing := 0.0
 	if j.d.Task == data.Classification {
@@ -236,7 +236,7 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
 	}
 	if horizon == 0 {
-		j.logf("network: %s, %d parameters, loss %s, optimizer %s, lr %g, %s", archString(spec), net.NumParams(), j.lossName, j.o.Optimizer.Name, j.o.LearningRate, j.o.DType)
+		j.logf("network: %s, %d parameters, loss %s, optimizer %s, lr %g, %s", spec, net.NumParams(), j.lossName, j.o.Optimizer.Name, j.o.LearningRate, j.o.DType)
 	}
 
 	cfg := train.Config{
@@ -248,7 +248,8 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 		Seed:          j.o.Seed,
 		DivergeFactor: j.o.DivergeFactor,
 	}
-	if horizon > 0 {
+	if horizon > 0 && cfg.Schedule.Epochs == 0 && (cfg.Schedule.Name == schedule.NameFlatCosine || cfg.Schedule.Name == schedule.NameCosine) {
+		// Only these two depend on the run's length.
 		cfg.Schedule.Epochs = horizon
 	}
 	if resume != nil {
@@ -521,14 +522,6 @@ func mustLoss[T tensor.Float](name string) loss.Loss[T] {
 		panic("fit: " + err.Error()) // chooseLoss checked the name
 	}
 	return l
-}
-
-func archString(s nn.Spec) string {
-	parts := []string{fmt.Sprint(s.Inputs)}
-	for _, l := range s.Layers {
-		parts = append(parts, fmt.Sprintf("%d %s", l.Units, l.Activation))
-	}
-	return strings.Join(parts, " → ")
 }
 
 func newRand(seed uint64) *rand.Rand {

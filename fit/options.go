@@ -129,6 +129,10 @@ func Defaults() Options {
 	}
 }
 
+// Check reports the first setting of o that cannot work, as Train would,
+// without any data: a command line can refuse it before reading a file.
+func Check(o Options) error { return o.validate() }
+
 // validate reports the first setting that cannot work.
 func (o *Options) validate() error {
 	for _, h := range o.Hidden {
@@ -149,6 +153,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("fit: validation split %g: want a fraction in [0, 1)", o.ValSplit)
 	case !(o.LabelSmoothing >= 0 && o.LabelSmoothing < 1):
 		return fmt.Errorf("fit: label smoothing %g: want a value in [0, 1)", o.LabelSmoothing)
+	case o.Scale != data.Robust && o.Scale != data.Standard && o.Scale != data.MinMax && o.Scale != data.NoScaling:
+		return fmt.Errorf("fit: unknown scaling %q (want robust, standard, minmax or none)", o.Scale)
 	case o.Patience < 0:
 		return fmt.Errorf("fit: patience %d: want 0 (none) or more", o.Patience)
 	case o.CheckpointEvery < 0 || (o.CheckpointEvery > 0 && o.Checkpoint == nil):

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"strings"
 	"math"
 	"math/rand/v2"
 
@@ -46,6 +47,16 @@ func (s Spec) withDefaults() Spec {
 		out.Layers[i] = l
 	}
 	return out
+}
+
+// String describes the network as its shape, e.g. "4 → 16 relu → 3
+// identity".
+func (s Spec) String() string {
+	parts := []string{fmt.Sprint(s.Inputs)}
+	for _, l := range s.Layers {
+		parts = append(parts, fmt.Sprintf("%d %s", l.Units, l.Activation))
+	}
+	return strings.Join(parts, " → ")
 }
 
 // Validate reports what is wrong with a spec, if anything.

@@ -31,6 +31,13 @@ func Save(p *plot.Plot, path string) error {
 	return writeAtomic(path, func(w io.Writer) error { return Write(w, p, format) })
 }
 
+// CheckPath reports whether Save can write a plot to path, judged by its
+// extension, so that a command can refuse a bad path before it works.
+func CheckPath(path string) error {
+	_, err := formatOf(path)
+	return err
+}
+
 // Write draws p, Width × Height, to w in format "png", "svg" or "pdf"; an
 // HTTP handler can use it to serve a plot without a file.
 func Write(w io.Writer, p *plot.Plot, format string) error {

@@ -51,7 +51,7 @@ func runGradcheck(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		return checkAndReport(e, net, l, fmt.Sprintf("model %s: %s, loss %s", *modelPath, archString(net.Spec()), m.Loss), *batch, *seed, *tol)
+		return checkAndReport(e, net, l, fmt.Sprintf("model %s: %s, loss %s", *modelPath, net.Spec(), m.Loss), *batch, *seed, *tol)
 	}
 	sizes, err := parseInts("layers", *layers)
 	if err != nil {

@@ -17,12 +17,13 @@ import (
 // epoch otherwise (logs, pipes, tests).
 type progress struct {
 	w            io.Writer
-	done, epochs int // done: epochs finished before this run (resume)
+	done, epochs int    // done: epochs finished before this run (resume)
+	label        string // "epoch", or "refit epoch" for a refit
 	bar          *progressbar.ProgressBar
 }
 
 func newProgress(w io.Writer, done, epochs int) *progress {
-	p := &progress{w: w, done: done, epochs: epochs}
+	p := &progress{w: w, done: done, epochs: epochs, label: "epoch"}
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions(epochs,
 			progressbar.OptionSetWriter(w),
@@ -52,7 +53,7 @@ func (p *progress) OnEpoch(ev train.EpochEvent) {
 		mark = "  *"
 	}
 	total := p.done + ev.Epochs
-	fmt.Fprintf(p.w, "epoch %*d/%d  %s%s\n", len(fmt.Sprint(total)), p.done+ev.Stats.Epoch, total, line, mark)
+	fmt.Fprintf(p.w, "%s %*d/%d  %s%s\n", p.label, len(fmt.Sprint(total)), p.done+ev.Stats.Epoch, total, line, mark)
 }
 
 func (p *progress) finish() {
@@ -65,10 +66,12 @@ func epochLine(s train.EpochStats) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "loss %.4g", s.Train.Loss)
 	score := func(prefix string, sc train.Scores) {
+		// R² rather than MSE for regression: the loss may be on scaled
+		// targets, and R² reads the same in any units.
 		if sc.Accuracy != 0 {
 			fmt.Fprintf(&b, "  %sacc %.4f", prefix, sc.Accuracy)
 		} else if sc.MSE != 0 {
-			fmt.Fprintf(&b, "  %smse %.4g", prefix, sc.MSE)
+			fmt.Fprintf(&b, "  %sr2 %.4f", prefix, sc.R2)
 		}
 	}
 	score("", s.Train)

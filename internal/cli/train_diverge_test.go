@@ -25,7 +25,7 @@ func TestTrainDivergence(t *testing.T) {
 	}{
 		{"adam at 1e6", []string{"-optimizer", "adam", "-lr", "1e6", "-checkpoint-every", "1"},
 			[]string{"diverged at epoch 1", "probably too high for adam — try 0.001", "nothing was written"}, false, ""},
-		{"sgd at 0.3", []string{"-optimizer", "sgd", "-lr", "0.3"},
+		{"sgd at 0.3", []string{"-optimizer", "sgd", "-lr", "0.3", "-scale-target=false", "-scale", "standard", "-schedule", "constant", "-batch-size", "32"},
 			[]string{"diverged at epoch 2", "probably too high for sgd — try 0.01", "the weights of epoch 1, the last good ones, were written"}, true, "1"},
 	}
 	for _, tt := range tests {

@@ -86,7 +86,7 @@ func TestTrainEvalPredictInspect(t *testing.T) {
 	}
 
 	code, out, _ = runCLI(t, "inspect", "-model", modelPath)
-	for _, want := range []string{"format version 1", "4 → 16", "softmax_cross_entropy", "classes: setosa, versicolor, virginica", "standard scaling", "val_accuracy"} {
+	for _, want := range []string{"format version 1", "4 → 16", "softmax_cross_entropy", "classes: setosa, versicolor, virginica", "robust scaling", "val_accuracy"} {
 		if code != 0 || !strings.Contains(out, want) {
 			t.Errorf("inspect (exit %d) lacks %q:\n%s", code, want, out)
 		}
@@ -162,7 +162,7 @@ func TestCheckpointAndResume(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("resume: exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(errOut, "resuming from "+ckpt+" after epoch 6") || !strings.Contains(errOut, "epoch 7/9") || strings.Contains(errOut, "epoch 1/") {
+	if !strings.Contains(errOut, "resuming from "+ckpt+" after epoch 6") || !strings.Contains(errOut, "epoch 7/9") || strings.Contains(errOut, "\nepoch 1/") {
 		t.Errorf("resume progress:\n%s", errOut)
 	}
 	// A checkpoint that asks for no more epochs is refused.
