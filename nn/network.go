@@ -2,9 +2,9 @@ package nn
 
 import (
 	"fmt"
-	"strings"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/descent-ml/descent/activation"
 	"github.com/descent-ml/descent/initializer"
