@@ -21,7 +21,8 @@ const (
 	MinMax ScalerKind = "minmax"
 	// Robust centres each column on its median and divides by its
 	// interquartile range (by half the range when the quartiles agree, as
-	// for a mostly constant or binary column), then clips outliers
+	// for a mostly constant column; a 0/1 column, such as a one-hot
+	// category, is left at 0 and 1), then clips outliers
 	// smoothly: x ↦ x / sqrt(1 + (x/DefaultClip)²). It is RealMLP-TD's
 	// preprocessing (Holzmüller et al., 2024): one extreme value can no
 	// longer squash every other value of its column towards zero.
@@ -146,7 +147,8 @@ func unclip(y, c float64) float64 {
 
 // fitRobust fits the Robust scaler: median and interquartile range per
 // column (linear interpolation between order statistics, numpy's default),
-// half the range when the quartiles agree, and 1 for a constant column.
+// half the range when the quartiles agree, and 1 for a constant column. A
+// column of only 0s and 1s is left as it is.
 func fitRobust(x *tensor.Matrix[float64]) (*Scaler, error) {
 	s := &Scaler{Kind: Robust, Clip: DefaultClip}
 	if x.Rows == 0 {
@@ -164,6 +166,13 @@ func fitRobust(x *tensor.Matrix[float64]) (*Scaler, error) {
 			col[i] = v
 		}
 		slices.Sort(col)
+		if col[0] == 0 && col[len(col)-1] == 1 && !slices.ContainsFunc(col, func(v float64) bool { return v != 0 && v != 1 }) {
+			// A 0/1 column (one-hot, say) is already on the scale the
+			// others are brought to: centring and dividing it would turn a
+			// rare category into a large value.
+			s.Offset[j], s.Scale[j] = 0, 1
+			continue
+		}
 		med := quantile(col, 0.5)
 		scale := quantile(col, 0.75) - quantile(col, 0.25)
 		if scale == 0 {

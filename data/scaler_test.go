@@ -99,7 +99,7 @@ func TestScalerErrors(t *testing.T) {
 
 func TestRobustScaler(t *testing.T) {
 	// Column 0: 1..8 and an outlier at 1000 (median 5, quartiles 3 and 7).
-	// Column 1: binary, quartiles equal (0 and 0), so half the range.
+	// Column 1: 0/1, left as it is (offset 0, scale 1).
 	// Column 2: constant.
 	vals := []float64{1, 2, 3, 4, 5, 6, 7, 8, 1000}
 	x := tensor.New[float64](len(vals), 3)
@@ -117,7 +117,7 @@ func TestRobustScaler(t *testing.T) {
 	if want := []float64{5, 0, 42}; !slices.Equal(s.Offset, want) {
 		t.Errorf("offsets %v, want %v", s.Offset, want)
 	}
-	if want := []float64{4, 0.5, 1}; !slices.Equal(s.Scale, want) {
+	if want := []float64{4, 1, 1}; !slices.Equal(s.Scale, want) {
 		t.Errorf("scales %v, want %v", s.Scale, want)
 	}
 	y := x.Clone()
