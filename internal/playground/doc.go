@@ -27,7 +27,12 @@
 // bounded number of epochs per tick, and stops when paused, when it reaches
 // its epoch limit, when it expires (idle for Options.IdleTimeout) or when the
 // server closes. The page polls the state endpoint for losses, the boundary
-// grid, the per-neuron grids and the weights.
+// grid, the per-neuron grids and the weights. A running session that no
+// request reaches for Options.PauseAfter (30 s) parks: its page is gone, so
+// it stops using a core until a state request resumes it. At most
+// Options.MaxTraining sessions (one per CPU) train at the same moment; the
+// others queue for their turn each tick, so all of them progress, slower,
+// and none is refused.
 //
 // Training is deterministic: the settings (seed included) fix the data,
 // the split, the starting weights and the shuffles, and loss history is

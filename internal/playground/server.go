@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -64,6 +65,15 @@ type Options struct {
 	// MaxConns bounds the connections Listener keeps open at once; 0
 	// means DefaultMaxConns.
 	MaxConns int
+
+	// PauseAfter is how long a running session trains without any
+	// request (the page polls its state) before it pauses; its next state
+	// request resumes it. 0 means DefaultPauseAfter.
+	PauseAfter time.Duration
+	// MaxTraining bounds the sessions training at the same moment; more
+	// running sessions queue for a turn each tick and train more slowly.
+	// 0 means runtime.NumCPU().
+	MaxTraining int
 }
 
 //go:embed assets
@@ -78,6 +88,7 @@ type Server struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	tr     *trainer
 
 	// token is a random secret of this server that the page sends on
 	// every state-changing request (see guard).
@@ -115,9 +126,16 @@ func New(opt Options) *Server {
 	if opt.MaxConns <= 0 {
 		opt.MaxConns = DefaultMaxConns
 	}
+	if opt.PauseAfter <= 0 {
+		opt.PauseAfter = DefaultPauseAfter
+	}
+	if opt.MaxTraining <= 0 {
+		opt.MaxTraining = runtime.NumCPU()
+	}
 	s := &Server{opt: opt, mux: http.NewServeMux(), sessions: map[string]*session{}}
 	s.token = newID()
 	s.ctx, s.cancel = context.WithCancel(context.Background())
+	s.tr = &trainer{ctx: s.ctx, wg: &s.wg, tick: opt.Tick, now: opt.Now, pauseAfter: opt.PauseAfter, slots: make(chan struct{}, opt.MaxTraining)}
 	s.page = template.Must(template.ParseFS(assets, "assets/index.html"))
 	static, _ := fs.Sub(assets, "assets") // "assets" exists: it is embedded above
 	s.mux.HandleFunc("GET /{$}", s.index)
@@ -540,7 +558,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request, ss *session) {
 		return
 	}
 	ss.pause() // a new speed or limit restarts the goroutine
-	ss.start(s.ctx, &s.wg, s.opt.Tick, until, speed)
+	ss.start(s.tr, until, speed)
 	writeJSON(w, http.StatusOK, ss.state(false))
 }
 
@@ -562,6 +580,7 @@ func (s *Server) step(w http.ResponseWriter, r *http.Request, ss *session) {
 }
 
 func (s *Server) getState(w http.ResponseWriter, r *http.Request, ss *session) {
+	ss.resume(s.tr) // a page is back: go on training if it was parked
 	writeJSON(w, http.StatusOK, ss.state(r.URL.Query().Get("points") == "1"))
 }
 

@@ -430,7 +430,7 @@ func TestEndedSessionStaysStopped(t *testing.T) {
 	var wg sync.WaitGroup
 	s.mu.Lock()
 	s.end()
-	s.start(t.Context(), &wg, time.Millisecond, 0, 1)
+	s.start(&trainer{ctx: t.Context(), wg: &wg, tick: time.Millisecond, now: time.Now, pauseAfter: time.Minute, slots: make(chan struct{}, 1)}, 0, 1)
 	running := s.running
 	s.mu.Unlock()
 	wg.Wait()

@@ -1,7 +1,6 @@
 package playground
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -55,10 +54,14 @@ type session struct {
 	upload  *upload
 	r       *run
 	running bool
-	closed  bool // set when the session ends; it never trains again
-	until   int
-	stop    chan struct{} // closed to stop the training goroutine
-	done    chan struct{} // closed when it has stopped
+	// parked is set when training stopped because no request came for
+	// Options.PauseAfter; the next state request resumes it.
+	parked bool
+	closed bool // set when the session ends; it never trains again
+	until  int
+	speed  int
+	stop   chan struct{} // closed to stop the training goroutine
+	done   chan struct{} // closed when it has stopped
 }
 
 // run is everything one set of settings trains: the data, the network,
@@ -448,26 +451,31 @@ func classOf(row []float64) int {
 
 // start begins training in a goroutine until epoch until (0: MaxEpochs),
 // speed epochs per tick. The caller holds mu.
-func (s *session) start(ctx context.Context, wg *sync.WaitGroup, tick time.Duration, until, speed int) {
+//
+// The goroutine parks the session (stops, remembering that it was
+// running) once no request has reached it for tr.pauseAfter: a tab that
+// was closed without its DELETE arriving trains no more. The next state
+// request resumes it (see resume).
+func (s *session) start(tr *trainer, until, speed int) {
 	if until <= 0 || until > MaxEpochs {
 		until = MaxEpochs
 	}
-	s.until = until
+	s.until, s.speed, s.parked = until, speed, false
 	if s.running || s.closed || s.r.diverged != "" || s.r.epoch >= until {
 		return
 	}
 	s.running = true
 	stop, done := make(chan struct{}), make(chan struct{})
 	s.stop, s.done = stop, done
-	wg.Add(1)
+	tr.wg.Add(1)
 	go func() {
-		defer wg.Done()
+		defer tr.wg.Done()
 		defer close(done)
-		t := time.NewTicker(tick)
+		t := time.NewTicker(tr.tick)
 		defer t.Stop()
 		for {
 			select {
-			case <-ctx.Done():
+			case <-tr.ctx.Done():
 				s.mu.Lock()
 				s.running = false
 				s.mu.Unlock()
@@ -476,21 +484,53 @@ func (s *session) start(ctx context.Context, wg *sync.WaitGroup, tick time.Durat
 				return
 			case <-t.C:
 			}
-			s.mu.Lock()
-			if s.stop != stop || !s.running {
-				s.mu.Unlock()
+			if !s.tick(tr, stop) {
 				return
 			}
-			r := s.r
-			r.trainEpochs(min(speed, s.until-r.epoch, r.epochsWithin(maxTickSteps)))
-			if r.epoch >= s.until || r.diverged != "" {
-				s.running = false
-				s.mu.Unlock()
-				return
-			}
-			s.mu.Unlock()
 		}
 	}()
+}
+
+// tick trains one tick of the goroutine that stop belongs to, in a
+// training slot, and reports whether the goroutine goes on.
+func (s *session) tick(tr *trainer, stop chan struct{}) bool {
+	if tr.abandoned(s) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.stop == stop && s.running {
+			s.running, s.parked = false, true
+		}
+		return false
+	}
+	if !tr.acquire(stop) { // stopped, or the server closes
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.stop == stop && tr.ctx.Err() != nil {
+			s.running = false
+		}
+		return false
+	}
+	defer tr.release()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stop != stop || !s.running {
+		return false
+	}
+	r := s.r
+	r.trainEpochs(min(s.speed, s.until-r.epoch, r.epochsWithin(maxTickSteps)))
+	if r.epoch >= s.until || r.diverged != "" {
+		s.running = false
+		return false
+	}
+	return true
+}
+
+// resume restarts a parked session's training where it stopped. The
+// caller holds mu.
+func (s *session) resume(tr *trainer) {
+	if s.parked {
+		s.start(tr, s.until, s.speed)
+	}
 }
 
 // end stops training for good: a request that found the session before
@@ -503,6 +543,7 @@ func (s *session) end() {
 // pause stops the training goroutine and waits for it. The caller holds
 // mu; pause releases it while waiting.
 func (s *session) pause() {
+	s.parked = false
 	if !s.running {
 		return
 	}
