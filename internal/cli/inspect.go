@@ -66,9 +66,16 @@ func runInspect(e *env, args []string) error {
 		fmt.Fprintf(w, "features: %s\n", strings.Join(m.FeatureNames, ", "))
 	}
 	if s := m.Scaler; s != nil && s.Kind != "" && s.Kind != "none" {
-		fmt.Fprintf(w, "preprocessing: %s scaling of %d features (fitted on the training split)\n", s.Kind, len(s.Scale))
+		clip := ""
+		if s.Clip > 0 {
+			clip = fmt.Sprintf(", outliers clipped smoothly to ±%g", s.Clip)
+		}
+		fmt.Fprintf(w, "preprocessing: %s scaling of %d features%s (fitted on the training rows)\n", s.Kind, len(s.Scale), clip)
 	} else {
 		fmt.Fprintf(w, "preprocessing: none\n")
+	}
+	if t := m.TargetScaler; t != nil && len(t.Scale) > 0 {
+		fmt.Fprintf(w, "targets: trained standardised (mean %.6g, standard deviation %.6g); predictions are in the targets' units\n", t.Offset[0], t.Scale[0])
 	}
 	if m.Schema != nil {
 		fmt.Fprintf(w, "CSV layout: %d columns (new data is read the same way)\n", len(m.Schema.Columns))
