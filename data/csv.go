@@ -211,6 +211,7 @@ const (
 	roleIgnored colRole = iota
 	roleFeature
 	roleTarget
+	roleWeight
 )
 
 type colKind int
@@ -256,10 +257,12 @@ type tableReader struct {
 	cols      []*column // every column, file order
 	feats     []*column
 	targs     []*column
-	withY     bool // targets are read (false at predict time without them)
+	wcol      *column // the weight column, or nil
+	withY     bool    // targets are read (false at predict time without them)
 	schema    *Schema
 
 	x, y       []float64 // rows×len(feats), rows×len(targs); NaN marks missing
+	w          []float64 // one weight per row when there is a weight column
 	rowX, rowY []float64
 	rows       int
 	dropped    int
@@ -302,6 +305,22 @@ func (t *tableReader) layout(names []string) error {
 		}
 		c.kind = kindCategorical
 	}
+	// The weight column is set aside before the target is chosen, so that
+	// the default target, the last column, skips it.
+	if n := t.opt.WeightColumn; n != "" {
+		c, err := t.find(n, "weight column")
+		if err != nil {
+			return err
+		}
+		switch {
+		case c.role != roleFeature:
+			return &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: errors.New("the weight column is also dropped")}
+		case c.kind == kindCategorical:
+			return &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: errors.New("the weight column cannot be categorical: weights are numbers")}
+		}
+		c.role, c.kind = roleWeight, kindNumeric
+		t.wcol = c
+	}
 	switch {
 	case len(t.opt.Targets) > 0:
 		for _, n := range t.opt.Targets {
@@ -310,7 +329,7 @@ func (t *tableReader) layout(names []string) error {
 				return err
 			}
 			if c.role != roleFeature {
-				return &CSVError{File: t.name, Err: fmt.Errorf("column %s is both a target and dropped or named twice", quote(n))}
+				return &CSVError{File: t.name, Err: fmt.Errorf("column %s is both a target and dropped, the weight column or named twice", quote(n))}
 			}
 			c.role = roleTarget
 			t.targs = append(t.targs, c)
@@ -326,7 +345,7 @@ func (t *tableReader) layout(names []string) error {
 			}
 			c := t.cols[j]
 			if c.role != roleFeature {
-				return &CSVError{File: t.name, Err: fmt.Errorf("column %s is both a target and dropped or named twice", quote(c.name))}
+				return &CSVError{File: t.name, Err: fmt.Errorf("column %s is both a target and dropped, the weight column or named twice", quote(c.name))}
 			}
 			c.role = roleTarget
 			t.targs = append(t.targs, c)
@@ -473,6 +492,13 @@ func (t *tableReader) add(rec []string, line int) error {
 			t.rowY[c.slot] = v
 		}
 	}
+	var w float64
+	if t.wcol != nil {
+		var err error
+		if w, err = t.weight(rec, line); err != nil {
+			return err
+		}
+	}
 	for _, c := range t.feats {
 		if math.IsNaN(t.rowX[c.slot]) {
 			c.missing = true
@@ -480,6 +506,9 @@ func (t *tableReader) add(rec []string, line int) error {
 	}
 	if err := t.checkCells(t.rows+1, line); err != nil {
 		return err
+	}
+	if t.wcol != nil {
+		t.w = append(t.w, w)
 	}
 	t.x = append(t.x, t.rowX...)
 	if t.withY {
@@ -499,6 +528,9 @@ func (t *tableReader) drops(rec []string) bool {
 				return true
 			}
 		}
+	}
+	if t.wcol != nil && isMissing(strings.TrimSpace(rec[t.wcol.pos])) {
+		return true
 	}
 	if t.opt.Missing == MissingDrop {
 		for _, c := range t.feats {
@@ -584,6 +616,25 @@ func (t *tableReader) cell(c *column, rec []string, line int) (v float64, miss b
 		}
 	}
 	return f, false, nil
+}
+
+// weight parses the weight column's cell of rec: a finite number ≥ 0.
+func (t *tableReader) weight(rec []string, line int) (float64, error) {
+	c := t.wcol
+	s := strings.TrimSpace(rec[c.pos])
+	if isMissing(s) {
+		return 0, t.errAt(line, c, fmt.Errorf("%w (%s) in the weight column; use a missing-value policy (drop, mean, median, mode) to drop the rows without a weight", ErrMissingValue, describeMissing(s)))
+	}
+	f, err := parseNumber(s)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange):
+		return 0, t.errAt(line, c, fmt.Errorf("weight %s %w", quote(s), ErrNotNumber))
+	case err != nil || math.IsInf(f, 0) || math.IsNaN(f):
+		return 0, t.errAt(line, c, fmt.Errorf("weight %s %w", quote(s), ErrNotFinite))
+	case f < 0:
+		return 0, t.errAt(line, c, fmt.Errorf("weight %s %w", quote(s), ErrNegativeWeight))
+	}
+	return f, nil
 }
 
 // parseNumber is strconv.ParseFloat limited to the forms isNumberLiteral

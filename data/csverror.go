@@ -21,6 +21,9 @@ var (
 	// ErrNotFinite is wrapped when a cell is a number too large for float64
 	// ("1e999") or an infinity literal ("inf").
 	ErrNotFinite = errors.New("is not a finite number")
+	// ErrNegativeWeight is wrapped when a cell of the weight column (see
+	// CSVOptions.WeightColumn) is a negative number.
+	ErrNegativeWeight = errors.New("is negative; a weight must be ≥ 0")
 	// ErrFieldCount is wrapped when a row has a different number of fields
 	// from the first row.
 	ErrFieldCount = errors.New("wrong number of fields")

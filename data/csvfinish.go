@@ -66,6 +66,13 @@ func (t *tableReader) finish() (*Dataset, *Schema, error) {
 	}
 
 	d := &Dataset{Task: task, ClassNames: classNames}
+	if t.wcol != nil {
+		if !slices.ContainsFunc(t.w, func(w float64) bool { return w > 0 }) {
+			c := t.wcol
+			return nil, nil, &CSVError{File: t.name, Column: c.name, Col: c.pos + 1, Err: fmt.Errorf("every one of the %d rows has weight 0: there is nothing to learn from", t.rows)}
+		}
+		d.Weights = t.w
+	}
 	d.X, d.FeatureNames = t.features()
 	switch {
 	case !t.withY:
@@ -308,6 +315,8 @@ func (t *tableReader) makeSchema(task Task, classNames []string) *Schema {
 			cs.Fill = c.fill
 		case roleTarget:
 			cs.Role = RoleTarget
+		case roleWeight:
+			cs.Role = RoleWeight
 		}
 		if c.role != roleIgnored {
 			cs.Kind = KindNumeric

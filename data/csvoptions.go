@@ -24,6 +24,14 @@ type CSVOptions struct {
 	TargetIndex []int
 	// Drop names columns to ignore (an id column, say).
 	Drop []string
+	// WeightColumn, when not empty, names a numeric column of per-sample
+	// weights: it is read into Dataset.Weights rather than the features.
+	// Each weight must be a finite number ≥ 0, and not all may be 0. A
+	// row whose weight is missing is an error with MissingError and is
+	// dropped under the other policies, as a row with a missing target
+	// is. The Schema marks the column RoleWeight, so new data read with
+	// it leaves the column out.
+	WeightColumn string
 	// Categorical names columns to read as categories even though their
 	// values look like numbers (zip codes, integer-coded classes).
 	Categorical []string

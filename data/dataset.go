@@ -47,6 +47,11 @@ type Dataset struct {
 	// ClassNames names the classes in the order of Y's columns
 	// (classification only).
 	ClassNames []string
+	// Weights, when not nil, weighs the samples: one finite, non-negative
+	// value per row, not all zero. Training weighs each sample's loss by
+	// it, and the metrics computed while training weigh each sample the
+	// same way. nil means every sample weighs 1.
+	Weights []float64
 }
 
 // Len returns the number of samples.
@@ -71,15 +76,23 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 	out := *d
 	out.X = tensor.New[float64](len(idx), d.X.Cols)
 	out.Y = tensor.New[float64](len(idx), d.Y.Cols)
+	if d.Weights != nil {
+		out.Weights = make([]float64, len(idx))
+	}
 	for r, i := range idx {
 		copy(out.X.Row(r), d.X.Row(i))
 		copy(out.Y.Row(r), d.Y.Row(i))
+		if d.Weights != nil {
+			out.Weights[r] = d.Weights[i]
+		}
 	}
 	return &out
 }
 
-// Validate checks that X and Y agree in length and that every number is
-// finite, returning an error that names the first bad cell.
+// Validate checks that X and Y agree in length, that every number is
+// finite and that the weights, if any, are one per sample, finite, not
+// negative and not all zero, returning an error that names the first bad
+// cell or weight.
 func (d *Dataset) Validate() error {
 	if d.X == nil || d.Y == nil {
 		return fmt.Errorf("data: dataset has no features or no targets")
@@ -96,6 +109,30 @@ func (d *Dataset) Validate() error {
 				return fmt.Errorf("data: sample %d, %s column %d is %v, not a finite number", i/m.m.Cols, m.name, i%m.m.Cols, v)
 			}
 		}
+	}
+	return d.validateWeights()
+}
+
+// validateWeights checks d.Weights (see Dataset.Weights).
+func (d *Dataset) validateWeights() error {
+	if d.Weights == nil {
+		return nil
+	}
+	if len(d.Weights) != d.X.Rows {
+		return fmt.Errorf("data: %d weights for %d samples", len(d.Weights), d.X.Rows)
+	}
+	var sum float64
+	for i, w := range d.Weights {
+		if !(w >= 0 && w <= maxFinite) { // written so that NaN fails too
+			return fmt.Errorf("data: sample %d has weight %v; weights must be finite and not negative", i, w)
+		}
+		sum += w
+	}
+	if sum > maxFinite {
+		return fmt.Errorf("data: the weights add up to more than a float64 holds; scale them down")
+	}
+	if sum == 0 && len(d.Weights) > 0 {
+		return fmt.Errorf("data: every one of the %d samples has weight 0; there is nothing to learn from", len(d.Weights))
 	}
 	return nil
 }

@@ -28,7 +28,8 @@ type Schema struct {
 type ColumnSchema struct {
 	// Name is the column's header name (col1, col2, ... without a header).
 	Name string `json:"name"`
-	// Role says whether the column is a feature, a target or ignored.
+	// Role says whether the column is a feature, a target, the sample
+	// weights or ignored.
 	Role ColumnRole `json:"role"`
 	// Kind says whether the column holds numbers or categories (empty for
 	// an ignored column).
@@ -50,6 +51,10 @@ const (
 	RoleFeature ColumnRole = "feature"
 	RoleTarget  ColumnRole = "target"
 	RoleIgnored ColumnRole = "ignored"
+	// RoleWeight marks the column of per-sample weights (see
+	// CSVOptions.WeightColumn). It is neither a feature nor a target, so
+	// new data read with the schema leaves it out, like an ignored one.
+	RoleWeight ColumnRole = "weight"
 )
 
 // ColumnKind is what a column holds.
@@ -89,7 +94,7 @@ func (s *Schema) Validate() error {
 	if s == nil {
 		return errors.New("data: no schema")
 	}
-	feats, targs := 0, 0
+	feats, targs, weights := 0, 0, 0
 	for i, c := range s.Columns {
 		where := fmt.Sprintf("data: schema column %d (%s)", i+1, quote(c.Name))
 		switch c.Role {
@@ -98,6 +103,14 @@ func (s *Schema) Validate() error {
 		case RoleTarget:
 			targs++
 		case RoleIgnored:
+			continue
+		case RoleWeight:
+			if weights++; weights > 1 {
+				return fmt.Errorf("%s: a second weight column", where)
+			}
+			if c.Kind != KindNumeric || c.Fill != "" || len(c.Categories) > 0 {
+				return fmt.Errorf("%s: a weight column must be numeric, without categories or fill", where)
+			}
 			continue
 		default:
 			return fmt.Errorf("%s: unknown role %s", where, quote(string(c.Role)))
@@ -223,10 +236,13 @@ func (t *tableReader) layoutSchema(first []string, header bool) error {
 		}
 		t.cols[i] = &column{name: name, pos: i}
 	}
-	ntarg := 0
+	ntarg, nweight := 0, 0
 	for _, sc := range s.Columns {
-		if sc.Role == RoleTarget {
+		switch sc.Role {
+		case RoleTarget:
 			ntarg++
+		case RoleWeight:
+			nweight++
 		}
 	}
 	// pos[i] is the file position of schema column i, or -1.
@@ -235,7 +251,7 @@ func (t *tableReader) layoutSchema(first []string, header bool) error {
 		found := 0
 		for i, sc := range s.Columns {
 			pos[i] = -1
-			if sc.Role == RoleIgnored {
+			if sc.Role == RoleIgnored || sc.Role == RoleWeight {
 				continue
 			}
 			pos[i] = slices.Index(first, sc.Name)
@@ -266,12 +282,22 @@ func (t *tableReader) layoutSchema(first []string, header bool) error {
 					j++
 				}
 			}
+		case len(s.Columns) - ntarg - nweight:
+			// Neither target nor weights: what a file to predict holds.
+			j := 0
+			for i, sc := range s.Columns {
+				pos[i] = -1
+				if sc.Role != RoleTarget && sc.Role != RoleWeight {
+					pos[i] = j
+					j++
+				}
+			}
 		default:
 			return &CSVError{File: t.name, Line: t.firstLine, Err: fmt.Errorf("%w: %d fields, but the model expects %d columns (%d without the target)", ErrFieldCount, len(first), len(s.Columns), len(s.Columns)-ntarg)}
 		}
 	}
 	for i, sc := range s.Columns {
-		if pos[i] < 0 || sc.Role == RoleIgnored || sc.Role == RoleTarget && !t.withY {
+		if pos[i] < 0 || sc.Role == RoleIgnored || sc.Role == RoleWeight || sc.Role == RoleTarget && !t.withY {
 			continue
 		}
 		c := t.cols[pos[i]]
