@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/internal/errtext"
 	"github.com/descent-ml/descent/onnx/internal/onnxpb"
 )
 
@@ -83,14 +84,14 @@ func isDefaultDomain(d string) bool { return d == "" || d == "ai.onnx" }
 // nodeDesc names a node for messages: its operator and, when it has one,
 // its name.
 func nodeDesc(n *onnxpb.NodeProto) string {
-	op := n.GetOpType()
+	op := errtext.Excerpt(n.GetOpType())
 	if !isDefaultDomain(n.GetDomain()) {
-		op = n.GetDomain() + "." + op
+		op = errtext.Excerpt(n.GetDomain()) + "." + op
 	}
 	if n.GetName() == "" {
 		return "operator " + op + " (unnamed node)"
 	}
-	return fmt.Sprintf("operator %s (node %q)", op, n.GetName())
+	return fmt.Sprintf("operator %s (node %q)", op, errtext.Excerpt(n.GetName()))
 }
 
 // constant returns the value called name when it is a float initializer

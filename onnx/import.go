@@ -7,13 +7,15 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/descent-ml/descent/activation"
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/initializer"
+	"github.com/descent-ml/descent/internal/atomicfile"
+	"github.com/descent-ml/descent/internal/errtext"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/model"
 	"github.com/descent-ml/descent/nn"
@@ -42,6 +44,19 @@ type ImportOptions struct {
 	// the metadata, else classification for the cross-entropy losses and
 	// regression for the others.
 	Task string
+	// MaxFileSize is the largest file, in bytes, Load and Decode read;
+	// a larger one is refused before it is read. Zero means
+	// model.DefaultMaxFileSize. Unmarshal refuses a file whose messages
+	// would decode into more than a few times its size, whatever this
+	// says.
+	MaxFileSize int64
+}
+
+func (o ImportOptions) maxFileSize() int64 {
+	if o.MaxFileSize > 0 {
+		return o.MaxFileSize
+	}
+	return model.DefaultMaxFileSize
 }
 
 // Unmarshal reads an ONNX model whose graph descent can express (see the
@@ -53,15 +68,27 @@ type ImportOptions struct {
 // as float32 holding its weights rounded to float32, as the file holds
 // them; and the metadata is only trusted where it agrees with the graph
 // (an edited graph wins).
+//
+// Before decoding, the file's wire format is walked to bound what
+// decoding would allocate (see checkWire): a file of many tiny messages is
+// refused rather than decoded into many times its size.
 func Unmarshal(b []byte, opts ImportOptions) (*model.Model, error) {
+	m, err := unmarshal(b, opts)
+	return m, errtext.Bound(err)
+}
+
+func unmarshal(b []byte, opts ImportOptions) (*model.Model, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, fmt.Errorf("%w: the file is empty", ErrNotONNX)
 	}
+	if err := checkHead(b); err != nil {
+		return nil, err
+	}
 	var mp onnxpb.ModelProto
+	if err := checkWire(b, mp.ProtoReflect().Descriptor(), decodeBudget(len(b))); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNotONNX, err)
+	}
 	if err := proto.Unmarshal(b, &mp); err != nil {
-		if t := bytes.TrimSpace(b); t[0] == '{' {
-			return nil, fmt.Errorf("%w: it starts with %q, which looks like JSON (a descent model file?)", ErrNotONNX, t[:min(len(t), 8)])
-		}
 		return nil, fmt.Errorf("%w: %w", ErrNotONNX, err)
 	}
 	if mp.GetGraph() == nil || len(mp.GetGraph().GetNode()) == 0 {
@@ -84,30 +111,66 @@ func Unmarshal(b []byte, opts ImportOptions) (*model.Model, error) {
 }
 
 // Decode reads an ONNX model from r; see Unmarshal. name, usually the
-// file's path, starts every error message.
+// file's path, starts every error message. At most opts.MaxFileSize
+// bytes are read.
 func Decode(r io.Reader, name string, opts ImportOptions) (*model.Model, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
+	limit := opts.maxFileSize()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	m, err := Unmarshal(b, opts)
+	if int64(buf.Len()) > limit {
+		return nil, fmt.Errorf("%s: %w: more than %d bytes (ImportOptions.MaxFileSize raises the limit)", name, atomicfile.ErrTooLarge, limit)
+	}
+	m, err := unmarshal(buf.Bytes(), opts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, errtext.Bound(fmt.Errorf("%s: %w", name, err))
 	}
 	return m, nil
 }
 
-// Load reads the ONNX model in the file at path; see Unmarshal.
+// Load reads the ONNX model in the file at path; see Unmarshal. It
+// refuses what is not a regular file (a directory, a device, a FIFO) and
+// a file larger than opts.MaxFileSize before reading it, and a file whose
+// first bytes cannot start a protobuf message after reading only those.
 func Load(path string, opts ImportOptions) (*model.Model, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err // already names the file
+	var refused error
+	b, err := atomicfile.ReadFile(path, opts.maxFileSize(), func(head []byte) error {
+		if len(bytes.TrimSpace(head)) == 0 {
+			return nil // empty, or white space so far: unmarshal says which
+		}
+		if err := checkHead(head); err != nil {
+			refused = fmt.Errorf("%s: %w", path, err)
+		}
+		return refused
+	})
+	switch {
+	case err != nil && err == refused:
+		return nil, err
+	case errors.Is(err, atomicfile.ErrTooLarge):
+		return nil, fmt.Errorf("onnx: %w (ImportOptions.MaxFileSize raises the limit)", err)
+	case err != nil:
+		return nil, fmt.Errorf("onnx: %w", err)
 	}
-	m, err := Unmarshal(b, opts)
+	m, err := unmarshal(b, opts)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, errtext.Bound(fmt.Errorf("%s: %w", path, err))
 	}
 	return m, nil
+}
+
+// checkHead refuses a file whose first bytes cannot start an ONNX model:
+// JSON (a descent model file, most likely), or anything that is not a
+// protobuf field tag of a valid wire type, such as the zero bytes of an
+// empty disk image.
+func checkHead(b []byte) error {
+	if t := bytes.TrimSpace(b); len(t) > 0 && t[0] == '{' {
+		return fmt.Errorf("%w: it starts with %q, which looks like JSON (a descent model file?)", ErrNotONNX, t[:min(len(t), 8)])
+	}
+	if num, typ, n := protowire.ConsumeTag(b); n < 0 || num < 1 || typ > protowire.Fixed32Type {
+		return fmt.Errorf("%w: it starts with %q, which cannot start a protobuf message", ErrNotONNX, b[:min(len(b), 8)])
+	}
+	return nil
 }
 
 // metadataIn returns descent's metadata from the model, or nil when there

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/descent-ml/descent/internal/errtext"
 	"github.com/descent-ml/descent/onnx/internal/onnxpb"
 )
 
@@ -21,13 +22,14 @@ type constant struct {
 // matches its shape before allocating anything, so a corrupt file cannot
 // ask for a huge allocation.
 func decodeTensor(t *onnxpb.TensorProto, name string) (*constant, error) {
+	quoted := errtext.Excerpt(name) // for messages; the file may hold any name
 	if t.GetDataLocation() == onnxpb.TensorProto_EXTERNAL {
-		return nil, fmt.Errorf("tensor %q is stored in an external file, which descent does not read", name)
+		return nil, fmt.Errorf("tensor %q is stored in an external file, which descent does not read", quoted)
 	}
 	n := 1
 	for _, d := range t.GetDims() {
 		if d < 0 || (d > 0 && int64(n) > math.MaxInt32/d) {
-			return nil, fmt.Errorf("tensor %q has impossible shape %v", name, t.GetDims())
+			return nil, fmt.Errorf("tensor %q has impossible shape %v", quoted, t.GetDims())
 		}
 		n *= int(d)
 	}
@@ -37,7 +39,7 @@ func decodeTensor(t *onnxpb.TensorProto, name string) (*constant, error) {
 	case onnxpb.TensorProto_FLOAT:
 		if len(raw) > 0 {
 			if len(raw) != 4*n {
-				return nil, fmt.Errorf("tensor %q of shape %v holds %d bytes of float data, want %d", name, t.GetDims(), len(raw), 4*n)
+				return nil, fmt.Errorf("tensor %q of shape %v holds %d bytes of float data, want %d", quoted, t.GetDims(), len(raw), 4*n)
 			}
 			c.values = make([]float64, n)
 			for i := range c.values {
@@ -46,7 +48,7 @@ func decodeTensor(t *onnxpb.TensorProto, name string) (*constant, error) {
 			return c, nil
 		}
 		if len(t.GetFloatData()) != n {
-			return nil, fmt.Errorf("tensor %q of shape %v holds %d floats, want %d", name, t.GetDims(), len(t.GetFloatData()), n)
+			return nil, fmt.Errorf("tensor %q of shape %v holds %d floats, want %d", quoted, t.GetDims(), len(t.GetFloatData()), n)
 		}
 		c.values = make([]float64, n)
 		for i, v := range t.GetFloatData() {
@@ -57,7 +59,7 @@ func decodeTensor(t *onnxpb.TensorProto, name string) (*constant, error) {
 		c.double = true
 		if len(raw) > 0 {
 			if len(raw) != 8*n {
-				return nil, fmt.Errorf("tensor %q of shape %v holds %d bytes of double data, want %d", name, t.GetDims(), len(raw), 8*n)
+				return nil, fmt.Errorf("tensor %q of shape %v holds %d bytes of double data, want %d", quoted, t.GetDims(), len(raw), 8*n)
 			}
 			c.values = make([]float64, n)
 			for i := range c.values {
@@ -66,12 +68,12 @@ func decodeTensor(t *onnxpb.TensorProto, name string) (*constant, error) {
 			return c, nil
 		}
 		if len(t.GetDoubleData()) != n {
-			return nil, fmt.Errorf("tensor %q of shape %v holds %d doubles, want %d", name, t.GetDims(), len(t.GetDoubleData()), n)
+			return nil, fmt.Errorf("tensor %q of shape %v holds %d doubles, want %d", quoted, t.GetDims(), len(t.GetDoubleData()), n)
 		}
 		c.values = append([]float64(nil), t.GetDoubleData()...)
 		return c, nil
 	}
-	return nil, fmt.Errorf("tensor %q has element type %s; descent reads float and double", name, dataTypeName(t.GetDataType()))
+	return nil, fmt.Errorf("tensor %q has element type %s; descent reads float and double", quoted, dataTypeName(t.GetDataType()))
 }
 
 func dataTypeName(t int32) string {
