@@ -64,6 +64,11 @@
 // the page reads from its own HTML and sends as X-Descent-Token (a
 // cross-site text/plain POST needs no preflight). Others get 403.
 //
+// An upload is bounded before its matrices are built (see uploadLimits):
+// a file that would exceed the playground's rows, one-hot feature columns
+// or classes is refused with 413 while it is read, and a panic in a
+// handler or a training goroutine ends that request or session only.
+//
 // Settings travel in the page's URL fragment in the form Settings.Query
 // writes and ParseQuery reads, so a shared link restores a run's settings.
 package playground

@@ -458,6 +458,10 @@ func (s *Server) uploadData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	up, err := parseUpload(name, body)
+	if errors.Is(err, data.ErrTooLarge) {
+		fail(w, http.StatusRequestEntityTooLarge, "%v", err)
+		return
+	}
 	if err != nil {
 		fail(w, http.StatusBadRequest, "%v", err)
 		return
@@ -500,11 +504,38 @@ func isClassLoss(name string) bool {
 	return false
 }
 
+// uploadLimits are the data package's limits for an upload, so that a
+// file the playground would refuse anyway is refused while it is read,
+// before its matrices are built: 60,000 distinct values in one text
+// column would otherwise become 60,000 one-hot columns (28 GB for 60,000
+// rows) from a 649 KB file. MaxCells bounds rows × columns, the numbers
+// the dataset holds, to what the playground's row and column limits allow.
+var uploadLimits = data.CSVOptions{
+	MaxCategories: 100, // a column needs at most MaxFeatures; 100 still names the column's count
+	MaxFeatures:   MaxFeatures,
+	MaxCells:      MaxUploadRows * (MaxFeatures + MaxClasses),
+}
+
+// tooLarge is an upload beyond the playground's limits; it unwraps to
+// data.ErrTooLarge, which the upload handler answers with 413.
+type tooLarge struct{ msg string }
+
+func (e *tooLarge) Error() string { return e.msg }
+func (e *tooLarge) Unwrap() error { return data.ErrTooLarge }
+
+func tooLargef(format string, args ...any) error {
+	return &tooLarge{fmt.Sprintf(format, args...)}
+}
+
 // parseUpload reads an uploaded CSV file and checks it against the
 // playground's limits. The data package's errors name the line and the
-// column; they reach the page as they are.
+// column; they reach the page as they are. An error wrapping
+// data.ErrTooLarge means the file exceeds a size limit.
 func parseUpload(name string, body []byte) (*upload, error) {
-	d, schema, err := data.ReadCSV(bytes.NewReader(body), name, data.CSVOptions{})
+	d, schema, err := data.ReadCSV(bytes.NewReader(body), name, uploadLimits)
+	if errors.Is(err, data.ErrTooLarge) {
+		return nil, fmt.Errorf("%w; the playground takes at most %d rows, %d feature columns after one-hot encoding and %d classes", err, MaxUploadRows, MaxFeatures, MaxClasses)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -512,11 +543,11 @@ func parseUpload(name string, body []byte) (*upload, error) {
 	case d.Len() < 2:
 		return nil, fmt.Errorf("%s has %d data row; the playground needs at least 2", name, d.Len())
 	case d.Len() > MaxUploadRows:
-		return nil, fmt.Errorf("%s has %d rows; the playground takes at most %d", name, d.Len(), MaxUploadRows)
+		return nil, tooLargef("%s has %d rows; the playground takes at most %d", name, d.Len(), MaxUploadRows)
 	case d.X.Cols > MaxFeatures:
-		return nil, fmt.Errorf("%s has %d feature columns (after one-hot encoding); the playground takes at most %d", name, d.X.Cols, MaxFeatures)
+		return nil, tooLargef("%s has %d feature columns (after one-hot encoding); the playground takes at most %d", name, d.X.Cols, MaxFeatures)
 	case d.Task == data.Classification && d.Y.Cols > MaxClasses:
-		return nil, fmt.Errorf("%s has %d classes; the playground takes at most %d", name, d.Y.Cols, MaxClasses)
+		return nil, tooLargef("%s has %d classes; the playground takes at most %d", name, d.Y.Cols, MaxClasses)
 	case d.Task == data.Classification && d.Y.Cols < 2:
 		return nil, fmt.Errorf("%s has only one class in its target column; there is nothing to learn", name)
 	}

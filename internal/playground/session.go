@@ -473,6 +473,20 @@ func (s *session) start(tr *trainer, until, speed int) {
 		defer close(done)
 		t := time.NewTicker(tr.tick)
 		defer t.Stop()
+		defer func() {
+			// A bug in training stops this session, not the server with
+			// every other session in it.
+			if v := recover(); v != nil {
+				s.mu.Lock()
+				if s.stop == stop {
+					s.running = false
+					if s.r != nil {
+						s.r.diverged = fmt.Sprintf("training stopped on an internal error (%v): reset to start again", v)
+					}
+				}
+				s.mu.Unlock()
+			}
+		}()
 		for {
 			select {
 			case <-tr.ctx.Done():

@@ -2,6 +2,7 @@ package playground
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -137,5 +138,24 @@ func TestTrainingSlots(t *testing.T) {
 				t.Errorf("%d sessions trained at once, want 1 to %d", p, slots)
 			}
 		})
+	}
+}
+
+// TestTrainingPanicStopsOneSession: a panic in a session's training
+// goroutine stops that session with a message instead of the process.
+func TestTrainingPanicStopsOneSession(t *testing.T) {
+	s, c := newTestServer(t, Options{Tick: time.Millisecond})
+	id := c.create(Defaults()).ID
+	ss := s.session(id)
+	ss.mu.Lock()
+	ss.r.order = nil // epochsWithin divides by zero
+	ss.mu.Unlock()
+	c.do("POST", "/api/sessions/"+id+"/run", nil, nil)
+	st := c.waitIdle(id, time.Minute)
+	if !strings.Contains(st.Diverged, "internal error") {
+		t.Errorf("after a panic in training: diverged %q, want an internal error", st.Diverged)
+	}
+	if n := s.tr.active.Load(); n != 0 {
+		t.Errorf("%d training slots still held after the panic", n)
 	}
 }
