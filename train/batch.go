@@ -24,6 +24,32 @@ func gather[T tensor.Float](dst *tensor.Matrix[T], src *tensor.Matrix[float64], 
 	}
 }
 
+// gatherWeights returns the weights of the rows idx in dst's storage, or
+// nil when the data has none (every row weighs 1).
+func gatherWeights(dst, w []float64, idx []int) []float64 {
+	if w == nil {
+		return nil
+	}
+	dst = dst[:0]
+	for _, i := range idx {
+		dst = append(dst, w[i])
+	}
+	return dst
+}
+
+// weigh returns l wrapped in a loss.Weighted with l's reduction, or l
+// itself if it is already one.
+func weigh[T tensor.Float](l loss.Loss[T]) loss.Loss[T] {
+	if _, ok := l.(*loss.Weighted[T]); ok {
+		return l
+	}
+	r := loss.Mean
+	if sumsOverBatch(l) {
+		r = loss.Sum
+	}
+	return &loss.Weighted[T]{Loss: l, Reduction: r}
+}
+
 // shuffle puts order in a random order drawn from rng (Fisher–Yates).
 func shuffle(order []int, rng *rand.Rand) {
 	for i := len(order) - 1; i > 0; i-- {
@@ -41,6 +67,9 @@ type stepper[T tensor.Float] struct {
 	params []*nn.Param[T]
 	data   *data.Dataset
 	x, y   tensor.Matrix[T]
+	// For a weighted loss: the loss and the batch's weights.
+	weighted *loss.Weighted[T]
+	w        []float64
 }
 
 // newStepper returns a stepper whose batch matrices hold batch rows.
@@ -48,6 +77,12 @@ func newStepper[T tensor.Float](net *nn.Network[T], l loss.Loss[T], opt optim.Op
 	s := &stepper[T]{net: net, loss: l, opt: opt, params: net.Params(), data: d}
 	s.x.Resize(batch, d.X.Cols)
 	s.y.Resize(batch, d.Y.Cols)
+	if wl, ok := l.(*loss.Weighted[T]); ok {
+		s.weighted = wl
+		if d.Weights != nil {
+			s.w = make([]float64, 0, batch)
+		}
+	}
 	return s
 }
 
@@ -59,6 +94,9 @@ func newStepper[T tensor.Float](net *nn.Network[T], l loss.Loss[T], opt optim.Op
 func (s *stepper[T]) step(idx []int, lr float64) (float64, string) {
 	gather(&s.x, s.data.X, idx)
 	gather(&s.y, s.data.Y, idx)
+	if s.weighted != nil {
+		s.weighted.SetWeights(gatherWeights(s.w, s.data.Weights, idx))
+	}
 	v := s.net.Gradient(s.loss, &s.x, &s.y)
 	if p := nonFinite("loss", v); p != "" {
 		return v, p

@@ -65,8 +65,9 @@ func (e *evaluator[T]) scores(net *nn.Network[T], l loss.Loss[T]) Scores {
 	net.Trace = nil // evaluation is not a training step to explain
 	defer func() { net.Trace = trace }()
 
+	wl, weighted := l.(*loss.Weighted[T])
 	n := e.d.Len()
-	var total float64
+	var total, weight float64
 	for lo := 0; lo < n; lo += EvalBatch {
 		hi := min(lo+EvalBatch, n)
 		idx := e.idx[:hi-lo]
@@ -76,22 +77,95 @@ func (e *evaluator[T]) scores(net *nn.Network[T], l loss.Loss[T]) Scores {
 		gather(&e.x, e.d.X, idx)
 		gather(&e.y, e.d.Y, idx)
 		out := net.Forward(&e.x)
-		v := l.Forward(out, &e.y)
-		if e.sums {
-			total += v
-		} else {
-			total += v * float64(hi-lo) / float64(n)
+		switch {
+		case weighted:
+			// Chunks are combined by their sums: a mean of chunk means
+			// would weigh the chunks, not the samples.
+			wl.SetWeights(e.chunkWeights(lo, hi))
+			s, w := wl.Sums(out, &e.y)
+			total += s
+			weight += w
+		case e.sums:
+			total += l.Forward(out, &e.y)
+		default:
+			total += l.Forward(out, &e.y) * float64(hi-lo) / float64(n)
 		}
 		e.record(out, lo)
 	}
+	if weighted && !e.sums && weight > 0 {
+		total /= weight // with all weights 0 total is 0, as Weighted's mean of such a batch
+	}
 	s := Scores{Loss: total}
-	if e.d.Task == data.Classification {
+	switch {
+	case e.d.Weights != nil && e.d.Task == data.Classification:
+		s.Accuracy = weightedAccuracy(e.predClass, e.trueClass, e.d.Weights)
+	case e.d.Weights != nil:
+		s.MSE, s.R2 = weightedMSER2(e.pred, e.d.Y, e.d.Weights)
+	case e.d.Task == data.Classification:
 		s.Accuracy = metrics.Accuracy(e.predClass, e.trueClass)
-	} else {
+	default:
 		s.MSE = metrics.MSE(e.pred, e.d.Y)
 		s.R2 = metrics.R2(e.pred, e.d.Y)
 	}
 	return s
+}
+
+// chunkWeights returns the weights of samples lo to hi, or nil when the
+// dataset has none.
+func (e *evaluator[T]) chunkWeights(lo, hi int) []float64 {
+	if e.d.Weights == nil {
+		return nil
+	}
+	return e.d.Weights[lo:hi]
+}
+
+// weightedAccuracy is Σ wᵢ·[predᵢ = truthᵢ] / Σ wᵢ, scikit-learn's
+// accuracy_score with sample_weight.
+func weightedAccuracy(pred, truth []int, w []float64) float64 {
+	var hit, all float64
+	for i, p := range pred {
+		if p == truth[i] {
+			hit += w[i]
+		}
+		all += w[i]
+	}
+	return hit / all
+}
+
+// weightedMSER2 returns the weighted MSE, Σᵢ wᵢ Σⱼ (pᵢⱼ − tᵢⱼ)² / (k Σᵢ wᵢ)
+// over k outputs, and the weighted R², 1 − SS_res/SS_tot with SS_res =
+// Σᵢ wᵢ Σⱼ (pᵢⱼ − tᵢⱼ)², SS_tot = Σᵢ wᵢ Σⱼ (tᵢⱼ − μ)² and μ the weighted
+// mean of all targets: metrics.MSE and metrics.R2 with each sample counted
+// wᵢ times (scikit-learn's with sample_weight for one output), and the same
+// rule for constant targets.
+func weightedMSER2(pred, truth *tensor.Matrix[float64], w []float64) (mse, r2 float64) {
+	k := truth.Cols
+	var mu, all float64
+	for i, wi := range w {
+		for _, t := range truth.Row(i) {
+			mu += wi * t
+		}
+		all += wi
+	}
+	mu /= all * float64(k)
+	var res, tot float64
+	for i, wi := range w {
+		p := pred.Row(i)
+		for j, t := range truth.Row(i) {
+			d := p[j] - t
+			res += wi * d * d
+			e := t - mu
+			tot += wi * e * e
+		}
+	}
+	mse = res / (all * float64(k))
+	switch {
+	case tot != 0:
+		r2 = 1 - res/tot
+	case res == 0:
+		r2 = 1
+	}
+	return mse, r2
 }
 
 // record keeps what the metrics need of the outputs out of samples

@@ -40,6 +40,12 @@ const (
 //     once before the first step):
 //     the weights are put back to the end of the last good epoch (or the
 //     best epoch, with cfg.RestoreBest).
+//
+// When trainSet or val has Weights, l is wrapped in a loss.Weighted (unless
+// it is one) with l's reduction: each step's loss is the weighted mean (or
+// sum) of its rows' losses, and each epoch's Scores are weighted as their
+// doc says. A set without weights weighs each sample 1. Without weights on
+// either set, l is used as it is and nothing changes.
 func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T], trainSet, val *data.Dataset, cfg Config) (*History, error) {
 	if err := checkData(net, trainSet, "training data"); err != nil {
 		return nil, err
@@ -72,6 +78,10 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T]
 	sched, err := schedule.New(cfg.Schedule)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
+	}
+
+	if trainSet.Weights != nil || val != nil && val.Weights != nil {
+		l = weigh(l)
 	}
 
 	// Everything a step needs is allocated here, once.

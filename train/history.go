@@ -52,7 +52,14 @@ type EpochStats struct {
 	Val *Scores `json:"val,omitempty"`
 }
 
-// Scores are a loss and the metrics that suit the task.
+// Scores are a loss and the metrics that suit the task. On a dataset with
+// Weights every sample counts as often as its weight says: the loss is the
+// weighted mean Σᵢ wᵢ ℓᵢ / Σᵢ wᵢ (or the weighted sum), the accuracy the
+// weighted share of samples classified right, and MSE and R² those of the
+// sample repeated wᵢ times (scikit-learn's metrics with sample_weight).
+// With class weights that give every class of the set the same total
+// weight, the accuracy is thus the balanced accuracy, the mean of the
+// classes' recalls.
 type Scores struct {
 	// Loss is the loss over the whole set, reduced as the loss reduces a
 	// batch (a mean, or a sum for a loss with Reduction Sum).
