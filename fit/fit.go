@@ -49,8 +49,9 @@ type Result struct {
 // new files the same way; it may be nil.
 //
 // The steps: hold out o.ValSplit of the rows (stratified for
-// classification); fit the feature scaler (and, for regression, the target
-// scaler) on the training part only; build the network; train, keeping the
+// classification); weigh the rows by d.Weights times o.ClassWeight (class
+// weights computed on the training part); fit the feature scaler (and, for
+// regression, the target scaler) on the training part only; build the network; train, keeping the
 // weights of the epoch with the best validation score (accuracy, then loss,
 // for classification; loss for regression); then, with o.Refit, train a
 // fresh network from the same seed on all rows, scaled on all rows, for
@@ -163,6 +164,10 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 		resume = nil // the refit starts afresh
 	}
 	trainPart, valPart = trainPart.Subset(all(trainPart.Len())), clone(valPart) // scaled below, in place
+	weights, err := j.weigh(trainPart, valPart)
+	if err != nil {
+		return nil, nil, nil, none, err
+	}
 	scaler, err := data.FitScaler(j.o.Scale, trainPart.X)
 	if err != nil {
 		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
@@ -269,9 +274,10 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 		m.ClassNames, m.FeatureNames = j.d.ClassNames, j.d.FeatureNames
 		m.Created = time.Now().UTC()
 		if raw, err := json.Marshal(struct {
-			Options Options      `json:"options"`
-			Config  train.Config `json:"config"`
-		}{j.o, cfg}); err == nil {
+			Options Options        `json:"options"`
+			Config  train.Config   `json:"config"`
+			Weights *weightsRecord `json:"weights,omitempty"`
+		}{j.o, cfg, weights}); err == nil {
 			m.Training = raw
 		}
 		m.Metrics = metricsOf(st, j.d.Task == data.Classification, yScaler)

@@ -51,6 +51,11 @@ type Options struct {
 	// label_smoothing); 0 means none.
 	LabelSmoothing float64
 
+	// ClassWeight weighs the rows of a classification by class (see
+	// ClassWeights), on top of the data's own sample weights
+	// (data.Dataset.Weights); the zero value weighs every class 1.
+	ClassWeight ClassWeights `json:",omitzero"`
+
 	// ValSplit is the fraction of rows held out to choose the epoch
 	// (stratified for classification); 0 means no validation: every
 	// epoch is trained and the last one kept.
@@ -161,6 +166,9 @@ func (o *Options) validate() error {
 		return fmt.Errorf("fit: checkpoint every %d epochs: want 0, or a positive count with a Checkpoint function", o.CheckpointEvery)
 	case o.Resume != nil && o.Resume.Epoch >= o.Epochs:
 		return fmt.Errorf("fit: the checkpoint already has %d epochs; ask for more than that", o.Resume.Epoch)
+	}
+	if err := o.ClassWeight.validate(); err != nil {
+		return err
 	}
 	if err := o.Optimizer.Validate(); err != nil {
 		return fmt.Errorf("fit: %w", err)
