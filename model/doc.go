@@ -21,4 +21,8 @@
 // (format version, shapes against the architecture, finite numbers, the
 // stored checksum) and return an error that names the file rather than a
 // wrong model; a file from a newer descent is refused with ErrNewerVersion.
+// Loading is bounded: only regular files of at most DefaultMaxFileSize
+// bytes are read (LoadWith and LoadCheckpointWith take a larger limit),
+// sizes are checked against the bytes before anything is allocated for
+// them, and errors quote at most an excerpt of what the file holds.
 package model

@@ -21,6 +21,10 @@
 // expansion x·0.5·(1+Erf(x/√2))), with Identity and Flatten (of a
 // matrix) skipped. Anything else is refused with an error naming the
 // operator and its node.
+// Reading is bounded: Load reads only regular files of at most
+// ImportOptions.MaxFileSize bytes, and Unmarshal walks the wire format
+// before decoding so that a file of many tiny messages is refused instead
+// of decoding into many times its size.
 //
 // The protobuf messages are the ONNX definitions in internal/onnxpb,
 // generated from a subset of onnx.proto3 and encoded by
