@@ -18,6 +18,7 @@ type sourceOptions struct {
 	missing string    // error, drop, mean, median or mode
 	seed    uint64    // for built-in generators
 	csv     *csvFlags // nil for a command without them: the data package's defaults
+	weights string    // the CSV column of per-sample weights, if any
 }
 
 // csvFlags are the flags of a command that reads training CSVs: columns to
@@ -104,6 +105,7 @@ func csvOptions(opt sourceOptions) (data.CSVOptions, error) {
 			return c, usagef("-target mixes column names and indexes: %q", opt.target)
 		}
 	}
+	c.WeightColumn = opt.weights
 	var err error
 	if opt.task != "" {
 		if c.Task, err = data.ParseTaskChoice(opt.task); err != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -43,6 +44,7 @@ type trainFlags struct {
 	checkpointEvery            int
 	resume                     string
 	maxParams, maxActivations  int
+	classWeight, weightColumn  string
 	csv                        *csvFlags
 }
 
@@ -55,6 +57,7 @@ func runTrain(e *env, args []string) error {
 	fs.StringVar(&f.task, "task", "auto", "classification, regression or auto (classification for a non-numeric or small-integer target)")
 	fs.StringVar(&f.missing, "missing", "error", "missing values: error, drop, mean, median or mode")
 	f.csv = addCSVFlags(fs)
+	addWeightFlags(fs, &f.classWeight, &f.weightColumn)
 	fs.StringVar(&f.layers, "layers", joinInts(def.Hidden), "hidden layer `sizes`, e.g. 64,32 (empty for none)")
 	fs.StringVar(&f.act, "activation", def.Activation, "activation of the hidden layers")
 	fs.StringVar(&f.output, "output", def.Output, "output activation; auto follows the task and loss")
@@ -111,6 +114,9 @@ func (f *trainFlags) options(def fit.Options) (fit.Options, model.Format, error)
 	}
 	o.Optimizer.L2 = f.l2
 	o.Limits = nn.Limits{MaxParams: f.maxParams, MaxActivations: f.maxActivations}
+	if o.ClassWeight, err = parseWeightFlags("train", f.src, f.classWeight, f.weightColumn); err != nil {
+		return o, 0, err
+	}
 	switch {
 	case f.maxParams <= 0 || f.maxActivations <= 0:
 		return o, 0, usagef("train: -max-params and -max-activations must be positive")
@@ -190,11 +196,14 @@ func trainWith(e *env, f trainFlags, o fit.Options, format model.Format) error {
 		o.Resume = ckpt
 		fmt.Fprintf(e.stderr, "resuming from %s after epoch %d\n", f.resume, ckpt.Epoch)
 	}
-	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv})
+	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv, weights: f.weightColumn})
 	if err != nil {
 		return err
 	}
 	if err := d.Validate(); err != nil {
+		return err
+	}
+	if err := checkClassWeights("train", o.ClassWeight, d); err != nil {
 		return err
 	}
 	taskNote := "as the data says"
@@ -202,6 +211,9 @@ func trainWith(e *env, f trainFlags, o fit.Options, format model.Format) error {
 		taskNote = "chosen automatically; override with -task"
 	}
 	fmt.Fprintf(e.stderr, "data: %s (%s); task: %s (%s)\n", f.src, describe(d), d.Task, taskNote)
+	if note := weightNote(f.weightColumn, o.ClassWeight); note != "" {
+		fmt.Fprintf(e.stderr, "weights: %s; the loss, the metrics and the choice of epoch are weighted\n", note)
+	}
 
 	// Ctrl-C or SIGTERM cancels the context: training stops after the
 	// current step, the best weights so far are saved, and the exit code
@@ -268,6 +280,46 @@ func trainWith(e *env, f trainFlags, o fit.Options, format model.Format) error {
 		return &SignalError{Signal: sig}
 	}
 	return nil
+}
+
+// addWeightFlags defines -class-weight and -weight-column on fs.
+func addWeightFlags(fs *flag.FlagSet, classWeight, weightColumn *string) {
+	fs.StringVar(classWeight, "class-weight", "", "weigh the classes: `balanced` (n/(k·count), each class the same total weight) or name=w pairs, e.g. setosa=2,virginica=0.5 (others weigh 1); classification only")
+	fs.StringVar(weightColumn, "weight-column", "", "CSV `column` of per-sample weights (numbers ≥ 0), used by the loss and the metrics, not as a feature")
+}
+
+// parseWeightFlags reads -class-weight and checks that -weight-column has
+// a CSV source to read.
+func parseWeightFlags(cmd, src, classWeight, weightColumn string) (fit.ClassWeights, error) {
+	cw, err := fit.ParseClassWeights(classWeight)
+	if err != nil {
+		return cw, usagef("%s: -class-weight: %w", cmd, err)
+	}
+	if weightColumn != "" && (strings.HasPrefix(src, "builtin:") || strings.HasPrefix(src, "mnist:")) {
+		return cw, usagef("%s: -weight-column needs a CSV file; %s has no columns to name", cmd, src)
+	}
+	return cw, nil
+}
+
+// checkClassWeights refuses class weights that do not fit the data: a
+// regression, or a class name the data does not have.
+func checkClassWeights(cmd string, cw fit.ClassWeights, d *data.Dataset) error {
+	if _, err := cw.For(d); err != nil {
+		return usagef("%s: -class-weight: %w", cmd, err)
+	}
+	return nil
+}
+
+// weightNote says how rows are weighted, "" when they are not.
+func weightNote(column string, cw fit.ClassWeights) string {
+	var parts []string
+	if column != "" {
+		parts = append(parts, "per row from column "+strconv.Quote(column))
+	}
+	if !cw.IsZero() {
+		parts = append(parts, "by class, "+cw.String())
+	}
+	return strings.Join(parts, ", times ")
 }
 
 // summary says in one line how the run ended and which weights were kept.

@@ -43,6 +43,7 @@ type tuneFlags struct {
 	seed                       uint64
 	out, format, results       string
 	json, refit                bool
+	classWeight, weightColumn  string
 	csv                        *csvFlags
 }
 
@@ -54,6 +55,7 @@ func runTune(e *env, args []string) error {
 	fs.StringVar(&f.task, "task", "auto", "classification, regression or auto (classification for a non-numeric or small-integer target)")
 	fs.StringVar(&f.missing, "missing", "error", "missing values: error, drop, mean, median or mode")
 	f.csv = addCSVFlags(fs)
+	addWeightFlags(fs, &f.classWeight, &f.weightColumn)
 	fs.DurationVar(&f.budget, "budget", defaultTuneBudget, "search for this long, bracket after bracket (the result depends on the machine's speed)")
 	fs.IntVar(&f.trials, "trials", 0, "instead of -budget, one bracket of `N` candidates: the same seed gives the same result")
 	fs.IntVar(&f.folds, "folds", fit.DefaultFolds, "cross-validation folds (stratified for classification)")
@@ -93,6 +95,10 @@ func runTune(e *env, args []string) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
+	classWeight, err := parseWeightFlags("tune", f.src, f.classWeight, f.weightColumn)
+	if err != nil {
+		return err
+	}
 	// Fail before the search, not after, when an output cannot be written.
 	for _, out := range []string{f.out, f.results} {
 		if dir := filepath.Dir(out); out != "" {
@@ -102,11 +108,14 @@ func runTune(e *env, args []string) error {
 		}
 	}
 
-	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv})
+	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv, weights: f.weightColumn})
 	if err != nil {
 		return err
 	}
 	if err := d.Validate(); err != nil {
+		return err
+	}
+	if err := checkClassWeights("tune", classWeight, d); err != nil {
 		return err
 	}
 	if f.folds > d.Len() {
@@ -124,7 +133,7 @@ func runTune(e *env, args []string) error {
 	}
 
 	base := fit.Defaults()
-	base.Seed, base.Refit = f.seed, f.refit
+	base.Seed, base.Refit, base.ClassWeight = f.seed, f.refit, classWeight
 	metric := "r2"
 	if d.Task == data.Classification {
 		metric = "accuracy"
