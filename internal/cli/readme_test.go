@@ -71,7 +71,7 @@ func TestREADMECommands(t *testing.T) {
 			t.Errorf("descent %s: exit %d\n%s", c, code, errOut)
 		}
 	}
-	for _, f := range []string{"plots/prediction.png", "plots/error.svg", "iris.json", "loss.png", "predictions.csv", "mnist.json", "iris.onnx", "iris-again.json"} {
+	for _, f := range []string{"plots/prediction.png", "plots/error.svg", "iris.json", "loss.png", "predictions.csv", "mnist.json", "tuned.json", "trials.csv", "iris.onnx", "iris-again.json"} {
 		if _, err := os.Stat(f); err != nil {
 			t.Errorf("README command did not produce %s", f)
 		}
