@@ -131,7 +131,7 @@ func evaluate(m *model.Model, d *data.Dataset) (evalResult, *metrics.ConfusionMa
 		truth := d.Classes()
 		got := make([]int, pred.Rows)
 		for i := range got {
-			got[i] = argmaxOrThreshold(pred.Row(i))
+			got[i] = model.ClassOf(pred.Row(i))
 		}
 		classes := max(d.Y.Cols, 2)
 		cm, err := metrics.NewConfusionMatrix(got, truth, classes)
@@ -144,22 +144,4 @@ func evaluate(m *model.Model, d *data.Dataset) (evalResult, *metrics.ConfusionMa
 	res.MSE, res.RMSE = ptr(metrics.MSE(pred, d.Y)), ptr(metrics.RMSE(pred, d.Y))
 	res.MAE, res.R2 = ptr(metrics.MAE(pred, d.Y)), ptr(metrics.R2(pred, d.Y))
 	return res, nil, nil
-}
-
-// argmaxOrThreshold is the class of one prediction row: the largest
-// probability, or for a single output class 1 when it is at least 0.5.
-func argmaxOrThreshold(row []float64) int {
-	if len(row) == 1 {
-		if row[0] >= 0.5 {
-			return 1
-		}
-		return 0
-	}
-	best := 0
-	for j, v := range row {
-		if v > row[best] {
-			best = j
-		}
-	}
-	return best
 }

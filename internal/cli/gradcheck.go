@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/fit"
 	"github.com/descent-ml/descent/gradcheck"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/model"
@@ -68,7 +69,7 @@ func runGradcheck(e *env, args []string) error {
 	if err != nil {
 		return &UsageError{Err: err}
 	}
-	out := outputFor(l.Name())
+	out := fit.OutputFor(l.Name())
 	if *output != "auto" {
 		if out, err = activation.Parse(*output); err != nil {
 			return &UsageError{Err: err}
@@ -110,17 +111,6 @@ func checkAndReport(e *env, net *nn.Network[float64], l loss.Loss[float64], titl
 	}
 	fmt.Fprintf(e.stdout, "\nall gradients agree with finite differences (worst relative error %.3g ≤ %.3g)\n", rep.Worst(), tol)
 	return nil
-}
-
-// outputFor is the output activation a loss expects.
-func outputFor(lossName string) activation.Spec {
-	switch lossName {
-	case loss.NameBCE:
-		return activation.Spec{Name: activation.NameSigmoid}
-	case loss.NameCrossEntropy:
-		return activation.Spec{Name: activation.NameSoftmax}
-	}
-	return activation.Spec{Name: activation.NameIdentity}
 }
 
 // randomTargets draws targets of the kind a loss expects.

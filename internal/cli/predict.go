@@ -70,7 +70,7 @@ func runPredict(e *env, args []string) error {
 		for i := 0; i < p.Rows; i++ {
 			row = row[:0]
 			if classification {
-				row = append(row, className(m, argmaxOrThreshold(p.Row(i))))
+				row = append(row, className(m, model.ClassOf(p.Row(i))))
 			}
 			for _, v := range p.Row(i) {
 				row = append(row, strconv.FormatFloat(v, 'g', 8, 64))

@@ -13,6 +13,7 @@ import (
 	"github.com/descent-ml/descent/datasets"
 	"github.com/descent-ml/descent/initializer"
 	"github.com/descent-ml/descent/loss"
+	"github.com/descent-ml/descent/model"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/optim"
 	"github.com/descent-ml/descent/tensor"
@@ -424,29 +425,11 @@ func (s *run) accuracy(d *data.Dataset) float64 {
 		} else {
 			want = d.Class(i)
 		}
-		if classOf(p.Row(i)) == want {
+		if model.ClassOf(p.Row(i)) == want {
 			right++
 		}
 	}
 	return float64(right) / float64(d.Len())
-}
-
-// classOf is the predicted class of one row of predictions: a single
-// output is the probability of class 1.
-func classOf(row []float64) int {
-	if len(row) == 1 {
-		if row[0] >= 0.5 {
-			return 1
-		}
-		return 0
-	}
-	best := 0
-	for j, v := range row {
-		if v > row[best] {
-			best = j
-		}
-	}
-	return best
 }
 
 // start begins training in a goroutine until epoch until (0: MaxEpochs),

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/model"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/tensor"
 )
@@ -228,7 +229,7 @@ func (r *run) view2() *View {
 		case multi && r.classes == 2:
 			v.Output[i] = row[1] / max(row[0]+row[1], 1e-12)
 		case multi:
-			c := classOf(row)
+			c := model.ClassOf(row)
 			v.Class = append(v.Class, c)
 			v.Output[i] = row[c]
 		default:
