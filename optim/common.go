@@ -23,11 +23,16 @@ type Common struct {
 	// which adds λ·w to every gradient. 0 means no penalty.
 	L2 float64 `json:"l2,omitempty"`
 	// ClipNorm, when positive, scales all gradients by one common factor
-	// s = min(1, ClipNorm/‖g‖), where ‖g‖ = sqrt(Σ g²) over every element of
-	// every parameter's gradient, so that their global norm is at most
-	// ClipNorm. Clipping uses the raw gradients, before the L2 term, as
-	// PyTorch's clip_grad_norm_ followed by an optimizer's weight_decay does.
-	// 0 means no clipping.
+	//
+	//	s = min(1, ClipNorm / (‖g‖ + 10⁻⁶))
+	//
+	// where ‖g‖ = sqrt(Σ g²) over every element of every parameter's
+	// gradient, so that their global norm is at most ClipNorm. This is
+	// exactly PyTorch's clip_grad_norm_ (max_norm = ClipNorm, the 2-norm),
+	// whose 10⁻⁶ keeps the factor finite for a zero gradient and leaves the
+	// clipped norm just below ClipNorm. Clipping uses the raw gradients,
+	// before the L2 term, as clip_grad_norm_ followed by an optimizer's
+	// weight_decay does. 0 means no clipping.
 	ClipNorm float64 `json:"clip_norm,omitempty"`
 }
 
@@ -42,11 +47,8 @@ func clipScale[T tensor.Float](params []*nn.Param[T], clipNorm float64) float64 
 			sum += float64(g) * float64(g)
 		}
 	}
-	norm := math.Sqrt(sum)
-	if norm <= clipNorm {
-		return 1
-	}
-	return clipNorm / norm
+	// PyTorch's clip_grad_norm_: the 1e-6 is its, to match it bit for bit.
+	return min(1, clipNorm/(math.Sqrt(sum)+1e-6))
 }
 
 // GlobalNorm returns sqrt(Σ g²) over every element of every parameter's

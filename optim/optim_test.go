@@ -247,6 +247,9 @@ func TestSetStateErrors(t *testing.T) {
 func TestL2AndClipping(t *testing.T) {
 	sqrt := math.Sqrt
 	norm1 := sqrt(0.5*0.5 + 0.25*0.25 + 1*1) // global norm of grad1
+	// clip is PyTorch's clip_grad_norm_ factor for max_norm 0.5:
+	// max_norm/(‖g‖ + 1e-6), not max_norm/‖g‖ (2e-8 apart in these steps).
+	clip := 0.5 / (norm1 + 1e-6)
 	tests := []struct {
 		name  string
 		opt   optim.Optimizer[float64]
@@ -259,10 +262,10 @@ func TestL2AndClipping(t *testing.T) {
 			want1: []float64{1 - 0.1*(0.5+0.2*1), -2 - 0.1*(-0.25+0.2*-2), 0.5 - 0.1*(1+0.2*0.5)},
 		},
 		{
-			// ‖g‖ ≈ 1.146 > 0.5, so every gradient is scaled by 0.5/‖g‖.
+			// ‖g‖ ≈ 1.146 > 0.5, so every gradient is scaled by clip.
 			name:  "gd clip",
 			opt:   &optim.GD[float64]{Common: optim.Common{ClipNorm: 0.5}},
-			want1: []float64{1 - 0.1*0.5*0.5/norm1, -2 - 0.1*-0.25*0.5/norm1, 0.5 - 0.1*1*0.5/norm1},
+			want1: []float64{1 - 0.1*0.5*clip, -2 - 0.1*-0.25*clip, 0.5 - 0.1*1*clip},
 		},
 		{
 			name:  "gd clip above norm",
@@ -273,7 +276,7 @@ func TestL2AndClipping(t *testing.T) {
 			// Clip first, then add the L2 term.
 			name:  "gd clip and l2",
 			opt:   &optim.GD[float64]{Common: optim.Common{ClipNorm: 0.5, L2: 0.2}},
-			want1: []float64{1 - 0.1*(0.5*0.5/norm1+0.2*1), -2 - 0.1*(-0.25*0.5/norm1+0.2*-2), 0.5 - 0.1*(1*0.5/norm1+0.2*0.5)},
+			want1: []float64{1 - 0.1*(0.5*clip+0.2*1), -2 - 0.1*(-0.25*clip+0.2*-2), 0.5 - 0.1*(1*clip+0.2*0.5)},
 		},
 		{
 			// v₁ = g̃₁ with g̃ = g + 0.2·w.
@@ -287,9 +290,9 @@ func TestL2AndClipping(t *testing.T) {
 			name: "adagrad clip",
 			opt:  &optim.AdaGrad[float64]{Common: optim.Common{ClipNorm: 0.5}},
 			want1: []float64{
-				1 - 0.1*(0.5*0.5/norm1)/(0.5*0.5/norm1+1e-10),
-				-2 + 0.1*(0.25*0.5/norm1)/(0.25*0.5/norm1+1e-10),
-				0.5 - 0.1*(1*0.5/norm1)/(1*0.5/norm1+1e-10),
+				1 - 0.1*(0.5*clip)/(0.5*clip+1e-10),
+				-2 + 0.1*(0.25*clip)/(0.25*clip+1e-10),
+				0.5 - 0.1*(1*clip)/(1*clip+1e-10),
 			},
 		},
 	}
