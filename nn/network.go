@@ -150,6 +150,27 @@ func (n *Network[T]) Outputs() int { return n.Layers[len(n.Layers)-1].Outputs() 
 // biases. Optimizers index their state by position in this list.
 func (n *Network[T]) Params() []*Param[T] { return n.params }
 
+// SetParams copies starting weights into the network, as PyTorch's
+// load_state_dict does: values[i] holds Params()[i]'s values in row-major
+// order (a Dense weight is inputs×outputs, the transpose of a PyTorch
+// Linear's weight). It checks every count before copying anything, so a
+// mismatch leaves the network unchanged, and returns an error naming the
+// parameter whose size differs.
+func (n *Network[T]) SetParams(values [][]T) error {
+	if len(values) != len(n.params) {
+		return fmt.Errorf("nn: SetParams got %d tensors, the network has %d", len(values), len(n.params))
+	}
+	for i, p := range n.params {
+		if len(values[i]) != len(p.Value.Data) {
+			return fmt.Errorf("nn: SetParams: %s has %d values (%d×%d), got %d", p.Name, len(p.Value.Data), p.Value.Rows, p.Value.Cols, len(values[i]))
+		}
+	}
+	for i, p := range n.params {
+		copy(p.Value.Data, values[i])
+	}
+	return nil
+}
+
 // NumParams returns the number of trainable scalars.
 func (n *Network[T]) NumParams() int {
 	var c int
