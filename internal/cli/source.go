@@ -25,16 +25,18 @@ type sourceOptions struct {
 // leave out and the limits that bound what reading a file may build.
 type csvFlags struct {
 	drop          string
+	categorical   string
 	maxCategories int
 	maxFeatures   int
 	maxCells      int64
 }
 
-// addCSVFlags defines -drop, -max-categories, -max-features and -max-cells
-// on fs.
+// addCSVFlags defines -drop, -categorical, -max-categories, -max-features
+// and -max-cells on fs.
 func addCSVFlags(fs *flag.FlagSet) *csvFlags {
 	f := new(csvFlags)
 	fs.StringVar(&f.drop, "drop", "", "CSV `columns` to leave out, comma-separated (an ID or free-text column)")
+	fs.StringVar(&f.categorical, "categorical", "", "CSV `columns` to read as categories although they hold numbers, comma-separated (zip codes, integer-coded groups); the model reads them so at predict time too")
 	fs.IntVar(&f.maxCategories, "max-categories", data.DefaultMaxCategories, "most distinct values one categorical CSV column may have (each becomes a feature)")
 	fs.IntVar(&f.maxFeatures, "max-features", data.DefaultMaxFeatures, "most feature columns a CSV may give, after one-hot encoding")
 	fs.Int64Var(&f.maxCells, "max-cells", data.DefaultMaxCells, "most numbers (rows × feature and target columns) a CSV may give; 8 bytes each")
@@ -122,13 +124,22 @@ func csvOptions(opt sourceOptions) (data.CSVOptions, error) {
 			return c, usagef("-max-categories, -max-features and -max-cells must be at least 1")
 		}
 		c.MaxCategories, c.MaxFeatures, c.MaxCells = f.maxCategories, f.maxFeatures, f.maxCells
-		for _, d := range strings.Split(f.drop, ",") {
-			if d = strings.TrimSpace(d); d != "" {
-				c.Drop = append(c.Drop, d)
-			}
-		}
+		c.Drop = splitList(f.drop)
+		c.Categorical = splitList(f.categorical)
 	}
 	return c, nil
+}
+
+// splitList reads a comma-separated list of column names, leaving out
+// blanks.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // parseInts reads a comma-separated list of positive integers such as
