@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/descent-ml/descent/internal/suggest"
 	"github.com/descent-ml/descent/tensor"
 )
 
@@ -102,7 +103,7 @@ func (s Spec) Validate() error {
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown activation %q (known: %s)", s.Name, strings.Join(Names(), ", "))
+	return fmt.Errorf("unknown activation %q (known: %s)%s", s.Name, strings.Join(Names(), ", "), suggest.Hint(s.Name, Names()))
 }
 
 // New returns the activation a spec describes.

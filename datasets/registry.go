@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/internal/suggest"
 )
 
 // Default sizes and noise levels that ByName uses when given 0.
@@ -129,7 +130,7 @@ func Description(name string) string {
 func ByName(name string, n int, noise float64, rng *rand.Rand) (*data.Dataset, error) {
 	e, ok := registry[normalize(name)]
 	if !ok {
-		return nil, fmt.Errorf("datasets: unknown dataset %q (known: %s)", name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("datasets: unknown dataset %q (known: %s)%s", name, strings.Join(Names(), ", "), suggest.Hint(name, Names()))
 	}
 	if n < 0 {
 		return nil, fmt.Errorf("datasets: %s: number of samples must not be negative, got %d", name, n)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/internal/suggest"
 	"github.com/descent-ml/descent/tensor"
 )
 
@@ -110,7 +111,7 @@ func NewWith[T tensor.Float](name string, o Options) (Loss[T], error) {
 	case NameSoftmaxCrossEntropy, "softmax_ce", "categorical_cross_entropy":
 		return SoftmaxCrossEntropy[T]{Reduction: r, Smoothing: o.Smoothing}, nil
 	default:
-		return nil, fmt.Errorf("unknown loss %q (known: %s)", name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("unknown loss %q (known: %s)%s", name, strings.Join(Names(), ", "), suggest.Hint(name, Names()))
 	}
 	if o.Smoothing != 0 {
 		return nil, fmt.Errorf("loss %s has no label smoothing (smoothing %v asked; %s and %s have it)",

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/descent-ml/descent/internal/suggest"
 	"github.com/descent-ml/descent/tensor"
 )
 
@@ -75,7 +76,7 @@ func (c Config) Validate() error {
 		known = known || n == name
 	}
 	if !known {
-		return fmt.Errorf("unknown optimizer %q (known: %s)", c.Name, strings.Join(Names(), ", "))
+		return fmt.Errorf("unknown optimizer %q (known: %s)%s", c.Name, strings.Join(Names(), ", "), suggest.Hint(c.Name, Names()))
 	}
 	for _, f := range []struct {
 		flag     string

@@ -3,6 +3,8 @@ package schedule
 import (
 	"fmt"
 	"strings"
+
+	"github.com/descent-ml/descent/internal/suggest"
 )
 
 // Registry names of the schedules.
@@ -66,7 +68,7 @@ func New(c Config) (Schedule, error) {
 	}
 	used, ok := uses[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown schedule %q (known: %s)", c.Name, strings.Join(Names(), ", "))
+		return nil, fmt.Errorf("unknown schedule %q (known: %s)%s", c.Name, strings.Join(Names(), ", "), suggest.Hint(c.Name, Names()))
 	}
 	for _, f := range []struct {
 		key  string
