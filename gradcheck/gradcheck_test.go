@@ -99,28 +99,37 @@ func TestEveryLoss(t *testing.T) {
 		smoothing float64
 		output    string
 		target    func(*rand.Rand, int) *tensor.Matrix[float64]
+		delta     float64
 	}{
-		{loss.NameSquaredError, 0, activation.NameIdentity, values},
-		{loss.NameMSE, 0, activation.NameIdentity, values},
-		{loss.NameMAE, 0, activation.NameIdentity, values},
-		{loss.NameBCE, 0, activation.NameSigmoid, probs},
-		{loss.NameBCEWithLogits, 0, activation.NameIdentity, probs},
-		{loss.NameBCEWithLogits, 0.1, activation.NameIdentity, binary},
-		{loss.NameBCEWithLogits, 0.3, activation.NameIdentity, probs},
-		{loss.NameCrossEntropy, 0, activation.NameSoftmax, classes},
-		{loss.NameSoftmaxCrossEntropy, 0, activation.NameIdentity, classes},
-		{loss.NameSoftmaxCrossEntropy, 0, activation.NameIdentity, soft},
-		{loss.NameSoftmaxCrossEntropy, 0.1, activation.NameIdentity, classes},
-		{loss.NameSoftmaxCrossEntropy, 0.3, activation.NameIdentity, soft},
+		// δ and β of 0.3 put outputs on both sides of the kink.
+		{name: loss.NameHuber, output: activation.NameIdentity, target: values, delta: 0.3},
+		{name: loss.NameHuber, output: activation.NameIdentity, target: values},
+		{name: loss.NameSmoothL1, output: activation.NameIdentity, target: values, delta: 0.3},
+		{name: loss.NameSmoothL1, output: activation.NameIdentity, target: values, delta: 2},
+		{loss.NameSquaredError, 0, activation.NameIdentity, values, 0},
+		{loss.NameMSE, 0, activation.NameIdentity, values, 0},
+		{loss.NameMAE, 0, activation.NameIdentity, values, 0},
+		{loss.NameBCE, 0, activation.NameSigmoid, probs, 0},
+		{loss.NameBCEWithLogits, 0, activation.NameIdentity, probs, 0},
+		{loss.NameBCEWithLogits, 0.1, activation.NameIdentity, binary, 0},
+		{loss.NameBCEWithLogits, 0.3, activation.NameIdentity, probs, 0},
+		{loss.NameCrossEntropy, 0, activation.NameSoftmax, classes, 0},
+		{loss.NameSoftmaxCrossEntropy, 0, activation.NameIdentity, classes, 0},
+		{loss.NameSoftmaxCrossEntropy, 0, activation.NameIdentity, soft, 0},
+		{loss.NameSoftmaxCrossEntropy, 0.1, activation.NameIdentity, classes, 0},
+		{loss.NameSoftmaxCrossEntropy, 0.3, activation.NameIdentity, soft, 0},
 	}
 	for _, tt := range tests {
-		for _, r := range []loss.Reduction{loss.Mean, loss.Sum} {
+		for _, r := range []loss.Reduction{loss.Mean, loss.Sum, loss.MeanAll, loss.SumAll} {
 			name := tt.name + "/" + r.String()
 			if tt.smoothing != 0 {
 				name += fmt.Sprintf("/smoothing=%g", tt.smoothing)
 			}
+			if tt.delta != 0 {
+				name += fmt.Sprintf("/delta=%g", tt.delta)
+			}
 			t.Run(name, func(t *testing.T) {
-				l, err := loss.NewWith[float64](tt.name, loss.Options{Reduction: r, Smoothing: tt.smoothing})
+				l, err := loss.NewWith[float64](tt.name, loss.Options{Reduction: r, Smoothing: tt.smoothing, Delta: tt.delta})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -144,6 +153,8 @@ func TestWeightedLosses(t *testing.T) {
 	}{
 		{loss.NameMSE, 0, values},
 		{loss.NameMAE, 0, values},
+		{loss.NameHuber, 0, values},
+		{loss.NameSmoothL1, 0, values},
 		{loss.NameSquaredError, 0, values},
 		{loss.NameBCEWithLogits, 0.1, classes},
 		{loss.NameSoftmaxCrossEntropy, 0, classes},
@@ -224,5 +235,20 @@ func (w wrongLoss) Backward(grad, pred, target *tensor.Matrix[float64]) {
 	w.MSE.Backward(grad, pred, target)
 	for i := range grad.Data {
 		grad.Data[i] *= 1.1
+	}
+}
+
+// TestEveryLossIsChecked fails when a loss is added to the registry
+// without a row in TestEveryLoss.
+func TestEveryLossIsChecked(t *testing.T) {
+	checked := map[string]bool{
+		loss.NameSquaredError: true, loss.NameMSE: true, loss.NameMAE: true, loss.NameHuber: true,
+		loss.NameSmoothL1: true, loss.NameBCE: true, loss.NameBCEWithLogits: true,
+		loss.NameCrossEntropy: true, loss.NameSoftmaxCrossEntropy: true,
+	}
+	for _, name := range loss.Names() {
+		if !checked[name] {
+			t.Errorf("loss %s is not in TestEveryLoss", name)
+		}
 	}
 }

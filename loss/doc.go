@@ -15,6 +15,8 @@
 //	squared_error   Σⱼ (pⱼ − tⱼ)²                  the tutorial's error
 //	mse             (1/k) Σⱼ (pⱼ − tⱼ)²            k outputs
 //	mae             (1/k) Σⱼ |pⱼ − tⱼ|
+//	huber           (1/k) Σⱼ huber_δ(pⱼ − tⱼ)      ½d² for |d| ≤ δ, else δ(|d| − ½δ)
+//	smooth_l1       (1/k) Σⱼ huber_β(pⱼ − tⱼ)/β    ½d²/β for |d| < β, else |d| − ½β
 //	bce             −Σⱼ tⱼ log pⱼ + (1−tⱼ) log(1−pⱼ)  p a probability
 //	bce_logits      the same with pⱼ = σ(zⱼ), computed stably from z
 //	cross_entropy   −Σⱼ tⱼ log pⱼ                  p probabilities (softmax output)
@@ -22,28 +24,37 @@
 //	                log Σⱼ e^{zⱼ} − Σⱼ tⱼ zⱼ        z logits, t one-hot (or any
 //	                                               distribution); gradient softmax(z) − t
 //
-// # Reductions, and how they differ from PyTorch's
+// huber's δ and smooth_l1's β are Options.Delta, 1 when zero, as in
+// PyTorch.
+//
+// # Reductions, and how they match PyTorch's
 //
 // Within a sample, a loss either sums over its k outputs or averages over
 // them; over the batch, Mean divides by the n rows only. PyTorch's
 // reduction="mean" instead divides by every element, n·k, except in
 // CrossEntropyLoss, where the classes of a row are one distribution and
-// only the rows are averaged. So with Mean:
+// only the rows are averaged. MeanAll and SumAll are PyTorch's "mean" and
+// "sum" for every loss, whatever it does within a sample. So:
 //
-//	loss                   over outputs  Mean divides by  PyTorch reduction="mean"
-//	squared_error          sums          n                k × MSELoss (no exact twin)
-//	mse                    averages      n·k              MSELoss, the same
-//	mae                    averages      n·k              L1Loss, the same
-//	bce                    sums          n                k × BCELoss
-//	bce_logits             sums          n                k × BCEWithLogitsLoss
-//	cross_entropy          sums          n                NLLLoss on log p, the same
-//	softmax_cross_entropy  sums          n                CrossEntropyLoss, the same
+//	loss                   over outputs  Mean divides by  Mean vs PyTorch "mean"  MeanAll divides by  SumAll
+//	squared_error          sums          n                k × MSELoss             n·k (= MSELoss)     MSELoss "sum"
+//	mse                    averages      n·k              MSELoss, the same       n·k                 MSELoss "sum"
+//	mae                    averages      n·k              L1Loss, the same        n·k                 L1Loss "sum"
+//	huber                  averages      n·k              HuberLoss, the same     n·k                 HuberLoss "sum"
+//	smooth_l1              averages      n·k              SmoothL1Loss, the same  n·k                 SmoothL1Loss "sum"
+//	bce                    sums          n                k × BCELoss             n·k                 BCELoss "sum"
+//	bce_logits             sums          n                k × BCEWithLogitsLoss   n·k                 BCEWithLogitsLoss "sum"
+//	cross_entropy          sums          n                NLLLoss on log p, same  n                   NLLLoss "sum"
+//	softmax_cross_entropy  sums          n                CrossEntropyLoss, same  n                   CrossEntropyLoss "sum"
 //
-// With one output (k = 1) every loss agrees with its PyTorch counterpart.
-// With Sum, the averaging losses (mse, mae) are 1/k of PyTorch's
-// reduction="sum"; the others equal it. These are the conventions, not
-// bugs: a multi-output bce sums the outputs' losses as independent
-// questions, which PyTorch would average.
+// With one output (k = 1) every loss agrees with its PyTorch counterpart
+// under every reduction. With Sum, the averaging losses (mse, mae, huber,
+// smooth_l1) are 1/k of PyTorch's reduction="sum"; the others equal it.
+// These are the conventions, not bugs: a multi-output bce sums the
+// outputs' losses as independent questions, which PyTorch would average.
+// Mean stays the default so that existing models and settings train to
+// the same bits; bench/parity/gen_loss.py writes PyTorch's values, which
+// the tests compare against every loss under MeanAll and SumAll.
 //
 // # Label smoothing
 //

@@ -118,3 +118,65 @@ func TestNew(t *testing.T) {
 		t.Error("softmax cross-entropy does not report its link")
 	}
 }
+
+func TestHuberValues(t *testing.T) {
+	pred := m([]float64{0.5, 3}, []float64{-1, 0})
+	target := m([]float64{0, 0}, []float64{0, 0.2})
+	// Differences 0.5, 3, −1, −0.2 with δ = β = 1: quadratic except 3.
+	huber := []float64{0.125, 2.5, 0.5, 0.02}
+	var s float64
+	for _, v := range huber {
+		s += v
+	}
+	tests := []struct {
+		l    Loss[float64]
+		want float64
+	}{
+		{Huber[float64]{Reduction: Mean}, s / 4},
+		{Huber[float64]{Reduction: Sum}, s / 2},
+		{Huber[float64]{Reduction: MeanAll}, s / 4},
+		{Huber[float64]{Reduction: SumAll}, s},
+		{SmoothL1[float64]{Reduction: SumAll}, s},
+		// δ = 2: 3 is linear, 2(3 − 1) = 4; smooth L1 with β = 2 is Huber over 2.
+		{Huber[float64]{Reduction: SumAll, Delta: 2}, 0.125 + 4 + 0.5 + 0.02},
+		{SmoothL1[float64]{Reduction: SumAll, Beta: 2}, (0.125 + 4 + 0.5 + 0.02) / 2},
+	}
+	for _, tt := range tests {
+		if got := tt.l.Forward(pred, target); math.Abs(got-tt.want) > 1e-15 {
+			t.Errorf("%+v = %.17g, want %.17g", tt.l, got, tt.want)
+		}
+	}
+}
+
+func TestReductionNames(t *testing.T) {
+	for _, r := range []Reduction{Mean, Sum, MeanAll, SumAll} {
+		got, err := ParseReduction(r.String())
+		if err != nil || got != r {
+			t.Errorf("ParseReduction(%q) = %v, %v; want %v", r.String(), got, err, r)
+		}
+	}
+	if _, err := ParseReduction("avg"); err == nil || !strings.Contains(err.Error(), "mean_all") {
+		t.Errorf("ParseReduction(avg) error %v, want one listing the names", err)
+	}
+}
+
+func TestDeltaOptions(t *testing.T) {
+	tests := []struct {
+		name  string
+		delta float64
+		want  string // "" for no error
+	}{
+		{NameHuber, 0.5, ""},
+		{NameSmoothL1, 0, ""},
+		{NameHuber, -1, "want a positive finite number"},
+		{NameHuber, math.NaN(), "want a positive finite number"},
+		{NameHuber, math.Inf(1), "want a positive finite number"},
+		{NameMSE, 0.5, "mse has no delta"},
+	}
+	for _, tt := range tests {
+		_, err := NewWith[float64](tt.name, Options{Delta: tt.delta})
+		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("NewWith(%s, delta %v) error %v, want %q", tt.name, tt.delta, err, tt.want)
+		}
+	}
+}

@@ -18,12 +18,19 @@ func (SquaredError[T]) Name() string { return NameSquaredError }
 // Forward returns the reduced Σⱼ (pⱼ − tⱼ)².
 func (l SquaredError[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
 	mustMatch(l.Name(), pred, target)
+	if c, ok := l.Reduction.all(pred.Rows, pred.Cols); ok {
+		return c * sumSquares(pred, target)
+	}
 	return l.Reduction.scale(pred.Rows) * sumSquares(pred, target)
 }
 
 // Backward sets grad = 2(p − t), scaled by the reduction.
 func (l SquaredError[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
 	mustMatch(l.Name(), grad, pred, target)
+	if c, ok := l.Reduction.all(pred.Rows, pred.Cols); ok {
+		diffTimes(grad, pred, target, T(2*c))
+		return
+	}
 	diffTimes(grad, pred, target, T(2*l.Reduction.scale(pred.Rows)))
 }
 
@@ -37,12 +44,19 @@ func (MSE[T]) Name() string { return NameMSE }
 // Forward returns the reduced mean squared error.
 func (l MSE[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
 	mustMatch(l.Name(), pred, target)
+	if c, ok := l.Reduction.all(pred.Rows, pred.Cols); ok {
+		return c * sumSquares(pred, target)
+	}
 	return l.Reduction.scale(pred.Rows) * sumSquares(pred, target) / float64(pred.Cols)
 }
 
 // Backward sets grad = 2(p − t)/k, scaled by the reduction.
 func (l MSE[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
 	mustMatch(l.Name(), grad, pred, target)
+	if c, ok := l.Reduction.all(pred.Rows, pred.Cols); ok {
+		diffTimes(grad, pred, target, T(2*c))
+		return
+	}
 	diffTimes(grad, pred, target, T(2*l.Reduction.scale(pred.Rows)/float64(pred.Cols)))
 }
 
@@ -61,6 +75,9 @@ func (l MAE[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
 	for i, p := range pred.Values() {
 		s += math.Abs(float64(p - t[i]))
 	}
+	if c, ok := l.Reduction.all(pred.Rows, pred.Cols); ok {
+		return c * s
+	}
 	return l.Reduction.scale(pred.Rows) * s / float64(pred.Cols)
 }
 
@@ -68,6 +85,9 @@ func (l MAE[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
 func (l MAE[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
 	mustMatch(l.Name(), grad, pred, target)
 	c := T(l.Reduction.scale(pred.Rows) / float64(pred.Cols))
+	if ca, ok := l.Reduction.all(pred.Rows, pred.Cols); ok {
+		c = T(ca)
+	}
 	t, g := target.Values(), grad.Values()
 	for i, p := range pred.Values() {
 		switch d := p - t[i]; {
@@ -105,13 +125,13 @@ func (l BCE[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
 		p, tv := clampProb(float64(pv)), float64(t[i])
 		s -= tv*math.Log(p) + (1-tv)*math.Log(1-p)
 	}
-	return l.Reduction.scale(pred.Rows) * s
+	return elementScale(l.Reduction, pred) * s
 }
 
 // Backward sets grad = (p − t)/(p(1 − p)), scaled by the reduction.
 func (l BCE[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
 	mustMatch(l.Name(), grad, pred, target)
-	c := l.Reduction.scale(pred.Rows)
+	c := elementScale(l.Reduction, pred)
 	t, g := target.Values(), grad.Values()
 	for i, pv := range pred.Values() {
 		p := clampProb(float64(pv))
@@ -147,13 +167,13 @@ func (l BCEWithLogits[T]) Forward(pred, target *tensor.Matrix[T]) float64 {
 		z := float64(zv)
 		s += math.Max(z, 0) - z*l.smooth(t[i]) + math.Log1p(math.Exp(-math.Abs(z)))
 	}
-	return l.Reduction.scale(pred.Rows) * s
+	return elementScale(l.Reduction, pred) * s
 }
 
 // Backward sets grad = σ(z) − t (t smoothed), scaled by the reduction.
 func (l BCEWithLogits[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
 	mustMatch(l.Name(), grad, pred, target)
-	c := l.Reduction.scale(pred.Rows)
+	c := elementScale(l.Reduction, pred)
 	t, g := target.Values(), grad.Values()
 	for i, zv := range pred.Values() {
 		g[i] = T(c * (kernel.ScalarSigmoid(float64(zv)) - l.smooth(t[i])))
@@ -280,6 +300,15 @@ func logSumExp[T tensor.Float](z []T) (m, lse float64) {
 		s += math.Exp(float64(v) - m)
 	}
 	return m, math.Log(s)
+}
+
+// elementScale returns the factor on the total of the element losses of a
+// loss that sums over a sample's outputs under Mean and Sum.
+func elementScale[T tensor.Float](r Reduction, pred *tensor.Matrix[T]) float64 {
+	if c, ok := r.all(pred.Rows, pred.Cols); ok {
+		return c
+	}
+	return r.scale(pred.Rows)
 }
 
 func sumSquares[T tensor.Float](pred, target *tensor.Matrix[T]) float64 {

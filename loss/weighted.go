@@ -24,8 +24,10 @@ import (
 //
 // It relies on the inner loss being a sum over rows of a per-row loss, as
 // every loss in this package is: ℓᵢ is the inner loss of the one-row batch
-// i, where Mean and Sum agree, so the inner loss's own Reduction is not
-// used; Weighted's Reduction is. Without weights (SetWeights(nil), the
+// i, where Mean and Sum agree, so only the inner loss's convention within
+// a sample matters: give the inner loss MeanAll (or SumAll) for PyTorch's
+// average (sum) over the outputs. Weighted's Reduction says how rows
+// combine; its MeanAll counts as Mean and SumAll as Sum. Without weights (SetWeights(nil), the
 // zero value) every wᵢ is 1 and Weighted equals its inner loss with the
 // same reduction, up to rounding in the last bit.
 //
@@ -143,7 +145,7 @@ func (l *Weighted[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
 
 // reduce divides a weighted sum s by the weight w for the mean.
 func (l *Weighted[T]) reduce(s, w float64) float64 {
-	if l.Reduction == Sum {
+	if l.Reduction.SumsOverBatch() {
 		return s
 	}
 	if w == 0 {
