@@ -119,7 +119,7 @@ func Defaults() Options {
 		Loss:           "auto",
 		Output:         "auto",
 		DType:          model.Float32,
-		Optimizer:      optim.Config{Name: optim.NameAdam, Beta2: 0.95, Common: optim.Common{L2: 1e-4}},
+		Optimizer:      optim.Config{Name: optim.NameAdam, Beta2: optim.Float(0.95), Common: optim.Common{L2: 1e-4}},
 		LearningRate:   0.001,
 		Epochs:         128,
 		BatchSize:      64,

@@ -9,13 +9,17 @@ import (
 	"github.com/descent-ml/descent/tensor"
 )
 
-// Defaults for Adam and AdamW when their fields are 0 (those of Kingma & Ba
-// and of PyTorch).
+// Defaults for Adam and AdamW when their fields are unset: those of
+// Kingma & Ba and of PyTorch, which match them exactly.
 const (
-	DefaultBeta1       = 0.9
-	DefaultBeta2       = 0.999
+	// DefaultBeta1 is β₁, PyTorch's betas[0].
+	DefaultBeta1 = 0.9
+	// DefaultBeta2 is β₂, PyTorch's betas[1].
+	DefaultBeta2 = 0.999
+	// DefaultAdamEpsilon is ε, PyTorch's eps.
 	DefaultAdamEpsilon = 1e-8
-	// DefaultWeightDecay is AdamW's decoupled decay λ_d, PyTorch's default.
+	// DefaultWeightDecay is AdamW's decoupled decay λ_d, PyTorch's AdamW
+	// default (its Adam's weight_decay, our L2, defaults to 0).
 	DefaultWeightDecay = 0.01
 )
 
@@ -30,8 +34,14 @@ const (
 //	v̂ = v / (1−β₂ᵗ)
 //	w ← w − η·m̂ / (√v̂ + ε)
 //
-// ε is added outside the root, as in PyTorch. Its zero value is ready to
-// use.
+// ε is added outside the root, as in PyTorch. With AMSGrad, v̂ is instead
+// the running maximum of the corrected second moments, as in PyTorch's
+// amsgrad=True:
+//
+//	v_max ← max(v_max, v)
+//	w ← w − η·m̂ / (√(v_max / (1−β₂ᵗ)) + ε)
+//
+// Its zero value is ready to use; its defaults are PyTorch's.
 //
 // For float64 parameters every element is computed in float64 as written.
 // For float32 parameters, as in PyTorch, m and v are kept in float32 and
@@ -40,17 +50,20 @@ const (
 // which is the same update rounded differently, at a sixth of the cost.
 type Adam[T tensor.Float] struct {
 	Common
-	// Beta1 is β₁ in [0, 1); 0 means DefaultBeta1.
-	Beta1 float64
-	// Beta2 is β₂ in [0, 1); 0 means DefaultBeta2.
-	Beta2 float64
-	// Epsilon is ε; 0 means DefaultAdamEpsilon.
-	Epsilon float64
+	// Beta1 is β₁ in [0, 1); nil means DefaultBeta1.
+	Beta1 *float64
+	// Beta2 is β₂ in [0, 1); nil means DefaultBeta2.
+	Beta2 *float64
+	// Epsilon is ε; nil means DefaultAdamEpsilon.
+	Epsilon *float64
+	// AMSGrad selects the AMSGrad variant (Reddi et al.).
+	AMSGrad bool
 	// st counts the steps only: the moments are kept in the parameters'
 	// own type below, not in st's float64 buffers.
 	st slots
-	// m[i] and v[i] are the moments of parameter i.
-	m, v [][]T
+	// m[i] and v[i] are the moments of parameter i; vmax[i] its largest v
+	// so far, with AMSGrad only.
+	m, v, vmax [][]T
 }
 
 // Name returns "adam".
@@ -68,15 +81,21 @@ func (o *Adam[T]) step(params []*nn.Param[T], lr, wd float64) {
 			o.m[i], o.v[i] = make([]T, len(p.Value.Values())), make([]T, len(p.Value.Values()))
 		}
 	}
+	if o.AMSGrad && o.vmax == nil {
+		o.vmax = make([][]T, len(params))
+		for i, p := range params {
+			o.vmax[i] = make([]T, len(p.Value.Values()))
+		}
+	}
 	if len(o.m) != len(params) {
 		panic(fmt.Sprintf("optim: Step got %d parameters, earlier steps had %d", len(params), len(o.m)))
 	}
-	b1, b2 := or(o.Beta1, DefaultBeta1), or(o.Beta2, DefaultBeta2)
-	eps := or(o.Epsilon, DefaultAdamEpsilon)
+	b1, b2 := get(o.Beta1, DefaultBeta1), get(o.Beta2, DefaultBeta2)
+	eps := get(o.Epsilon, DefaultAdamEpsilon)
 	t := float64(o.st.step)
 	bc1, bc2 := 1-math.Pow(b1, t), 1-math.Pow(b2, t)
 	s := clipScale(params, o.ClipNorm)
-	if _, ok := any(o.m).([][]float32); ok {
+	if _, ok := any(o.m).([][]float32); ok && !o.AMSGrad { // the kernel has no AMSGrad
 		eps32 := float32(eps)
 		if eps32 == 0 && eps > 0 {
 			// An ε below float32's range would make the step of an element
@@ -107,6 +126,10 @@ func (o *Adam[T]) step(params []*nn.Param[T], lr, wd float64) {
 			mj := b1*float64(m[j]) + (1-b1)*gj
 			vj := b2*float64(v[j]) + (1-b2)*gj*gj
 			m[j], v[j] = T(mj), T(vj)
+			if o.AMSGrad {
+				vj = max(float64(o.vmax[i][j]), vj)
+				o.vmax[i][j] = T(vj)
+			}
 			mHat, vHat := mj/bc1, vj/bc2
 			wj -= lr * wd * wj
 			w[j] = T(wj - lr*mHat/(math.Sqrt(vHat)+eps))
@@ -115,7 +138,7 @@ func (o *Adam[T]) step(params []*nn.Param[T], lr, wd float64) {
 }
 
 // State returns the step count t and the moments m and v (two buffers, in
-// that order).
+// that order), and with AMSGrad v_max as a third.
 func (o *Adam[T]) State() State { return o.state(o.Name()) }
 
 // SetState restores a state saved by an Adam.
@@ -129,6 +152,9 @@ func (o *Adam[T]) state(name string) State {
 	st := o.st.state(name)
 	if o.m != nil {
 		st.Slots = [][][]float64{convert[float64](o.m), convert[float64](o.v)}
+		if o.AMSGrad {
+			st.Slots = append(st.Slots, convert[float64](o.vmax))
+		}
 	}
 	return st
 }
@@ -136,12 +162,22 @@ func (o *Adam[T]) state(name string) State {
 // setState checks s as every optimizer does, then keeps its moments in the
 // parameters' type.
 func (o *Adam[T]) setState(name string, s State, params []*nn.Param[T]) error {
+	k := 2
+	if o.AMSGrad {
+		k = 3
+	}
 	var st slots
-	if err := setState(&st, name, 2, s, params); err != nil {
+	if err := setState(&st, name, k, s, params); err != nil {
 		return err
 	}
 	o.st = slots{step: st.step}
-	o.m, o.v = convert[T](st.buf[0]), convert[T](st.buf[1])
+	o.m, o.v, o.vmax = nil, nil, nil
+	if k > 0 && len(st.buf) > 0 {
+		o.m, o.v = convert[T](st.buf[0]), convert[T](st.buf[1])
+		if o.AMSGrad {
+			o.vmax = convert[T](st.buf[2])
+		}
+	}
 	return nil
 }
 
@@ -167,12 +203,12 @@ func convert[D, S tensor.Float](bufs [][]S) [][]D {
 //	w ← w − η·λ_d·w
 //	w ← w − η·m̂ / (√v̂ + ε)
 //
-// that is w ← w·(1 − η·λ_d) − η·m̂/(√v̂ + ε). Its zero value is ready to
-// use.
+// that is w ← w·(1 − η·λ_d) − η·m̂/(√v̂ + ε), torch.optim.AdamW (AMSGrad
+// included). Its zero value is ready to use; its defaults are PyTorch's.
 type AdamW[T tensor.Float] struct {
 	Adam[T]
-	// WeightDecay is λ_d; 0 means DefaultWeightDecay.
-	WeightDecay float64
+	// WeightDecay is λ_d; nil means DefaultWeightDecay.
+	WeightDecay *float64
 }
 
 // Name returns "adamw".
@@ -180,7 +216,7 @@ func (o *AdamW[T]) Name() string { return NameAdamW }
 
 // Step applies one AdamW update to every parameter.
 func (o *AdamW[T]) Step(params []*nn.Param[T], lr float64) {
-	o.step(params, lr, or(o.WeightDecay, DefaultWeightDecay))
+	o.step(params, lr, get(o.WeightDecay, DefaultWeightDecay))
 }
 
 // State returns the step count t and the moments m and v (two buffers, in

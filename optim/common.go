@@ -147,11 +147,3 @@ func (st State) copyInto() slots {
 	}
 	return s
 }
-
-// or returns v, or def when v is zero: the "zero means default" rule.
-func or(v, def float64) float64 {
-	if v == 0 {
-		return def
-	}
-	return v
-}

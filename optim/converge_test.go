@@ -47,7 +47,7 @@ func TestConvergesOnLinearRegression(t *testing.T) {
 			net := nn.MustNew[float64](nn.Spec{Inputs: 2, Layers: []nn.LayerSpec{{Units: 1, Activation: activation.Spec{Name: activation.NameIdentity}}}}, rand.New(rand.NewPCG(1, 2)))
 			cfg := optim.Config{Name: c.name}
 			if c.name == "adamw" {
-				cfg.WeightDecay = 1e-6 // the default decay pulls the optimum off the least-squares fit
+				cfg.WeightDecay = optim.Float(1e-6) // the default decay pulls the optimum off the least-squares fit
 			}
 			opt, err := optim.New[float64](cfg)
 			if err != nil {

@@ -16,9 +16,11 @@
 //
 // Build an optimizer by name with New and a Config (the form a command line
 // fills in), or use a type directly: every optimizer's zero value is ready,
-// a zero field meaning its documented default.
+// an unset (nil) field meaning its documented default and a set one, 0
+// included, being used as given. Each default that differs from PyTorch's
+// says so where it is declared (DefaultRho, DefaultMomentum).
 //
-//	opt, err := optim.New[float64](optim.Config{Name: "adam"})
+//	opt, err := optim.New[float64](optim.Config{Name: "adam", Beta1: optim.Float(0)})
 //	...
 //	net.Gradient(l, x, y)
 //	opt.Step(net.Params(), 0.001)

@@ -118,7 +118,7 @@ func TestOneAndTwoSteps(t *testing.T) {
 			// μ = 0.5. v₁ = g₁, w₁ = w₀ − 0.1·(g₁ + 0.5·v₁);
 			// v₂ = 0.5·v₁ + g₂, w₂ = w₁ − 0.1·(g₂ + 0.5·v₂).
 			name:      "nesterov",
-			opt:       &optim.Nesterov[float64]{Momentum: 0.5},
+			opt:       &optim.Nesterov[float64]{Momentum: optim.Float(0.5)},
 			want1:     []float64{1 - 0.1*(0.5+0.5*0.5), -2 - 0.1*(-0.25+0.5*-0.25), 0.5 - 0.1*(1+0.5*1)},
 			want2:     []float64{0.925 - 0.1*(0.1+0.5*(0.5*0.5+0.1)), -1.9625 - 0.1*(0.3+0.5*(0.5*-0.25+0.3)), 0.35 - 0.1*(-0.5+0.5*(0.5*1-0.5))},
 			wantSlots: 1,
@@ -323,14 +323,14 @@ func TestConfig(t *testing.T) {
 	}{
 		{optim.Config{}, "sgd", false},
 		{optim.Config{Name: " Adam "}, "adam", false},
-		{optim.Config{Name: "adamw", WeightDecay: 0.1, Common: optim.Common{L2: 0.01, ClipNorm: 1}}, "adamw", false},
-		{optim.Config{Name: "momentum", Momentum: 0.5}, "momentum", false},
-		{optim.Config{Name: "rmsprop", Rho: 0.95, Epsilon: 1e-6}, "rmsprop", false},
+		{optim.Config{Name: "adamw", WeightDecay: optim.Float(0.1), Common: optim.Common{L2: 0.01, ClipNorm: 1}}, "adamw", false},
+		{optim.Config{Name: "momentum", Momentum: optim.Float(0.5)}, "momentum", false},
+		{optim.Config{Name: "rmsprop", Rho: optim.Float(0.95), Epsilon: optim.Float(1e-6)}, "rmsprop", false},
 		{optim.Config{Name: "lbfgs"}, "", true},
-		{optim.Config{Name: "momentum", Momentum: 1}, "", true},
-		{optim.Config{Name: "adam", Beta2: -0.1}, "", true},
-		{optim.Config{Name: "adam", Momentum: 0.9}, "", true},
-		{optim.Config{Name: "sgd", WeightDecay: 0.1}, "", true},
+		{optim.Config{Name: "momentum", Momentum: optim.Float(1)}, "", true},
+		{optim.Config{Name: "adam", Beta2: optim.Float(-0.1)}, "", true},
+		{optim.Config{Name: "adam", Momentum: optim.Float(0.9)}, "", true},
+		{optim.Config{Name: "sgd", WeightDecay: optim.Float(0.1)}, "", true},
 		{optim.Config{Name: "sgd", Common: optim.Common{ClipNorm: math.NaN()}}, "", true},
 		{optim.Config{Name: "gd", Common: optim.Common{L2: math.Inf(1)}}, "", true},
 	}
@@ -418,8 +418,8 @@ func TestAdamFloat32FollowsFloat64(t *testing.T) {
 	}{
 		{"adam", &optim.Adam[float64]{}, &optim.Adam[float32]{}, 0.01, 2e-6},
 		{"adamw", &optim.AdamW[float64]{}, &optim.AdamW[float32]{}, 0.01, 2e-6},
-		{"adam l2 clip", &optim.Adam[float64]{Common: common, Beta1: 0.8, Beta2: 0.99}, &optim.Adam[float32]{Common: common, Beta1: 0.8, Beta2: 0.99}, 0.05, 2e-6},
-		{"adamw l2 clip", &optim.AdamW[float64]{Adam: optim.Adam[float64]{Common: common}, WeightDecay: 0.1}, &optim.AdamW[float32]{Adam: optim.Adam[float32]{Common: common}, WeightDecay: 0.1}, 0.05, 2e-6},
+		{"adam l2 clip", &optim.Adam[float64]{Common: common, Beta1: optim.Float(0.8), Beta2: optim.Float(0.99)}, &optim.Adam[float32]{Common: common, Beta1: optim.Float(0.8), Beta2: optim.Float(0.99)}, 0.05, 2e-6},
+		{"adamw l2 clip", &optim.AdamW[float64]{Adam: optim.Adam[float64]{Common: common}, WeightDecay: optim.Float(0.1)}, &optim.AdamW[float32]{Adam: optim.Adam[float32]{Common: common}, WeightDecay: optim.Float(0.1)}, 0.05, 2e-6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -497,7 +497,9 @@ func TestAdamFloat32StateRoundTrip(t *testing.T) {
 // An ε too small for float32 must not turn the step of an element whose
 // gradient has always been 0 into 0/0.
 func TestAdamFloat32TinyEpsilon(t *testing.T) {
-	for _, eps := range []float64{0, 1e-50} {
+	// nil is the default ε; an explicit 0 is PyTorch's eps=0, whose 0/0 is
+	// the caller's choice.
+	for _, eps := range []*float64{nil, optim.Float(1e-50)} {
 		opt := &optim.Adam[float32]{Epsilon: eps}
 		ps := []*nn.Param[float32]{{Value: tensor.New[float32](1, 9), Grad: tensor.New[float32](1, 9)}}
 		ps[0].Value.Data[0] = 1
@@ -510,7 +512,7 @@ func TestAdamFloat32TinyEpsilon(t *testing.T) {
 				want = 1
 			}
 			if w != want {
-				t.Errorf("ε = %g: w[%d] = %v after steps with zero gradients, want %v", eps, j, w, want)
+				t.Errorf("ε = %v: w[%d] = %v after steps with zero gradients, want %v", eps, j, w, want)
 			}
 		}
 	}
