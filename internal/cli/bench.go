@@ -148,6 +148,12 @@ func runBench(e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
+	if err := positive(fs, "batch", "samples", "size", "max-epochs", "target"); err != nil {
+		return err
+	}
+	if err := nonNegative(fs, "lr"); err != nil { // 0 picks the workload's rate
+		return err
+	}
 	if f.threads < 1 || f.repeat < 1 || f.steps < 0 {
 		return usagef("bench: need -threads ≥ 1, -repeat ≥ 1 and -steps ≥ 0")
 	}

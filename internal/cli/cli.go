@@ -8,10 +8,16 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/descent-ml/descent/internal/atomicfile"
+	"github.com/descent-ml/descent/internal/suggest"
 )
 
 // command is one subcommand.
@@ -65,14 +71,35 @@ func RunContext(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	name := strings.TrimLeft(args[0], "-")
 	if name == "help" || name == "h" {
+		if len(args) > 1 {
+			// "descent help train" is "descent train -h".
+			if _, ok := commands[args[1]]; !ok {
+				return unknownCommand(args[1])
+			}
+			return commands[args[1]].run(e, []string{"-h"})
+		}
 		usage(stdout)
 		return nil
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		return usagef("unknown command %q; run \"descent help\" for the list", args[0])
+		return unknownCommand(args[0])
 	}
 	return cmd.run(e, args[1:])
+}
+
+// unknownCommand is the usage error for a command name that is not one,
+// with the nearest real name when it looks like a typo.
+func unknownCommand(name string) error {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names) // a tie goes to the same name every time
+	if c := suggest.Closest(name, names); c != "" {
+		return usagef("unknown command %q; did you mean %q?", name, c)
+	}
+	return usagef("unknown command %q; run \"descent help\" for the list", name)
 }
 
 func usage(w io.Writer) {
@@ -207,4 +234,101 @@ func catchSignals(parent context.Context) (ctx context.Context, caught func() os
 		return got
 	}
 	return ctx, caught, stop
+}
+
+// positive refuses, as a usage error naming the flag, any of the named
+// flags whose value is not a number above zero: counts, rates and sizes,
+// where zero would silently mean something else or nothing at all.
+func positive(fs *flag.FlagSet, names ...string) error {
+	return checkRange(fs, names, func(v float64) bool { return v > 0 }, "must be positive")
+}
+
+// nonNegative refuses any of the named flags whose value is below zero.
+func nonNegative(fs *flag.FlagSet, names ...string) error {
+	return checkRange(fs, names, func(v float64) bool { return v >= 0 }, "must be ≥ 0")
+}
+
+// fraction refuses any of the named flags whose value is outside [0, 1).
+func fraction(fs *flag.FlagSet, names ...string) error {
+	return checkRange(fs, names, func(v float64) bool { return v >= 0 && v < 1 }, "must be in [0, 1)")
+}
+
+func checkRange(fs *flag.FlagSet, names []string, ok func(float64) bool, want string) error {
+	for _, n := range names {
+		f := fs.Lookup(n)
+		if f == nil {
+			panic("cli: no flag -" + n + " on " + fs.Name()) // a typo in the caller
+		}
+		v, err := strconv.ParseFloat(f.Value.String(), 64)
+		if err != nil || !ok(v) {
+			return usagef("%s: -%s %s, got %s", fs.Name(), n, want, f.Value)
+		}
+	}
+	return nil
+}
+
+// setFlags returns the names of the flags the command line set.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// notWith refuses any flag of names that the command line set together
+// with flag other, because other makes it meaningless; why says so.
+func notWith(fs *flag.FlagSet, set map[string]bool, other, why string, names ...string) error {
+	for _, n := range names {
+		if set[n] {
+			return usagef("%s: -%s cannot be used with -%s: %s", fs.Name(), n, other, why)
+		}
+	}
+	return nil
+}
+
+// taskNames are the values of -task.
+var taskNames = []string{"auto", "classification", "regression"}
+
+// checkSourceFlags refuses a -task that is not one, and flags that only a
+// CSV file can use (-task, -target, -missing and the CSV flags) given
+// with builtin: or mnist: data, whose task and columns are fixed.
+func checkSourceFlags(fs *flag.FlagSet, set map[string]bool, src, task string) error {
+	if !slices.Contains(taskNames, task) {
+		return usagef("%s: -task %q: want %s%s", fs.Name(), task, strings.Join(taskNames, ", "), suggest.Hint(task, taskNames))
+	}
+	kind, _, ok := strings.Cut(src, ":")
+	if !ok || (kind != "builtin" && kind != "mnist") {
+		return nil
+	}
+	for _, n := range []string{"task", "target", "missing", "drop", "max-categories", "max-features", "max-cells", "weight-column"} {
+		if set[n] && fs.Lookup(n) != nil {
+			return usagef("%s: -%s applies to CSV files only; %s data comes with its task and columns fixed", fs.Name(), n, kind)
+		}
+	}
+	return nil
+}
+
+// outputPath refuses, before any work, an output file whose folder does
+// not exist. "-" (standard output) and "" (no output) pass.
+func outputPath(cmd, flagName, path string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return usagef("%s: -%s %s: folder %s does not exist", cmd, flagName, path, dir)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usagef("%s: -%s %s is a folder; give a file name", cmd, flagName, path)
+	}
+	return nil
+}
+
+// writeOutput writes what write produces to path, atomically, or to
+// standard output when path is "-" or "": the one rule for every command
+// whose -o names where data goes (predict, eval -o).
+func writeOutput(e *env, path string, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return write(e.stdout)
+	}
+	return atomicfile.Write(path, write)
 }

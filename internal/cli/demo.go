@@ -36,6 +36,9 @@ func runDemo(e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
+	if err := positive(fs, "lr"); err != nil {
+		return err
+	}
 	if *iterations < 0 {
 		return usagef("demo: -iterations must be ≥ 0, got %d", *iterations)
 	}

@@ -42,6 +42,9 @@ func runExplain(e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
+	if err := positive(fs, "lr"); err != nil {
+		return err
+	}
 	sizes, err := parseInts("layers", *layers)
 	if err != nil {
 		return err

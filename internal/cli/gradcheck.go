@@ -36,8 +36,8 @@ func runGradcheck(e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	if *batch < 1 {
-		return usagef("gradcheck: -batch must be ≥ 1")
+	if err := positive(fs, "batch", "tolerance"); err != nil {
+		return err
 	}
 	if *modelPath != "" {
 		m, err := model.Load(*modelPath)

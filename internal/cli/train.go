@@ -11,8 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/descent-ml/descent/activation"
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/fit"
+	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/model"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/optim"
@@ -86,11 +88,68 @@ func runTrain(e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
+	if err := f.checkFlags(fs); err != nil {
+		return err
+	}
 	o, format, err := f.options(def)
 	if err != nil {
 		return err
 	}
 	return trainWith(e, f, o, format)
+}
+
+// checkFlags refuses, before any work, values out of range and flags
+// that the other flags make meaningless.
+func (f *trainFlags) checkFlags(fs *flag.FlagSet) error {
+	set := setFlags(fs)
+	if err := positive(fs, "epochs", "batch-size", "lr", "max-params", "max-activations", "max-categories", "max-features", "max-cells"); err != nil {
+		return err
+	}
+	if err := nonNegative(fs, "l2", "patience", "checkpoint-every"); err != nil {
+		return err
+	}
+	if err := fraction(fs, "val-split", "label-smoothing"); err != nil {
+		return err
+	}
+	if err := checkSourceFlags(fs, set, f.src, f.task); err != nil {
+		return err
+	}
+	// fit checks these names too, but only after reading the data.
+	for _, a := range []struct{ flag, name string }{{"activation", f.act}, {"output", f.output}} {
+		if a.name == "auto" {
+			continue
+		}
+		if _, err := activation.Parse(a.name); err != nil {
+			return usagef("train: -%s: %w", a.flag, err)
+		}
+	}
+	if f.loss != "auto" {
+		if _, err := loss.New[float64](f.loss, loss.Mean); err != nil {
+			return usagef("train: -loss: %w", err)
+		}
+	}
+	if f.resume != "" {
+		// The checkpoint fixes the network, its loss and the scaling its
+		// weights were trained on.
+		if err := notWith(fs, set, "resume", "the checkpoint fixes the network, its loss and its scaling",
+			"layers", "activation", "output", "loss", "scale", "scale-target"); err != nil {
+			return err
+		}
+	}
+	if set["refit"] && f.refit && f.valSplit == 0 {
+		return usagef("train: -refit needs a validation split to choose the epoch; -val-split is 0")
+	}
+	for _, p := range []struct{ flag, path string }{{"o", f.out}, {"plot", f.plotPath}} {
+		if err := outputPath("train", p.flag, p.path); err != nil {
+			return err
+		}
+	}
+	if f.checkpointEvery > 0 {
+		if err := outputPath("train", "o", checkpointPath(f.out)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // options turns the flags into fit.Options, refusing what cannot work

@@ -3,12 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -70,8 +67,13 @@ func runTune(e *env, args []string) error {
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	set := setFlags(fs)
+	if err := positive(fs, "max-categories", "max-features", "max-cells"); err != nil {
+		return err
+	}
+	if err := checkSourceFlags(fs, set, f.src, f.task); err != nil {
+		return err
+	}
 	switch {
 	case set["budget"] && set["trials"]:
 		return usagef("tune: give -budget or -trials, not both")
@@ -100,11 +102,9 @@ func runTune(e *env, args []string) error {
 		return err
 	}
 	// Fail before the search, not after, when an output cannot be written.
-	for _, out := range []string{f.out, f.results} {
-		if dir := filepath.Dir(out); out != "" {
-			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-				return fmt.Errorf("tune: cannot write %s: directory %s does not exist", out, dir)
-			}
+	for _, p := range []struct{ flag, path string }{{"o", f.out}, {"results", f.results}} {
+		if err := outputPath("tune", p.flag, p.path); err != nil {
+			return err
 		}
 	}
 
@@ -147,10 +147,12 @@ func runTune(e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "searching for %v: the candidates reached depend on this machine's speed (use -trials N for a result that repeats exactly)\n", f.budget)
 	}
 
-	// Ctrl-C stops the search; the best candidate so far is still trained
-	// and saved.
-	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
+	// Ctrl-C (or SIGTERM) stops the search; the best candidate so far is
+	// still trained and saved, and the exit code then says which signal
+	// came, as a shell expects.
+	ctx, caught, stop := catchSignals(e.ctx)
 	res, err := fit.Tune(ctx, d, schema, base, to)
+	sig := caught()
 	stop()
 	board.clear()
 	if err != nil {
@@ -171,8 +173,11 @@ func runTune(e *env, args []string) error {
 	fmt.Fprintf(e.stderr, "final: training the best candidate (%s, %d epochs) on all %d rows\n", describeTrial(best), best.Epochs, d.Len())
 	o := res.Best
 	o.Log = e.stderr
-	fctx, fstop := signal.NotifyContext(context.WithoutCancel(e.ctx), os.Interrupt)
+	fctx, fcaught, fstop := catchSignals(context.WithoutCancel(e.ctx))
 	fr, err := fit.Train(fctx, d, schema, o)
+	if s := fcaught(); s != nil {
+		sig = s
+	}
 	fstop()
 	if err != nil {
 		return fmt.Errorf("tune: final training: %w", err)
@@ -190,7 +195,10 @@ func runTune(e *env, args []string) error {
 	}
 
 	if f.json {
-		return writeTuneJSON(e.stdout, res, fr, f)
+		if err := writeTuneJSON(e.stdout, res, fr, f); err != nil {
+			return err
+		}
+		return signalled(sig)
 	}
 	fmt.Fprintf(e.stdout, "cross-validated %s over %d folds, best first:\n", res.Metric, res.Folds)
 	writeLeaderboard(e.stdout, res.Metric, res.Trials, 10)
@@ -204,7 +212,16 @@ func runTune(e *env, args []string) error {
 	if f.results != "" {
 		fmt.Fprintf(e.stdout, "results written to %s\n", f.results)
 	}
-	return nil
+	return signalled(sig)
+}
+
+// signalled is the error for a command that finished its work after a
+// signal stopped part of it: nil when none came.
+func signalled(sig os.Signal) error {
+	if sig == nil {
+		return nil
+	}
+	return &SignalError{Signal: sig}
 }
 
 // writeTuneJSON prints the search's table and the final model's metrics.
