@@ -85,6 +85,8 @@ func TestLossesMatchPyTorch(t *testing.T) {
 	var g golden
 	load(t, "loss.json", &g)
 	covered := map[string]bool{}
+	worst := 0.0
+	defer func() { t.Logf("worst relative difference from PyTorch over %d cases: %.2e", len(g.Losses), worst) }()
 	for _, c := range g.Losses {
 		covered[c.Loss] = true
 		t.Run(c.Torch+"/"+c.Reduction+"/"+c.Loss, func(t *testing.T) {
@@ -93,12 +95,16 @@ func TestLossesMatchPyTorch(t *testing.T) {
 				t.Fatal(err)
 			}
 			pred, target := tensor.FromRows(c.Pred), tensor.FromRows(c.Target)
-			if got := l.Forward(pred, target); !(relErr(got, c.Value) <= tolerance) {
+			got := l.Forward(pred, target)
+			worst = math.Max(worst, relErr(got, c.Value))
+			if !(relErr(got, c.Value) <= tolerance) {
 				t.Errorf("loss %.17g, PyTorch %.17g", got, c.Value)
 			}
 			grad := tensor.New[float64](pred.Rows, pred.Cols)
 			l.Backward(grad, pred, target)
-			if e := maxRelErr(grad.Data, c.Grad); !(e <= tolerance) {
+			e := maxRelErr(grad.Data, c.Grad)
+			worst = math.Max(worst, e)
+			if !(e <= tolerance) {
 				t.Errorf("gradient off by %.3g relative\ngot  %v\nwant %v", e, grad.Data, c.Grad)
 			}
 		})
@@ -214,9 +220,9 @@ func TestSGDTrainingMatchesPyTorch(t *testing.T) {
 				t.Fatal(err)
 			}
 			x, y := tensor.FromRows(g.X), tensor.FromRows(run.Target)
-			worstLoss := 0.0
+			worstLoss, v := 0.0, 0.0
 			for step := 0; step < g.Steps; step++ {
-				v := net.Step(l, x, y, run.LR)
+				v = net.Step(l, x, y, run.LR)
 				worstLoss = math.Max(worstLoss, relErr(v, run.Losses[step]))
 			}
 			worstWeight := 0.0
@@ -224,7 +230,7 @@ func TestSGDTrainingMatchesPyTorch(t *testing.T) {
 				worstWeight = math.Max(worstWeight, maxRelErr(p.Value.Data, run.Final[i]))
 			}
 			t.Logf("after %d steps: loss %.17g (PyTorch %.17g); worst relative difference: losses %.2e, weights %.2e",
-				g.Steps, run.Losses[g.Steps-1], run.Losses[g.Steps-1], worstLoss, worstWeight)
+				g.Steps, v, run.Losses[g.Steps-1], worstLoss, worstWeight)
 			if !(worstLoss <= tolerance) || !(worstWeight <= tolerance) {
 				t.Errorf("differs from PyTorch by %.3g (losses) and %.3g (weights), want ≤ %g", worstLoss, worstWeight, tolerance)
 			}
