@@ -16,11 +16,22 @@ const (
 	NameCosine      = "cosine"
 	NameFlatCosine  = "flat_cosine"
 	NamePlateau     = "plateau"
+	// NameWarmRestarts is cosine annealing with warm restarts.
+	NameWarmRestarts = "warm_restarts"
+	// NameWarmup is a linear warm-up to a constant rate; any other
+	// schedule takes a warm-up through Config.Warmup.
+	NameWarmup = "warmup"
+)
+
+// Units a schedule can count in (Config.Per).
+const (
+	PerEpoch = "epoch"
+	PerStep  = "step"
 )
 
 // Names lists the schedules New knows.
 func Names() []string {
-	return []string{NameConstant, NameStep, NameExponential, NameInvScaling, NameCosine, NameFlatCosine, NamePlateau}
+	return []string{NameConstant, NameStep, NameExponential, NameInvScaling, NameCosine, NameFlatCosine, NamePlateau, NameWarmRestarts, NameWarmup}
 }
 
 // Config selects a schedule and its settings, for command lines and saved
@@ -37,9 +48,12 @@ type Config struct {
 	Gamma float64 `json:"gamma,omitempty"`
 	// Power is InvScaling's exponent.
 	Power float64 `json:"power,omitempty"`
-	// Epochs is Cosine's annealing length, and FlatCosine's when positive
-	// (else FlatCosine spans the run).
+	// Epochs is Cosine's annealing length, WarmRestarts' first cycle, and
+	// FlatCosine's length when positive (else FlatCosine spans the run), in
+	// the schedule's units.
 	Epochs int `json:"epochs,omitempty"`
+	// Mult is WarmRestarts' cycle growth factor.
+	Mult int `json:"mult,omitempty"`
 	// Flat is FlatCosine's flat fraction of the epochs.
 	Flat float64 `json:"flat,omitempty"`
 	// MinRate is Cosine's and FlatCosine's final rate and Plateau's floor.
@@ -48,6 +62,18 @@ type Config struct {
 	Patience int     `json:"patience,omitempty"`
 	MinDelta float64 `json:"min_delta,omitempty"`
 	Cooldown int     `json:"cooldown,omitempty"`
+	// Warmup, when positive, puts a linear warm-up of that many units in
+	// front of any schedule (see Warmup), whose own units then start after
+	// it; Start is the warm-up's first fraction of the rate, nil meaning
+	// DefaultWarmupStart.
+	Warmup int      `json:"warmup,omitempty"`
+	Start  *float64 `json:"start,omitempty"`
+	// Per is the unit the schedule counts: PerEpoch ("" means it), the
+	// rate changing at the start of each epoch, or PerStep, the rate
+	// changing before every optimizer step with the run's length counted in
+	// steps. Schedules themselves are plain functions of the unit; Per
+	// tells the training loop which to pass.
+	Per string `json:"per,omitempty"`
 }
 
 // New returns a fresh schedule as c describes, or an error naming the first
@@ -58,13 +84,15 @@ func New(c Config) (Schedule, error) {
 		name = NameConstant
 	}
 	uses := map[string][]string{ // which settings each schedule reads
-		NameConstant:    nil,
-		NameStep:        {"every", "factor"},
-		NameExponential: {"gamma"},
-		NameInvScaling:  {"power"},
-		NameCosine:      {"epochs", "min_rate"},
-		NameFlatCosine:  {"flat", "min_rate", "epochs"},
-		NamePlateau:     {"factor", "patience", "min_delta", "cooldown", "min_rate"},
+		NameConstant:     nil,
+		NameStep:         {"every", "factor"},
+		NameExponential:  {"gamma"},
+		NameInvScaling:   {"power"},
+		NameCosine:       {"epochs", "min_rate"},
+		NameFlatCosine:   {"flat", "min_rate", "epochs"},
+		NamePlateau:      {"factor", "patience", "min_delta", "cooldown", "min_rate"},
+		NameWarmRestarts: {"epochs", "mult", "min_rate"},
+		NameWarmup:       nil,
 	}
 	used, ok := uses[name]
 	if !ok {
@@ -85,6 +113,7 @@ func New(c Config) (Schedule, error) {
 		{"patience", float64(c.Patience), false},
 		{"min_delta", c.MinDelta, false},
 		{"cooldown", float64(c.Cooldown), false},
+		{"mult", float64(c.Mult), false},
 	} {
 		if f.v == 0 {
 			continue
@@ -99,21 +128,65 @@ func New(c Config) (Schedule, error) {
 			return nil, fmt.Errorf("schedule %s: %s must be a finite number ≥ 0, got %g", name, f.key, f.v)
 		}
 	}
-	switch name {
-	case NameStep:
-		return StepDecay{Every: c.Every, Factor: c.Factor}, nil
-	case NameExponential:
-		return Exponential{Gamma: c.Gamma}, nil
-	case NameInvScaling:
-		return InvScaling{Power: c.Power}, nil
-	case NameCosine:
-		return Cosine{Epochs: c.Epochs, Min: c.MinRate}, nil
-	case NameFlatCosine:
-		return FlatCosine{Flat: c.Flat, Min: c.MinRate, Epochs: c.Epochs}, nil
-	case NamePlateau:
-		return &Plateau{Factor: c.Factor, Patience: c.Patience, MinDelta: c.MinDelta, Cooldown: c.Cooldown, MinRate: c.MinRate}, nil
+	switch per := strings.ToLower(strings.TrimSpace(c.Per)); per {
+	case "", PerEpoch, PerStep:
+	default:
+		return nil, fmt.Errorf("schedule %s: per must be %s or %s, got %q", name, PerEpoch, PerStep, c.Per)
 	}
-	return Constant{}, nil
+	if c.Warmup < 0 || (name == NameWarmup && c.Warmup == 0) {
+		return nil, fmt.Errorf("schedule %s: warmup must be a number of units ≥ %d, got %d", name, btoi(name == NameWarmup), c.Warmup)
+	}
+	if c.Start != nil {
+		if v := *c.Start; v != v || v < 0 || v > 1 {
+			return nil, fmt.Errorf("schedule %s: start must be in [0, 1], got %g", name, v)
+		}
+		if c.Warmup == 0 {
+			return nil, fmt.Errorf("schedule %s: start needs warmup > 0", name)
+		}
+	}
+	s := base(name, c)
+	if c.Warmup > 0 || name == NameWarmup {
+		var start *float64
+		if c.Start != nil {
+			v := *c.Start
+			start = &v
+		}
+		s = Warmup{Units: c.Warmup, Start: start, Then: s}
+	}
+	return s, nil
+}
+
+// btoi is 1 for true and 0 for false.
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// PerStep reports whether c asks for a rate per optimizer step rather
+// than per epoch.
+func (c Config) PerStep() bool { return strings.ToLower(strings.TrimSpace(c.Per)) == PerStep }
+
+// base returns the schedule that name and c describe, without a warm-up.
+func base(name string, c Config) Schedule {
+	switch name {
+	case NameWarmRestarts:
+		return WarmRestarts{Period: c.Epochs, Mult: c.Mult, Min: c.MinRate}
+	case NameStep:
+		return StepDecay{Every: c.Every, Factor: c.Factor}
+	case NameExponential:
+		return Exponential{Gamma: c.Gamma}
+	case NameInvScaling:
+		return InvScaling{Power: c.Power}
+	case NameCosine:
+		return Cosine{Epochs: c.Epochs, Min: c.MinRate}
+	case NameFlatCosine:
+		return FlatCosine{Flat: c.Flat, Min: c.MinRate, Epochs: c.Epochs}
+	case NamePlateau:
+		return &Plateau{Factor: c.Factor, Patience: c.Patience, MinDelta: c.MinDelta, Cooldown: c.Cooldown, MinRate: c.MinRate}
+	}
+	return Constant{}
 }
 
 // maxFinite is the largest float64; anything above it is +Inf.

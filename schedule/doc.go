@@ -1,10 +1,15 @@
 // Package schedule holds learning-rate schedules: constant, step decay,
-// exponential decay, inverse scaling, cosine annealing, flat then cosine
-// (RealMLP-TD's "flat_cos") and reduce-on-plateau.
+// exponential decay, inverse scaling, cosine annealing, cosine with warm
+// restarts, flat then cosine (RealMLP-TD's "flat_cos"), reduce-on-plateau,
+// and a linear warm-up in front of any of them.
 //
-// A schedule maps an epoch, counted from 0, to a learning rate given the
-// run's base rate lr0 and its number of epochs; the training loop asks for
-// the rate at the start of every epoch. Reduce-on-plateau also watches the
+// A schedule maps a unit, counted from 0, to a learning rate given the
+// run's base rate lr0 and its number of units. The unit is an epoch or an
+// optimizer step (Config.Per): the training loop asks for the rate at the
+// start of every epoch, or before every step, and a loop of one's own can
+// do either, since a schedule is a plain function of the unit (see the
+// per-step example). Where PyTorch has the same schedule, each type says
+// which it is and where its defaults or behaviour differ. Reduce-on-plateau also watches the
 // validation loss, which the loop hands it after every epoch through the
 // Observer interface. Schedules hold no base rate of their own, so one
 // schedule works with any learning rate.

@@ -4,7 +4,9 @@ import (
 	"math"
 )
 
-// Schedule gives the learning rate for each epoch of a run.
+// Schedule gives the learning rate for each unit of a run: each epoch, or
+// each optimizer step when the schedule acts per step. The names below say
+// epoch; read step for a per-step schedule.
 type Schedule interface {
 	// Rate returns the learning rate for epoch (counting from 0) of a run
 	// of epochs epochs whose base learning rate is lr0.
@@ -24,13 +26,15 @@ type Constant struct{}
 // Rate returns lr0.
 func (Constant) Rate(lr0 float64, epoch, epochs int) float64 { return lr0 }
 
-// Defaults of StepDecay.
+// Defaults of StepDecay. PyTorch's StepLR has no default step_size; its
+// gamma defaults to 0.1, as Factor does.
 const (
 	DefaultStepEvery  = 10
-	DefaultStepFactor = 0.1 // PyTorch StepLR's gamma
+	DefaultStepFactor = 0.1
 )
 
-// StepDecay multiplies the rate by Factor every Every epochs:
+// StepDecay multiplies the rate by Factor every Every epochs, as PyTorch's
+// StepLR(step_size=Every, gamma=Factor):
 //
 //	lr = lr0 · Factor^⌊epoch / Every⌋
 type StepDecay struct {
@@ -51,10 +55,12 @@ func (s StepDecay) Rate(lr0 float64, epoch, epochs int) float64 {
 	return lr0 * math.Pow(or(s.Factor, DefaultStepFactor), float64(epoch/every))
 }
 
-// DefaultGamma is Exponential's Gamma when it is 0.
+// DefaultGamma is Exponential's Gamma when it is 0. PyTorch's ExponentialLR
+// has no default gamma.
 const DefaultGamma = 0.95
 
-// Exponential multiplies the rate by Gamma every epoch:
+// Exponential multiplies the rate by Gamma every epoch, as PyTorch's
+// ExponentialLR:
 //
 //	lr = lr0 · Gamma^epoch
 type Exponential struct {
@@ -67,7 +73,8 @@ func (s Exponential) Rate(lr0 float64, epoch, epochs int) float64 {
 	return lr0 * math.Pow(or(s.Gamma, DefaultGamma), float64(epoch))
 }
 
-// DefaultPower is InvScaling's Power when it is 0, scikit-learn's power_t.
+// DefaultPower is InvScaling's Power when it is 0, scikit-learn's power_t
+// (PyTorch has no such schedule).
 const DefaultPower = 0.5
 
 // InvScaling is scikit-learn's "invscaling" schedule with t the epoch
@@ -89,6 +96,11 @@ func (s InvScaling) Rate(lr0 float64, epoch, epochs int) float64 {
 // afterwards:
 //
 //	lr = Min + (lr0 − Min) · (1 + cos(π · min(epoch, E) / E)) / 2
+//
+// Up to E this is PyTorch's CosineAnnealingLR(T_max=E, eta_min=Min). After
+// E they differ: PyTorch's rate climbs back along the cosine towards lr0
+// (reaching it at 2E), while this one holds Min, since a run that outlasts
+// its annealing should not speed up again; use WarmRestarts for restarts.
 type Cosine struct {
 	// Epochs is the annealing length E; 0 means the run's number of
 	// epochs.
@@ -168,4 +180,93 @@ func or(v, def float64) float64 {
 		return def
 	}
 	return v
+}
+
+// WarmRestarts is cosine annealing with warm restarts (Loshchilov &
+// Hutter's SGDR), exactly PyTorch's CosineAnnealingWarmRestarts stepped
+// once per unit: the rate anneals from lr0 to Min over a cycle of Period
+// units, then jumps back to lr0 for a cycle Mult times longer. With T_i the
+// current cycle's length and T_cur the units since it began:
+//
+//	lr = Min + (lr0 − Min) · (1 + cos(π · T_cur / T_i)) / 2
+type WarmRestarts struct {
+	// Period is the first cycle's length T_0 (PyTorch's T_0, which has no
+	// default); 0 means the run's length, a single cycle.
+	Period int
+	// Mult is the factor by which each cycle is longer than the last
+	// (PyTorch's T_mult); 0 means 1, PyTorch's default.
+	Mult int
+	// Min is the lowest rate (PyTorch's eta_min); 0 means 0, PyTorch's
+	// default.
+	Min float64
+}
+
+// Rate returns the rate for unit epoch of the current cycle.
+func (s WarmRestarts) Rate(lr0 float64, epoch, epochs int) float64 {
+	ti := s.Period
+	if ti <= 0 {
+		ti = epochs
+	}
+	if ti <= 0 {
+		return lr0
+	}
+	mult := max(s.Mult, 1)
+	cur := epoch
+	// Whole cycles are subtracted in integers, as PyTorch counts them, so
+	// no rounding creeps in however long the run.
+	for cur >= ti {
+		cur -= ti
+		ti *= mult
+	}
+	return s.Min + (lr0-s.Min)*(1+math.Cos(math.Pi*float64(cur)/float64(ti)))/2
+}
+
+// DefaultWarmupStart is Warmup's starting factor when unset, PyTorch's
+// LinearLR start_factor.
+const DefaultWarmupStart = 1.0 / 3
+
+// Warmup raises the rate linearly from Start·lr0 to lr0 over the first
+// Units units, then hands over to Then, whose unit 0 is the first after the
+// warm-up and whose run is Units shorter:
+//
+//	lr = lr0 · (Start + (1 − Start) · u / Units)        for u < Units
+//	lr = Then.Rate(lr0, u − Units, n − Units)           after
+//
+// With Then a Constant this is PyTorch's LinearLR(start_factor=Start,
+// total_iters=Units); with Then a Cosine it is SequentialLR of LinearLR
+// and CosineAnnealingLR with the milestone at Units.
+type Warmup struct {
+	// Units is the warm-up's length, in the schedule's units (epochs or
+	// steps).
+	Units int
+	// Start is the first unit's fraction of lr0, in [0, 1]; nil means
+	// DefaultWarmupStart. 0 starts from a rate of 0, which PyTorch's
+	// LinearLR refuses.
+	Start *float64
+	// Then is the schedule after the warm-up; nil means Constant.
+	Then Schedule
+}
+
+// Rate returns the warm-up rate for the first Units units and Then's
+// after them.
+func (s Warmup) Rate(lr0 float64, epoch, epochs int) float64 {
+	if epoch < s.Units {
+		start := DefaultWarmupStart
+		if s.Start != nil {
+			start = *s.Start
+		}
+		return lr0 * (start + (1-start)*float64(epoch)/float64(s.Units))
+	}
+	if s.Then == nil {
+		return lr0
+	}
+	return s.Then.Rate(lr0, epoch-s.Units, epochs-s.Units)
+}
+
+// Observe hands the monitored loss on to Then when Then watches it, so a
+// warm-up can lead into reduce-on-plateau.
+func (s Warmup) Observe(loss float64) {
+	if o, ok := s.Then.(Observer); ok {
+		o.Observe(loss)
+	}
 }

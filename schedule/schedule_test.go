@@ -154,3 +154,36 @@ func TestFlatCosineHorizon(t *testing.T) {
 		}
 	}
 }
+
+// A warm-up in front of reduce-on-plateau passes the losses on, so the
+// plateau still lowers the rate.
+func TestWarmupForwardsObserve(t *testing.T) {
+	s, err := schedule.New(schedule.Config{Name: schedule.NamePlateau, Patience: 1, Warmup: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, ok := s.(schedule.Observer)
+	if !ok {
+		t.Fatal("warm-up before plateau is not an Observer")
+	}
+	for range 3 {
+		o.Observe(1) // no improvement after the first
+	}
+	if got, want := s.Rate(1, 5, 10), 0.1; math.Abs(got-want) > 1e-15 {
+		t.Errorf("rate after a plateau = %v, want %v", got, want)
+	}
+}
+
+func TestConfigPer(t *testing.T) {
+	for _, tt := range []struct {
+		per     string
+		step    bool
+		wantErr bool
+	}{{"", false, false}, {"epoch", false, false}, {" Step", true, false}, {"batch", false, true}} {
+		c := schedule.Config{Name: "cosine", Per: tt.per}
+		_, err := schedule.New(c)
+		if (err != nil) != tt.wantErr || c.PerStep() != tt.step {
+			t.Errorf("Per %q: error %v, PerStep %v; want error %v, PerStep %v", tt.per, err, c.PerStep(), tt.wantErr, tt.step)
+		}
+	}
+}
