@@ -162,6 +162,11 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T]
 				finish(Cancelled, epoch, step-1, cancelled(endOf))
 				return h, fmt.Errorf("train: %s: %w", h.Reason(), err)
 			}
+			if cfg.Schedule.PerStep() {
+				// Counted in steps over the whole run; the epoch's stats
+				// report the rate of its last step.
+				lr = sched.Rate(s.lr, (epoch-1)*steps+step-1, s.epochs*steps)
+			}
 			v, problem := st.step(order[(step-1)*s.batch:min(step*s.batch, n)], lr)
 			if problem != "" {
 				return h, diverged(epoch, step, problem, lr)
