@@ -3,8 +3,10 @@ package fit
 import (
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/model"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/optim"
@@ -50,6 +52,14 @@ type Options struct {
 	// LabelSmoothing is ε of the cross-entropies on logits (PyTorch's
 	// label_smoothing); 0 means none.
 	LabelSmoothing float64
+	// Reduction is the loss's reduction over a batch: loss.Mean (the
+	// zero value, descent's per-sample mean), loss.MeanAll (PyTorch's
+	// reduction="mean"), loss.Sum or loss.SumAll (PyTorch's "sum"); the
+	// loss package has the table.
+	Reduction loss.Reduction `json:",omitzero"`
+	// Delta is the huber loss's δ or smooth_l1's β; 0 means 1, PyTorch's
+	// default.
+	Delta float64 `json:",omitzero"`
 
 	// ClassWeight weighs the rows of a classification by class (see
 	// ClassWeights), on top of the data's own sample weights
@@ -83,6 +93,13 @@ type Options struct {
 	// epochs of both parts. The best epoch is chosen among those run after
 	// resuming.
 	Resume *model.Checkpoint `json:"-"`
+	// Init, when not nil, is a model whose weights training starts from
+	// (fine-tuning, or a network imported from PyTorch through ONNX): its
+	// architecture replaces Hidden, Activation and Output, and its feature
+	// and target scalers replace Scale and ScaleTarget, since its weights
+	// expect inputs scaled that way. Its inputs, outputs and task must be
+	// the data's. The refit starts from it too.
+	Init *model.Model `json:"-"`
 	// CheckpointEvery, when positive, calls Checkpoint every that many
 	// epochs of the selection run, with everything needed to resume it.
 	CheckpointEvery int
@@ -164,6 +181,12 @@ func (o *Options) validate() error {
 		return fmt.Errorf("fit: patience %d: want 0 (none) or more", o.Patience)
 	case o.CheckpointEvery < 0 || (o.CheckpointEvery > 0 && o.Checkpoint == nil):
 		return fmt.Errorf("fit: checkpoint every %d epochs: want 0, or a positive count with a Checkpoint function", o.CheckpointEvery)
+	case o.Resume != nil && o.Init != nil:
+		return fmt.Errorf("fit: a run resumes from a checkpoint or starts from a model's weights, not both")
+	case !knownReduction(o.Reduction):
+		return fmt.Errorf("fit: unknown reduction %d", int(o.Reduction))
+	case !(o.Delta >= 0 && o.Delta <= math.MaxFloat64):
+		return fmt.Errorf("fit: delta %g: want a positive number (or 0 for 1)", o.Delta)
 	case o.Resume != nil && o.Resume.Epoch >= o.Epochs:
 		return fmt.Errorf("fit: the checkpoint already has %d epochs; ask for more than that", o.Resume.Epoch)
 	}
@@ -177,4 +200,10 @@ func (o *Options) validate() error {
 		return fmt.Errorf("fit: %w", err)
 	}
 	return nil
+}
+
+// knownReduction reports whether r is one of the loss package's reductions.
+func knownReduction(r loss.Reduction) bool {
+	back, err := loss.ParseReduction(r.String())
+	return err == nil && back == r
 }

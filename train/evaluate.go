@@ -209,5 +209,5 @@ func sumsOverBatch(l any) bool {
 		return false
 	}
 	f := v.FieldByName("Reduction")
-	return f.IsValid() && f.Type() == reflect.TypeFor[loss.Reduction]() && loss.Reduction(f.Int()) == loss.Sum
+	return f.IsValid() && f.Type() == reflect.TypeFor[loss.Reduction]() && loss.Reduction(f.Int()).SumsOverBatch()
 }
