@@ -85,6 +85,9 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, *Schema, error
 	if err := t.layout(names); err != nil {
 		return nil, nil, err
 	}
+	if err := t.findID(); err != nil {
+		return nil, nil, err
+	}
 	t.sizeHint = inputSize(r)
 	if !header {
 		if err := t.add(first, firstLine); err != nil {
@@ -258,11 +261,13 @@ type tableReader struct {
 	feats     []*column
 	targs     []*column
 	wcol      *column // the weight column, or nil
+	idcol     *column // the column kept as text in ids, or nil
 	withY     bool    // targets are read (false at predict time without them)
 	schema    *Schema
 
 	x, y       []float64 // rows×len(feats), rows×len(targs); NaN marks missing
 	w          []float64 // one weight per row when there is a weight column
+	ids        []string  // idcol's cell per row when there is an id column
 	rowX, rowY []float64
 	rows       int
 	dropped    int
@@ -397,6 +402,16 @@ func (t *tableReader) assignSlots() {
 	t.rowY = make([]float64, len(t.targs))
 }
 
+// findID sets idcol from opt.IDColumn.
+func (t *tableReader) findID() error {
+	if t.opt.IDColumn == "" {
+		return nil
+	}
+	c, err := t.find(t.opt.IDColumn, "id column")
+	t.idcol = c
+	return err
+}
+
 // find returns the column called name (names are unique; see layout), or
 // an error listing the columns.
 func (t *tableReader) find(name, what string) (*column, error) {
@@ -509,6 +524,9 @@ func (t *tableReader) add(rec []string, line int) error {
 	}
 	if t.wcol != nil {
 		t.w = append(t.w, w)
+	}
+	if t.idcol != nil {
+		t.ids = append(t.ids, strings.Clone(strings.TrimSpace(rec[t.idcol.pos])))
 	}
 	t.x = append(t.x, t.rowX...)
 	if t.withY {

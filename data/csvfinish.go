@@ -59,13 +59,18 @@ func (t *tableReader) finish() (*Dataset, *Schema, error) {
 			return nil, nil, err
 		}
 	}
+	// With KeepMissing the trainer fits the fills on its training rows.
+	keep := t.opt.KeepMissing && t.schema == nil && t.opt.Missing.Fills()
 	for _, c := range t.feats {
-		if c.missing {
+		if c.missing && !keep {
 			t.fillMissing(c)
 		}
 	}
 
-	d := &Dataset{Task: task, ClassNames: classNames}
+	d := &Dataset{Task: task, ClassNames: classNames, DroppedRows: t.dropped, IDs: t.ids}
+	if keep {
+		d.PendingFill = t.opt.Missing
+	}
 	if t.wcol != nil {
 		if !slices.ContainsFunc(t.w, func(w float64) bool { return w > 0 }) {
 			c := t.wcol
@@ -210,31 +215,7 @@ func (t *tableReader) fillMissing(c *column) {
 			vals = append(vals, v)
 		}
 	}
-	var f float64
-	switch {
-	case c.kind == kindCategorical || t.opt.Missing == MissingMode:
-		f = mode(vals)
-	case t.opt.Missing == MissingMedian:
-		slices.Sort(vals)
-		m := len(vals) / 2
-		f = vals[m]
-		if len(vals)%2 == 0 {
-			f = vals[m-1] + (vals[m]-vals[m-1])/2 // written so as not to overflow
-		}
-	default:
-		var sum float64
-		for _, v := range vals {
-			sum += v
-		}
-		f = sum / float64(len(vals))
-		if math.IsInf(f, 0) {
-			// The sum overflowed; dividing first keeps it finite.
-			f = 0
-			for _, v := range vals {
-				f += v / float64(len(vals))
-			}
-		}
-	}
+	f := statistic(vals, t.opt.Missing, c.kind == kindCategorical)
 	for i := c.slot; i < len(t.x); i += stride {
 		if math.IsNaN(t.x[i]) {
 			t.x[i] = f
@@ -245,6 +226,37 @@ func (t *tableReader) fillMissing(c *column) {
 	} else {
 		c.fill = formatNumber(f)
 	}
+}
+
+// statistic returns the value the policy fills a column's missing cells
+// with, from its present values vals (not empty): the mean, the median or
+// the mode; always the mode for a categorical column (category indices),
+// the only average a category has. It may reorder vals.
+func statistic(vals []float64, p MissingPolicy, categorical bool) float64 {
+	switch {
+	case categorical || p == MissingMode:
+		return mode(vals)
+	case p == MissingMedian:
+		slices.Sort(vals)
+		m := len(vals) / 2
+		if len(vals)%2 == 0 {
+			return vals[m-1] + (vals[m]-vals[m-1])/2 // written so as not to overflow
+		}
+		return vals[m]
+	}
+	var sum float64
+	for _, v := range vals {
+		sum += v
+	}
+	f := sum / float64(len(vals))
+	if math.IsInf(f, 0) {
+		// The sum overflowed; dividing first keeps it finite.
+		f = 0
+		for _, v := range vals {
+			f += v / float64(len(vals))
+		}
+	}
+	return f
 }
 
 // mode returns the most frequent value, the smallest one on a tie.
@@ -291,7 +303,14 @@ func (t *tableReader) features() (*tensor.Matrix[float64], []string) {
 		j := 0
 		for _, c := range t.feats {
 			if c.kind == kindCategorical {
-				dst[j+int(src[c.slot])] = 1
+				if v := src[c.slot]; math.IsNaN(v) {
+					// Missing, left for the trainer (KeepMissing).
+					for k := range c.catNames {
+						dst[j+k] = math.NaN()
+					}
+				} else {
+					dst[j+int(v)] = 1
+				}
 				j += len(c.catNames)
 			} else {
 				dst[j] = src[c.slot]

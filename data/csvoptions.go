@@ -39,6 +39,24 @@ type CSVOptions struct {
 	Task TaskChoice
 	// Missing says what to do with missing values.
 	Missing MissingPolicy
+	// KeepMissing, with MissingMean, MissingMedian or MissingMode, leaves
+	// missing feature values in X as NaN (every one-hot column of a
+	// categorical feature) instead of filling them from the whole file,
+	// and sets Dataset.PendingFill to the policy. A trainer then fits the
+	// fills on its training rows only (Schema.FitFills) and fills every
+	// split with them (Schema.FillMissing), so the validation rows do not
+	// leak into the fills; fit.Train does this. Without it (the default)
+	// the fills are computed from every kept row of the file and recorded
+	// in the Schema, which suits a caller that uses the Dataset as it is.
+	KeepMissing bool
+	// IDColumn, when not empty, names a column whose cells are kept as
+	// text in Dataset.IDs, one per row of X (a key to join predictions
+	// back to their rows). The column may also be a feature or dropped.
+	IDColumn string
+	// SkipTargets makes ReadCSVWithSchema leave the target columns unread
+	// even when the file has them, as predict does: Y has zero columns and
+	// a missing or unknown target neither stops nor drops a row.
+	SkipTargets bool
 	// MaxRecordBytes caps the length of one line or record; 0 means
 	// DefaultMaxRecordBytes. A longer one is an error, so a corrupt file
 	// with a gigabyte-long line cannot exhaust memory.
@@ -150,7 +168,9 @@ func ParseTaskChoice(s string) (TaskChoice, error) {
 
 // MissingPolicy says what the CSV readers do with a missing value: an empty
 // cell or one of NA, N/A, NaN, null, ? (any case). The fill values are
-// computed from the kept rows of the file and recorded in the Schema. With
+// computed from the kept rows of the file and recorded in the Schema, or,
+// with CSVOptions.KeepMissing, left for the trainer to fit on its training
+// rows. With
 // MissingMean and MissingMedian a categorical feature is filled with its
 // mode, the only average a category has. With every policy but
 // MissingError a row with a missing target is dropped, because inventing a
@@ -190,6 +210,12 @@ func (p MissingPolicy) String() string {
 		return "mode"
 	}
 	return fmt.Sprintf("MissingPolicy(%d)", int(p))
+}
+
+// Fills reports whether the policy replaces missing values by a statistic
+// (mean, median or mode) rather than rejecting or dropping their rows.
+func (p MissingPolicy) Fills() bool {
+	return p == MissingMean || p == MissingMedian || p == MissingMode
 }
 
 // ParseMissingPolicy parses "error", "drop", "mean", "median" or "mode".

@@ -52,6 +52,18 @@ type Dataset struct {
 	// it, and the metrics computed while training weigh each sample the
 	// same way. nil means every sample weighs 1.
 	Weights []float64
+	// PendingFill, when it is MissingMean, MissingMedian or MissingMode,
+	// says that X still holds NaN where a feature value was missing
+	// (CSVOptions.KeepMissing) and names the policy a trainer fills them
+	// by; Validate accepts NaN in X only then. Zero means X is complete.
+	PendingFill MissingPolicy
+	// DroppedRows counts the rows of the source file that the
+	// missing-value policy dropped (a missing target, or any missing value
+	// with MissingDrop); they are not in X.
+	DroppedRows int
+	// IDs holds, when CSVOptions.IDColumn was set, that column's text for
+	// each row of X.
+	IDs []string
 }
 
 // Len returns the number of samples.
@@ -71,19 +83,27 @@ func (d *Dataset) Class(i int) int {
 }
 
 // Subset returns a new dataset with the rows in idx, in that order. The
-// names are shared, the numbers copied.
+// names are shared, the numbers copied. DroppedRows, a fact about the
+// file, is 0 in the subset.
 func (d *Dataset) Subset(idx []int) *Dataset {
 	out := *d
+	out.DroppedRows = 0
 	out.X = tensor.New[float64](len(idx), d.X.Cols)
 	out.Y = tensor.New[float64](len(idx), d.Y.Cols)
 	if d.Weights != nil {
 		out.Weights = make([]float64, len(idx))
+	}
+	if d.IDs != nil {
+		out.IDs = make([]string, len(idx))
 	}
 	for r, i := range idx {
 		copy(out.X.Row(r), d.X.Row(i))
 		copy(out.Y.Row(r), d.Y.Row(i))
 		if d.Weights != nil {
 			out.Weights[r] = d.Weights[i]
+		}
+		if d.IDs != nil {
+			out.IDs[r] = d.IDs[i]
 		}
 	}
 	return &out
@@ -105,6 +125,9 @@ func (d *Dataset) Validate() error {
 		m    *tensor.Matrix[float64]
 	}{{"feature", d.X}, {"target", d.Y}} {
 		for i, v := range m.m.Values() {
+			if v != v && m.name == "feature" && d.PendingFill.Fills() {
+				continue // a missing value the trainer will fill
+			}
 			if v != v || v > maxFinite || v < -maxFinite {
 				return fmt.Errorf("data: sample %d, %s column %d is %v, not a finite number", i/m.m.Cols, m.name, i%m.m.Cols, v)
 			}

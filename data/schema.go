@@ -173,9 +173,10 @@ func LoadCSVWithSchema(path string, s *Schema, opt CSVOptions) (*Dataset, error)
 // optional: when the file lacks them Y has zero columns.
 //
 // A category or class not in the schema is an error naming line and column.
-// A missing feature value is replaced by the schema's Fill when it has one;
-// otherwise opt.Missing applies (computing a fill from this file). Only
-// opt.Header, opt.Delimiter, opt.Missing, opt.MaxRecordBytes and
+// A missing feature value is replaced by the schema's Fill when it has one
+// (the fill fitted on the training rows); otherwise opt.Missing applies
+// (computing a fill from this file). Only opt.Header, opt.Delimiter,
+// opt.Missing, opt.IDColumn, opt.SkipTargets, opt.MaxRecordBytes and
 // opt.MaxCells are used.
 func ReadCSVWithSchema(r io.Reader, name string, s *Schema, opt CSVOptions) (*Dataset, error) {
 	if err := s.Validate(); err != nil {
@@ -207,6 +208,9 @@ func ReadCSVWithSchema(r io.Reader, name string, s *Schema, opt CSVOptions) (*Da
 	}
 	t := &tableReader{name: name, opt: opt, width: len(first), firstLine: firstLine, header: header, schema: s}
 	if err := t.layoutSchema(first, header); err != nil {
+		return nil, err
+	}
+	if err := t.findID(); err != nil {
 		return nil, err
 	}
 	t.sizeHint = inputSize(r)
@@ -262,7 +266,7 @@ func (t *tableReader) layoutSchema(first []string, header bool) error {
 				return &CSVError{File: t.name, Err: fmt.Errorf("feature column %s of the model is missing; the file's columns are %s", quote(sc.Name), quoteList(first, 50))}
 			}
 		}
-		if found != 0 && found != ntarg {
+		if found != 0 && found != ntarg && !t.opt.SkipTargets {
 			return &CSVError{File: t.name, Err: fmt.Errorf("the file has %d of the model's %d target columns; give all or none", found, ntarg)}
 		}
 		t.withY = found == ntarg
@@ -295,6 +299,9 @@ func (t *tableReader) layoutSchema(first []string, header bool) error {
 		default:
 			return &CSVError{File: t.name, Line: t.firstLine, Err: fmt.Errorf("%w: %d fields, but the model expects %d columns (%d without the target)", ErrFieldCount, len(first), len(s.Columns), len(s.Columns)-ntarg)}
 		}
+	}
+	if t.opt.SkipTargets {
+		t.withY = false
 	}
 	for i, sc := range s.Columns {
 		if pos[i] < 0 || sc.Role == RoleIgnored || sc.Role == RoleWeight || sc.Role == RoleTarget && !t.withY {

@@ -50,11 +50,13 @@ type Result struct {
 //
 // The steps: hold out o.ValSplit of the rows (stratified for
 // classification); weigh the rows by d.Weights times o.ClassWeight (class
-// weights computed on the training part); fit the feature scaler (and, for
+// weights computed on the training part); fit the missing-value fills
+// (when d.PendingFill says X still has them, see data.CSVOptions.KeepMissing;
+// they go into the model's schema), the feature scaler (and, for
 // regression, the target scaler) on the training part only; build the network; train, keeping the
 // weights of the epoch with the best validation score (accuracy, then loss,
 // for classification; loss for regression); then, with o.Refit, train a
-// fresh network from the same seed on all rows, scaled on all rows, for
+// fresh network from the same seed on all rows, filled and scaled on all rows, for
 // that many epochs. When ctx ends, Train stops after the current step and
 // returns the best model so far with Result.Interrupted set and a nil
 // error.
@@ -164,6 +166,10 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 		resume = nil // the refit starts afresh
 	}
 	trainPart, valPart = trainPart.Subset(all(trainPart.Len())), clone(valPart) // scaled below, in place
+	schema, err := j.fillMissing(trainPart, valPart, resume)
+	if err != nil {
+		return nil, nil, nil, none, err
+	}
 	weights, err := j.weigh(trainPart, valPart)
 	if err != nil {
 		return nil, nil, nil, none, err
@@ -183,10 +189,6 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 		scaler, yScaler = resume.Model.Scaler, resume.Model.TargetScaler
 		if scaler == nil {
 			scaler = &data.Scaler{Kind: data.NoScaling}
-		}
-	} else if j.o.Init != nil {
-		if scaler, yScaler, err = j.initScalers(); err != nil {
-			return nil, nil, nil, none, err
 		}
 	}
 	for _, s := range []*data.Dataset{trainPart, valPart} {
@@ -219,10 +221,6 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 				spec.Inputs, spec.Layers[len(spec.Layers)-1].Units, j.d.X.Cols, j.d.Y.Cols)
 		}
 		j.lossName = resume.Model.Loss
-	} else if j.o.Init != nil {
-		if spec, err = j.initSpec(); err != nil {
-			return nil, nil, nil, none, err
-		}
 	}
 	if err := spec.CheckSize(j.o.Limits, batchRows(j.o.BatchSize, trainPart.Len())); err != nil {
 		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
@@ -237,10 +235,6 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 			return nil, nil, nil, none, fmt.Errorf("fit: checkpoint: %w", err)
 		}
 		done = resume.Epoch
-	} else if j.o.Init != nil {
-		if net, err = model.Network[T](j.o.Init); err != nil {
-			return nil, nil, nil, none, fmt.Errorf("fit: starting model: %w", err)
-		}
 	}
 	smoothing := 0.0
 	if j.d.Task == data.Classification {
@@ -248,7 +242,7 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 			smoothing = j.o.LabelSmoothing
 		}
 	}
-	l, err := loss.NewWith[T](j.lossName, loss.Options{Reduction: j.o.Reduction, Smoothing: smoothing, Delta: j.o.Delta})
+	l, err := loss.NewWith[T](j.lossName, loss.Options{Reduction: loss.Mean, Smoothing: smoothing})
 	if err != nil {
 		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
 	}
@@ -282,7 +276,7 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 		if err != nil {
 			return nil, err
 		}
-		m.Scaler, m.TargetScaler, m.Schema = scaler, yScaler, j.schema
+		m.Scaler, m.TargetScaler, m.Schema = scaler, yScaler, schema
 		m.ClassNames, m.FeatureNames = j.d.ClassNames, j.d.FeatureNames
 		m.Created = time.Now().UTC()
 		if raw, err := json.Marshal(struct {
@@ -515,7 +509,7 @@ func CheckOutput(lossName string, out activation.Spec) error {
 		why = "it needs probabilities"
 	case loss.NameCrossEntropy:
 		why = "it needs a probability distribution"
-	case loss.NameMSE, loss.NameMAE, loss.NameSquaredError, loss.NameHuber, loss.NameSmoothL1:
+	case loss.NameMSE, loss.NameMAE, loss.NameSquaredError:
 		return nil // a regression loss works on any output range
 	}
 	return fmt.Errorf("fit: loss %s does not fit a %s output (%s): use a %s output", lossName, out.Name, why, want.Name)

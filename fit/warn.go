@@ -9,8 +9,10 @@ import (
 
 // TrainCSV reads the CSV file at path with copt, then trains on it as
 // Train does; the model keeps the file's schema, so it reads new files
-// the same way (model.Model.PredictCSV).
+// the same way (model.Model.PredictCSV). Missing values are filled with
+// statistics of the training split only (copt.KeepMissing is set).
 func TrainCSV(ctx context.Context, path string, copt data.CSVOptions, o Options) (*Result, error) {
+	copt.KeepMissing = true
 	d, schema, err := data.LoadCSV(path, copt)
 	if err != nil {
 		return nil, err
@@ -22,9 +24,13 @@ func TrainCSV(ctx context.Context, path string, copt data.CSVOptions, o Options)
 // distinct values look like an ID or free text, not categories.
 const highCardinality = 0.5
 
-// warnData warns about columns that will not help: text columns with about
-// one distinct value per row, which become as many one-hot features.
+// warnData says how many rows the reader dropped, and warns about columns
+// that will not help: text columns with about one distinct value per row,
+// which become as many one-hot features.
 func (j *job[T]) warnData() {
+	if k := j.d.DroppedRows; k > 0 {
+		j.logf("note: %d of the file's %d rows were dropped for a missing value (the missing-value policy)", k, k+j.d.Len())
+	}
 	if j.schema == nil {
 		return
 	}

@@ -24,17 +24,23 @@ type sourceOptions struct {
 // csvFlags are the flags of a command that reads training CSVs: columns to
 // leave out and the limits that bound what reading a file may build.
 type csvFlags struct {
-	drop          string
-	categorical   string
+	drop        string
+	categorical string
+	force       bool // accept losing more than half the rows to -missing
+	// keepMissing leaves missing values for fit to fill from the training
+	// split (train); tune's folds train without a schema to fill by, so
+	// tune fills from the whole file.
+	keepMissing   bool
 	maxCategories int
 	maxFeatures   int
 	maxCells      int64
 }
 
-// addCSVFlags defines -drop, -categorical, -max-categories, -max-features
-// and -max-cells on fs.
+// addCSVFlags defines -drop, -categorical, -force, -max-categories,
+// -max-features and -max-cells on fs.
 func addCSVFlags(fs *flag.FlagSet) *csvFlags {
-	f := new(csvFlags)
+	f := &csvFlags{keepMissing: fs.Name() == "train"}
+	fs.BoolVar(&f.force, "force", false, "train even when -missing drops more than half the rows of the CSV")
 	fs.StringVar(&f.drop, "drop", "", "CSV `columns` to leave out, comma-separated (an ID or free-text column)")
 	fs.StringVar(&f.categorical, "categorical", "", "CSV `columns` to read as categories although they hold numbers, comma-separated (zip codes, integer-coded groups); the model reads them so at predict time too")
 	fs.IntVar(&f.maxCategories, "max-categories", data.DefaultMaxCategories, "most distinct values one categorical CSV column may have (each becomes a feature)")
@@ -68,6 +74,9 @@ func loadSource(src string, opt sourceOptions) (*data.Dataset, *data.Schema, err
 	d, s, err := data.LoadCSV(src, copt)
 	if err != nil && opt.csv != nil {
 		err = withLimitHint(err)
+	}
+	if err == nil && opt.csv != nil && !opt.csv.force && 2*d.DroppedRows > d.Len()+d.DroppedRows {
+		return nil, nil, fmt.Errorf("%s: -missing %s would drop %d of the %d rows, more than half, for a missing value: fill them with -missing mean, median or mode, -drop a column that is mostly missing, or pass -force to train on the %d rows left", src, copt.Missing, d.DroppedRows, d.Len()+d.DroppedRows, d.Len())
 	}
 	return d, s, err
 }
@@ -124,6 +133,7 @@ func csvOptions(opt sourceOptions) (data.CSVOptions, error) {
 			return c, usagef("-max-categories, -max-features and -max-cells must be at least 1")
 		}
 		c.MaxCategories, c.MaxFeatures, c.MaxCells = f.maxCategories, f.maxFeatures, f.maxCells
+		c.KeepMissing = f.keepMissing
 		c.Drop = splitList(f.drop)
 		c.Categorical = splitList(f.categorical)
 	}
