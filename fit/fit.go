@@ -190,6 +190,10 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 		if scaler == nil {
 			scaler = &data.Scaler{Kind: data.NoScaling}
 		}
+	} else if j.o.Init != nil {
+		if scaler, yScaler, err = j.initScalers(); err != nil {
+			return nil, nil, nil, none, err
+		}
 	}
 	for _, s := range []*data.Dataset{trainPart, valPart} {
 		if s == nil {
@@ -221,6 +225,10 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 				spec.Inputs, spec.Layers[len(spec.Layers)-1].Units, j.d.X.Cols, j.d.Y.Cols)
 		}
 		j.lossName = resume.Model.Loss
+	} else if j.o.Init != nil {
+		if spec, err = j.initSpec(); err != nil {
+			return nil, nil, nil, none, err
+		}
 	}
 	if err := spec.CheckSize(j.o.Limits, batchRows(j.o.BatchSize, trainPart.Len())); err != nil {
 		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
@@ -235,6 +243,10 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 			return nil, nil, nil, none, fmt.Errorf("fit: checkpoint: %w", err)
 		}
 		done = resume.Epoch
+	} else if j.o.Init != nil {
+		if net, err = model.Network[T](j.o.Init); err != nil {
+			return nil, nil, nil, none, fmt.Errorf("fit: starting model: %w", err)
+		}
 	}
 	smoothing := 0.0
 	if j.d.Task == data.Classification {
@@ -242,7 +254,7 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 			smoothing = j.o.LabelSmoothing
 		}
 	}
-	l, err := loss.NewWith[T](j.lossName, loss.Options{Reduction: loss.Mean, Smoothing: smoothing})
+	l, err := loss.NewWith[T](j.lossName, loss.Options{Reduction: j.o.Reduction, Smoothing: smoothing, Delta: j.o.Delta})
 	if err != nil {
 		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
 	}
@@ -509,7 +521,7 @@ func CheckOutput(lossName string, out activation.Spec) error {
 		why = "it needs probabilities"
 	case loss.NameCrossEntropy:
 		why = "it needs a probability distribution"
-	case loss.NameMSE, loss.NameMAE, loss.NameSquaredError:
+	case loss.NameMSE, loss.NameMAE, loss.NameSquaredError, loss.NameHuber, loss.NameSmoothL1:
 		return nil // a regression loss works on any output range
 	}
 	return fmt.Errorf("fit: loss %s does not fit a %s output (%s): use a %s output", lossName, out.Name, why, want.Name)
