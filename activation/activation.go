@@ -1,6 +1,7 @@
 package activation
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -45,16 +46,53 @@ const (
 const DefaultLeakySlope = 0.01
 
 // Spec names an activation and its parameter.
+//
+// In JSON the slope is written when it is set (SlopeSet or non-zero) and a
+// "slope" key read back sets SlopeSet, so "slope":0 is a slope of 0 while
+// files without the key, or written before SlopeSet existed (which never
+// held a 0), keep DefaultLeakySlope.
 type Spec struct {
 	// Name is one of the Name… constants.
 	Name string `json:"name"`
-	// Slope is leaky ReLU's slope for z < 0 (0 means DefaultLeakySlope).
+	// Slope is leaky ReLU's slope for z < 0. 0 means DefaultLeakySlope
+	// unless SlopeSet.
 	Slope float64 `json:"slope,omitempty"`
+	// SlopeSet makes a Slope of 0 mean 0 (plain ReLU's negative side, with
+	// leaky ReLU's derivative convention) instead of the default.
+	SlopeSet bool `json:"-"`
+}
+
+// spec is Spec's JSON form: Slope a pointer, so that 0 survives.
+type spec struct {
+	Name  string   `json:"name"`
+	Slope *float64 `json:"slope,omitempty"`
+}
+
+// MarshalJSON writes the slope when it is set.
+func (s Spec) MarshalJSON() ([]byte, error) {
+	w := spec{Name: s.Name}
+	if s.Slope != 0 || s.SlopeSet {
+		w.Slope = &s.Slope
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads a spec, "slope":0 setting SlopeSet.
+func (s *Spec) UnmarshalJSON(b []byte) error {
+	var w spec
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*s = Spec{Name: w.Name}
+	if w.Slope != nil {
+		s.Slope, s.SlopeSet = *w.Slope, *w.Slope == 0
+	}
+	return nil
 }
 
 // String returns the spec in the form Parse reads, e.g. "leaky_relu:0.1".
 func (s Spec) String() string {
-	if s.Name == NameLeakyReLU && s.Slope != 0 {
+	if s.Name == NameLeakyReLU && (s.Slope != 0 || s.SlopeSet) {
 		return s.Name + ":" + strconv.FormatFloat(s.Slope, 'g', -1, 64)
 	}
 	return s.Name
@@ -85,7 +123,9 @@ func Parse(s string) (Spec, error) {
 		if err != nil {
 			return Spec{}, fmt.Errorf("activation %q: slope %q is not a number", name, arg)
 		}
-		spec.Slope = v
+		// SlopeSet only where it matters, so that specs compare equal
+		// however they were made.
+		spec.Slope, spec.SlopeSet = v, v == 0
 	}
 	if err := spec.Validate(); err != nil {
 		return Spec{}, err
@@ -120,7 +160,7 @@ func New[T tensor.Float](s Spec) (Func[T], error) {
 		return ReLU[T]{}, nil
 	case NameLeakyReLU:
 		slope := s.Slope
-		if slope == 0 {
+		if slope == 0 && !s.SlopeSet {
 			slope = DefaultLeakySlope
 		}
 		return LeakyReLU[T]{Slope: T(slope)}, nil

@@ -1,6 +1,7 @@
 package activation
 
 import (
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -135,5 +136,47 @@ func TestNewDefaultsLeakySlope(t *testing.T) {
 	f := MustNew[float64](Spec{Name: NameLeakyReLU})
 	if got := apply(f, -1)[0]; got != -DefaultLeakySlope {
 		t.Errorf("leaky_relu(-1) = %v, want %v", got, -DefaultLeakySlope)
+	}
+}
+
+// A leaky ReLU slope of 0 can be asked for by string, struct or JSON, and
+// old JSON without a slope keeps the default.
+func TestLeakySlopeZero(t *testing.T) {
+	fromJSON := func(s string) Spec {
+		var sp Spec
+		if err := json.Unmarshal([]byte(s), &sp); err != nil {
+			t.Fatal(err)
+		}
+		return sp
+	}
+	parsed, err := Parse("leaky_relu:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		spec Spec
+		want float64 // leaky_relu(-1)
+	}{
+		{"parsed leaky_relu:0", parsed, 0},
+		{"SlopeSet", Spec{Name: NameLeakyReLU, SlopeSet: true}, 0},
+		{"json slope 0", fromJSON(`{"name":"leaky_relu","slope":0}`), 0},
+		{"old json without slope", fromJSON(`{"name":"leaky_relu"}`), -DefaultLeakySlope},
+		{"old json slope 0.2", fromJSON(`{"name":"leaky_relu","slope":0.2}`), -0.2},
+	}
+	for _, tt := range tests {
+		if got := apply(MustNew[float64](tt.spec), -1)[0]; got != tt.want {
+			t.Errorf("%s: leaky_relu(-1) = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	b, err := json.Marshal(parsed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `{"name":"leaky_relu","slope":0}`; got != want {
+		t.Errorf("Marshal = %s, want %s", got, want)
+	}
+	if got, want := parsed.String(), "leaky_relu:0"; got != want {
+		t.Errorf("String = %q, want %q", got, want)
 	}
 }
