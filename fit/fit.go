@@ -144,7 +144,9 @@ func (j *job[T]) split() (trainPart, valPart *data.Dataset) {
 	}
 	tr, va := data.TrainTestSplit(j.d.Len(), j.o.ValSplit, newRand(j.o.Seed^1), strata)
 	if len(va) == 0 || len(tr) == 0 {
-		j.logf("note: %d rows are too few for a %g validation split; training on all of them without validation", j.d.Len(), j.o.ValSplit)
+		if !j.tooManyClasses() { // else warnData has named the cause
+			j.logf("note: %d rows are too few for a %g validation split; training on all of them without validation", j.d.Len(), j.o.ValSplit)
+		}
 		return j.d, nil
 	}
 	return j.d.Subset(tr), j.d.Subset(va)

@@ -31,6 +31,10 @@ func (j *job[T]) warnData() {
 	if k := j.d.DroppedRows; k > 0 {
 		j.logf("note: %d of the file's %d rows were dropped for a missing value (the missing-value policy)", k, k+j.d.Len())
 	}
+	if j.tooManyClasses() {
+		k, singles := j.classCounts()
+		j.warnf("the target has %d classes in %d rows, %d of them seen in a single row: a class seen once can be neither learned nor held out for validation. Is the target the right column (not an ID), or is it a number to predict (-task regression)?", k, j.d.Len(), singles)
+	}
 	if j.schema == nil {
 		return
 	}
@@ -43,6 +47,32 @@ func (j *job[T]) warnData() {
 			j.warnf("column %q has %d distinct values in %d rows, which look like an ID or free text: each becomes a feature that cannot generalise; leave it out with -drop %s (data.CSVOptions.Drop)", c.Name, k, n, c.Name)
 		}
 	}
+}
+
+// classCounts returns the number of classes and how many of them have a
+// single row (classification only).
+func (j *job[T]) classCounts() (k, singles int) {
+	counts := make([]int, j.d.Y.Cols)
+	for _, c := range j.d.Classes() {
+		counts[c]++
+	}
+	for _, c := range counts {
+		if c == 1 {
+			singles++
+		}
+	}
+	return len(counts), singles
+}
+
+// tooManyClasses reports whether most classes have a single row: fewer
+// than two rows per class on average, with more than a handful of classes
+// (three rows of three classes are a toy, not a mistake).
+func (j *job[T]) tooManyClasses() bool {
+	if j.d.Task != data.Classification || j.d.Y.Cols < 10 {
+		return false
+	}
+	k, singles := j.classCounts()
+	return 2*singles > k
 }
 
 // warnResult warns when the model is no better than a constant guess.
