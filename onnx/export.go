@@ -297,7 +297,7 @@ func (b *graphBuilder) activation(f activation.Spec, prefix string, opset int, i
 		b.node("Relu", name, []string{in}, out)
 	case activation.NameLeakyReLU:
 		slope := f.Slope
-		if slope == 0 {
+		if slope == 0 && !f.SlopeSet {
 			slope = activation.DefaultLeakySlope
 		}
 		b.node("LeakyRelu", name, []string{in}, out, newFloatAttr("alpha", float32(slope)))

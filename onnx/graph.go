@@ -306,6 +306,7 @@ func (gr *graph) step(n *onnxpb.NodeProto, cur string) (it item, next string, sk
 		// The shortest decimal that gives the float32 back: 0.01 for
 		// PyTorch's default rather than 0.009999999776482582.
 		it.act.Slope, _ = strconv.ParseFloat(strconv.FormatFloat(float64(alpha), 'g', -1, 32), 64)
+		it.act.SlopeSet = alpha == 0 // an explicit 0, not "the default"
 		if err == nil && it.act.Validate() != nil {
 			err = unsupported(n, fmt.Sprintf("alpha %v is outside descent's [0, 1)", alpha))
 		}

@@ -363,3 +363,18 @@ func TestScalerKinds(t *testing.T) {
 		})
 	}
 }
+
+// TestLeakySlopeZero: a leaky ReLU whose slope is set to 0 exports as
+// alpha 0 and imports back as a set 0, not as the 0.01 default.
+func TestLeakySlopeZero(t *testing.T) {
+	tm := hidden(activation.Spec{Name: activation.NameLeakyReLU, Slope: 0, SlopeSet: true})
+	m := tm.build(t, 3)
+	got, err := onnx.Unmarshal(stripMetadata(t, mustMarshal(t, m, onnx.Options{})), onnx.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := got.Spec.Layers[0].Activation
+	if a.Slope != 0 || !a.SlopeSet {
+		t.Errorf("imported slope %v (set %v), want an explicit 0", a.Slope, a.SlopeSet)
+	}
+}
