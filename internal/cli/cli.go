@@ -299,7 +299,7 @@ func checkSourceFlags(fs *flag.FlagSet, set map[string]bool, src, task string) e
 	if !ok || (kind != "builtin" && kind != "mnist") {
 		return nil
 	}
-	for _, n := range []string{"task", "target", "missing", "drop", "max-categories", "max-features", "max-cells", "weight-column"} {
+	for _, n := range []string{"task", "target", "missing", "drop", "max-categories", "max-features", "max-cells"} {
 		if set[n] && fs.Lookup(n) != nil {
 			return usagef("%s: -%s applies to CSV files only; %s data comes with its task and columns fixed", fs.Name(), n, kind)
 		}

@@ -68,9 +68,6 @@ func runTune(e *env, args []string) error {
 		return err
 	}
 	set := setFlags(fs)
-	if err := positive(fs, "max-categories", "max-features", "max-cells"); err != nil {
-		return err
-	}
 	if err := checkSourceFlags(fs, set, f.src, f.task); err != nil {
 		return err
 	}
