@@ -167,7 +167,12 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 	if horizon > 0 {
 		resume = nil // the refit starts afresh
 	}
-	trainPart, valPart = trainPart.Subset(all(trainPart.Len())), clone(valPart) // scaled below, in place
+	// The parts are filled and scaled below, in place. split's subsets are
+	// this run's own; the caller's dataset (no split, or the refit) is
+	// copied. Copying split's too would hold the data a fourth time.
+	if trainPart == j.d {
+		trainPart = trainPart.Subset(all(trainPart.Len()))
+	}
 	schema, err := j.fillMissing(trainPart, valPart, resume)
 	if err != nil {
 		return nil, nil, nil, none, err
@@ -560,11 +565,4 @@ func all(n int) []int {
 		idx[i] = i
 	}
 	return idx
-}
-
-func clone(d *data.Dataset) *data.Dataset {
-	if d == nil {
-		return nil
-	}
-	return d.Subset(all(d.Len()))
 }
