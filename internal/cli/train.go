@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -45,6 +46,8 @@ type trainFlags struct {
 	scale, dtype               string
 	checkpointEvery            int
 	resume                     string
+	initPath, reduction        string
+	delta                      float64
 	maxParams, maxActivations  int
 	classWeight, weightColumn  string
 	csv                        *csvFlags
@@ -84,6 +87,9 @@ func runTrain(e *env, args []string) error {
 	fs.StringVar(&f.dtype, "dtype", def.DType, "element type: float32 (fast) or float64 (exact)")
 	fs.IntVar(&f.checkpointEvery, "checkpoint-every", 0, "also save a checkpoint every `N` epochs beside the model (model.checkpoint.json)")
 	fs.StringVar(&f.resume, "resume", "", "continue from a checkpoint `file`: its weights, optimizer state and preprocessing; -epochs counts the total")
+	fs.StringVar(&f.initPath, "init", "", "start from the weights of a saved model `file` (its network and scaling) with the training settings given here: fine-tuning, or a PyTorch run imported from ONNX")
+	fs.StringVar(&f.reduction, "reduction", "mean", "loss reduction over a batch: mean (per sample, see the loss package), sum, mean_all (PyTorch's reduction=\"mean\", over every output) or sum_all (PyTorch's \"sum\")")
+	fs.Float64Var(&f.delta, "huber-delta", 1, "δ of the huber loss, β of smooth_l1, where the loss turns from quadratic to linear")
 	fs.IntVar(&f.maxParams, "max-params", nn.DefaultMaxParams, "refuse a network with more trainable `values` than this (it bounds memory)")
 	fs.IntVar(&f.maxActivations, "max-activations", nn.DefaultMaxActivations, "refuse a network that holds more `values` than this for one batch")
 	if err := parse(e, fs, args); err != nil {
@@ -129,6 +135,21 @@ func (f *trainFlags) checkFlags(fs *flag.FlagSet) error {
 			return usagef("train: -loss: %w", err)
 		}
 	}
+	if _, err := loss.ParseReduction(f.reduction); err != nil {
+		return usagef("train: -reduction: %w", err)
+	}
+	if set["huber-delta"] && f.loss != loss.NameHuber && f.loss != loss.NameSmoothL1 {
+		return usagef("train: -huber-delta is for -loss %s or %s, not %s", loss.NameHuber, loss.NameSmoothL1, f.loss)
+	}
+	if !(f.delta > 0 && f.delta <= math.MaxFloat64) {
+		return usagef("train: -huber-delta %v: want a positive number", f.delta)
+	}
+	if f.initPath != "" {
+		if err := notWith(fs, set, "init", "the starting model fixes the network and the scaling its weights expect",
+			"layers", "activation", "output", "scale", "scale-target", "resume"); err != nil {
+			return err
+		}
+	}
 	if f.resume != "" {
 		// The checkpoint fixes the network, its loss and the scaling its
 		// weights were trained on. -layers may repeat the checkpoint's
@@ -171,6 +192,12 @@ func (f *trainFlags) options(def fit.Options) (fit.Options, model.Format, error)
 	o.LearningRate, o.Epochs, o.BatchSize, o.Patience = f.lr, f.epochs, f.batch, f.patience
 	o.ValSplit, o.Refit, o.Seed, o.LabelSmoothing = f.valSplit, f.refit, f.seed, f.smooth
 	o.Scale, o.ScaleTarget = data.ScalerKind(f.scale), f.scaleTarget
+	if o.Reduction, err = loss.ParseReduction(f.reduction); err != nil {
+		return o, 0, &UsageError{Err: fmt.Errorf("-reduction: %w", err)}
+	}
+	if f.loss == loss.NameHuber || f.loss == loss.NameSmoothL1 {
+		o.Delta = f.delta
+	}
 	o.Schedule = schedule.Config{Name: f.sched}
 	if f.optimizer != def.Optimizer.Name {
 		o.Optimizer = optim.Config{Name: f.optimizer} // the default's β2 is Adam's alone
@@ -267,6 +294,14 @@ func trainWith(e *env, f trainFlags, o fit.Options, format model.Format) error {
 		}
 		o.Resume = ckpt
 		fmt.Fprintf(e.stderr, "resuming from %s after epoch %d\n", f.resume, ckpt.Epoch)
+	}
+	if f.initPath != "" {
+		m, err := model.Load(f.initPath)
+		if err != nil {
+			return err
+		}
+		o.Init = m
+		fmt.Fprintf(e.stderr, "starting from the weights of %s (%s)\n", f.initPath, m.Spec)
 	}
 	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv, weights: f.weightColumn})
 	if err != nil {
