@@ -25,6 +25,9 @@ type Curves struct {
 	RestoredEpoch int
 	// LogScale puts the loss on a logarithmic axis, as LossCurves' logY.
 	LogScale bool
+	// Data names the data the run trained on, for the title ("iris.csv");
+	// "" leaves it out.
+	Data string
 }
 
 // Colors of TrainingCurves: validation in the palette's blue, training in
@@ -66,6 +69,9 @@ func TrainingCurves(path string, c Curves) error {
 	}
 	if c.LossName != "" {
 		title += " (" + c.LossName + ")"
+	}
+	if c.Data != "" {
+		title += " on " + c.Data
 	}
 
 	p := plot.New()

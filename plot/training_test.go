@@ -72,6 +72,12 @@ func TestTrainingCurvesText(t *testing.T) {
 			[]string{">validation<", "restored epoch"},
 		},
 		{
+			"named data",
+			Curves{ValLoss: []float64{0.9, 0.5}, LossName: "mse", Data: "iris.csv"},
+			[]string{"Validation loss (mse) on iris.csv"},
+			nil,
+		},
+		{
 			"unnamed loss",
 			Curves{ValLoss: []float64{0.9, 0.5}},
 			[]string{"Validation loss<"},
