@@ -135,18 +135,27 @@ func TestGradcheckCommand(t *testing.T) {
 
 func TestDemoPlot(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errOut := runCLI(t, "demo", "-iterations", "200", "-every", "100", "-plot", dir)
+	// PNG by default, SVG only when asked; "wrote" is a note, on stderr.
+	code, _, errOut := runCLI(t, "demo", "-iterations", "200", "-every", "100", "-plot", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
+	if _, err := os.Stat(filepath.Join(dir, "error.svg")); err == nil {
+		t.Error("demo -plot wrote an SVG twin without -plot-format svg")
+	}
+	code, _, errSVG := runCLI(t, "demo", "-iterations", "200", "-every", "100", "-plot", dir, "-plot-format", "svg")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errSVG)
+	}
+	errOut += errSVG
 	for _, name := range []string{"prediction.png", "prediction.svg", "error.png", "error.svg"} {
 		path := filepath.Join(dir, name)
 		b, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if !strings.Contains(out, "wrote "+path) {
-			t.Errorf("output does not mention %s", path)
+		if !strings.Contains(errOut, "wrote "+path) {
+			t.Errorf("stderr does not mention %s", path)
 		}
 		if strings.HasSuffix(name, ".png") {
 			img, err := png.Decode(bytes.NewReader(b))

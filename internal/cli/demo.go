@@ -32,12 +32,16 @@ func runDemo(e *env, args []string) error {
 	iterations := fs.Int("iterations", 10000, "number of gradient-descent `steps`")
 	seed := fs.Uint64("seed", 1, "random `seed` for the starting weight, drawn from [0, 1)")
 	every := fs.Int("every", 1000, "print a row every `n` iterations")
-	plotDir := fs.String("plot", "", "write prediction and error against iteration to `DIR` as PNG and SVG")
+	plotDir := fs.String("plot", "", "write prediction and error against iteration to `DIR` (prediction.png and error.png)")
+	plotFormat := fs.String("plot-format", "png", "image format of -plot: png, svg or pdf")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
 	if err := positive(fs, "lr"); err != nil {
 		return err
+	}
+	if err := plot.CheckPath("x." + *plotFormat); err != nil {
+		return usagef("demo: -plot-format %q: want png, svg or pdf", *plotFormat)
 	}
 	if *iterations < 0 {
 		return usagef("demo: -iterations must be ≥ 0, got %d", *iterations)
@@ -102,13 +106,11 @@ func runDemo(e *env, args []string) error {
 		{"prediction", fmt.Sprintf("Prediction against iteration (target %g, learning rate %g)", *target, *lr), "prediction", preds},
 		{"error", fmt.Sprintf("Error against iteration (learning rate %g)", *lr), "squared error", errs},
 	} {
-		for _, ext := range []string{".png", ".svg"} {
-			path := filepath.Join(*plotDir, f.name+ext)
-			if err := plot.Iterations(path, f.title, f.label, iters, f.values); err != nil {
-				return fmt.Errorf("demo: %w", err)
-			}
-			fmt.Fprintf(e.stdout, "wrote %s\n", path)
+		path := filepath.Join(*plotDir, f.name+"."+*plotFormat)
+		if err := plot.Iterations(path, f.title, f.label, iters, f.values); err != nil {
+			return fmt.Errorf("demo: %w", err)
 		}
+		fmt.Fprintf(e.stderr, "wrote %s\n", path)
 	}
 	return nil
 }

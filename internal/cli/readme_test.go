@@ -78,7 +78,7 @@ func TestREADMECommands(t *testing.T) {
 			}
 		})
 	}
-	for _, f := range []string{"plots/prediction.png", "plots/error.svg", "iris.json", "loss.png", "predictions.csv", "mnist.json", "tuned.json", "trials.csv", "iris.onnx", "iris-again.json"} {
+	for _, f := range []string{"plots/prediction.png", "plots/error.png", "iris.json", "loss.png", "predictions.csv", "mnist.json", "tuned.json", "trials.csv", "iris.onnx", "iris-again.json"} {
 		if _, err := os.Stat(f); err != nil && !skipped[f] {
 			t.Errorf("README command did not produce %s", f)
 		}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -52,6 +53,7 @@ type trainFlags struct {
 	classWeight, weightColumn  string
 	csv                        *csvFlags
 	layersSet                  bool // -layers given with -resume: checked against the checkpoint
+	json                       bool
 }
 
 func runTrain(e *env, args []string) error {
@@ -81,7 +83,8 @@ func runTrain(e *env, args []string) error {
 	fs.Uint64Var(&f.seed, "seed", def.Seed, "random `seed` for weights, split and shuffling")
 	fs.StringVar(&f.out, "o", "model.json", "where to write the model `file`")
 	fs.StringVar(&f.format, "format", "json", "model file format: json or binary")
-	fs.StringVar(&f.plotPath, "plot", "", "write the loss curves to this `PNG` (and an SVG twin)")
+	fs.StringVar(&f.plotPath, "plot", "", "write the loss curves to this `file`: .png, .svg or .pdf, as its extension says")
+	fs.BoolVar(&f.json, "json", false, "print the result (the chosen epoch, the reason training stopped, the metrics) as JSON on stdout")
 	fs.StringVar(&f.scale, "scale", string(def.Scale), "feature scaling fitted on the training split: robust, standard, minmax or none")
 	fs.BoolVar(&f.scaleTarget, "scale-target", def.ScaleTarget, "standardise regression targets for training (predictions stay in the targets' units)")
 	fs.StringVar(&f.dtype, "dtype", def.DType, "element type: float32 (fast) or float64 (exact)")
@@ -371,9 +374,18 @@ func trainWith(e *env, f trainFlags, o fit.Options, format model.Format) error {
 		return err
 	}
 	if f.plotPath != "" {
-		if err := plotRun(e.stdout, f.plotPath, m.Loss, res); err != nil {
+		if err := plotRun(e.stderr, f.plotPath, f.src, m.Loss, res); err != nil {
 			return err
 		}
+	}
+	if f.json {
+		if err := writeTrainJSON(e.stdout, f.out, res, time.Since(start)); err != nil {
+			return err
+		}
+		if fitErr != nil {
+			return fitErr
+		}
+		return signalled(caught())
 	}
 	fmt.Fprintf(e.stdout, "%s (%.1fs)\n", summary(res), time.Since(start).Seconds())
 	for _, k := range sortedKeys(m.Metrics) {
@@ -443,8 +455,8 @@ func summary(res *fit.Result) string {
 
 // plotRun draws the selection run's loss curves with the chosen epoch
 // marked.
-func plotRun(w io.Writer, path, lossName string, res *fit.Result) error {
-	c := plot.Curves{LossName: lossName, RestoredEpoch: res.BestEpoch, LogScale: true}
+func plotRun(w io.Writer, path, src, lossName string, res *fit.Result) error {
+	c := plot.Curves{LossName: lossName, RestoredEpoch: res.BestEpoch, LogScale: true, Data: filepath.Base(src)}
 	for _, ep := range res.Selection.Epochs {
 		c.TrainLoss = append(c.TrainLoss, ep.Train.Loss)
 		if ep.Val != nil {
@@ -454,14 +466,35 @@ func plotRun(w io.Writer, path, lossName string, res *fit.Result) error {
 	if c.RestoredEpoch > len(c.TrainLoss) {
 		c.RestoredEpoch = 0 // chosen before a resume: not on this curve
 	}
-	svg := strings.TrimSuffix(path, filepath.Ext(path)) + ".svg"
-	for _, p := range []string{path, svg} {
-		if err := plot.TrainingCurves(p, c); err != nil {
-			return err
-		}
-		fmt.Fprintf(w, "wrote %s\n", p)
+	if err := plot.TrainingCurves(path, c); err != nil {
+		return err
 	}
+	fmt.Fprintf(w, "wrote %s\n", path)
 	return nil
+}
+
+// writeTrainJSON prints train's result for scripts: where the model went,
+// why training stopped, the epoch whose weights were kept and the
+// metrics.
+func writeTrainJSON(w io.Writer, out string, res *fit.Result, took time.Duration) error {
+	v := struct {
+		Model       string             `json:"model"`
+		Stopped     string             `json:"stopped"`
+		Epochs      int                `json:"epochs"`
+		BestEpoch   int                `json:"best_epoch"`
+		Refit       bool               `json:"refit"`
+		Interrupted bool               `json:"interrupted,omitempty"`
+		Seconds     float64            `json:"seconds"`
+		Metrics     map[string]float64 `json:"metrics"`
+		Warnings    []string           `json:"warnings,omitempty"`
+	}{
+		Model: out, Stopped: res.Selection.Reason(), Epochs: len(res.Selection.Epochs), BestEpoch: res.BestEpoch,
+		Refit: res.Refit != nil, Interrupted: res.Interrupted, Seconds: took.Seconds(),
+		Metrics: res.Model.Metrics, Warnings: res.Warnings,
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 // checkpointPath puts checkpoints beside the model: model.json →

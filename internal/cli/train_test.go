@@ -37,15 +37,21 @@ func TestTrainEvalPredictInspect(t *testing.T) {
 			t.Errorf("train's progress lacks %q:\n%s", want, errOut)
 		}
 	}
-	for _, want := range []string{"val_accuracy", "model written to " + modelPath, "wrote " + plotPath} {
+	for _, want := range []string{"val_accuracy", "model written to " + modelPath} {
 		if !strings.Contains(out, want) {
 			t.Errorf("train's summary lacks %q:\n%s", want, out)
 		}
 	}
-	for _, f := range []string{modelPath, plotPath, filepath.Join(dir, "loss.svg")} {
+	if !strings.Contains(errOut, "wrote "+plotPath) || strings.Contains(out, "wrote ") {
+		t.Errorf("the plot's note belongs on stderr:\nstdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+	for _, f := range []string{modelPath, plotPath} {
 		if _, err := os.Stat(f); err != nil {
 			t.Error(err)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "loss.svg")); err == nil {
+		t.Error("-plot loss.png also wrote loss.svg; an SVG is written only when asked")
 	}
 
 	code, out, errOut = runCLI(t, "eval", "-model", modelPath, "-data", csvPath, "-json")
