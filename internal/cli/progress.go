@@ -20,6 +20,7 @@ type progress struct {
 	done, epochs int    // done: epochs finished before this run (resume)
 	label        string // "epoch", or "refit epoch" for a refit
 	bar          *progressbar.ProgressBar
+	explained    bool // the line saying what * marks was printed
 }
 
 func newProgress(w io.Writer, done, epochs int) *progress {
@@ -27,7 +28,7 @@ func newProgress(w io.Writer, done, epochs int) *progress {
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions(epochs,
 			progressbar.OptionSetWriter(w),
-			progressbar.OptionSetDescription("training"),
+			progressbar.OptionSetDescription(label(done, epochs)),
 			progressbar.OptionShowCount(),
 			progressbar.OptionSetWidth(30),
 			progressbar.OptionSetPredictTime(true),
@@ -40,20 +41,34 @@ func newProgress(w io.Writer, done, epochs int) *progress {
 // OnStep does nothing: epochs are the unit of progress.
 func (p *progress) OnStep(train.StepEvent) {}
 
-// OnEpoch prints or advances the bar.
+// OnEpoch prints the epoch's line; on a terminal it keeps the line above
+// the bar (the bar is cleared, the line printed, the bar drawn again
+// below it) so the history stays on screen, as Keras does.
 func (p *progress) OnEpoch(ev train.EpochEvent) {
-	line := epochLine(ev.Stats)
 	if p.bar != nil {
-		p.bar.Describe(line)
-		_ = p.bar.Add(1)
-		return
+		_ = p.bar.Clear()
+	}
+	if !p.explained && ev.Stats.Val != nil {
+		fmt.Fprintln(p.w, "(* marks an epoch better on validation than every one before it: the weights kept so far)")
+		p.explained = true
 	}
 	mark := ""
 	if ev.Best {
 		mark = "  *"
 	}
 	total := p.done + ev.Epochs
-	fmt.Fprintf(p.w, "%s %*d/%d  %s%s\n", p.label, len(fmt.Sprint(total)), p.done+ev.Stats.Epoch, total, line, mark)
+	fmt.Fprintf(p.w, "%s %*d/%d  %s%s\n", p.label, len(fmt.Sprint(total)), p.done+ev.Stats.Epoch, total, epochLine(ev.Stats), mark)
+	if p.bar != nil {
+		_ = p.bar.Add(1)
+	}
+}
+
+// label is the bar's description: short, so the bar fits 80 columns.
+func label(done, epochs int) string {
+	if done > 0 {
+		return fmt.Sprintf("training (from epoch %d)", done+1)
+	}
+	return "training"
 }
 
 func (p *progress) finish() {
