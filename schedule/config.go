@@ -35,15 +35,17 @@ func Names() []string {
 }
 
 // Config selects a schedule and its settings, for command lines and saved
-// runs. A zero field means the schedule's documented default; New never
-// writes the defaults back.
+// runs. A zero field, or a nil pointer field, means the schedule's
+// documented default; New never writes the defaults back.
 type Config struct {
 	// Name is the registry name; "" means "constant".
 	Name string `json:"name,omitempty"`
 	// Every is StepDecay's interval in epochs.
 	Every int `json:"every,omitempty"`
-	// Factor is StepDecay's and Plateau's multiplier.
-	Factor float64 `json:"factor,omitempty"`
+	// Factor is StepDecay's and Plateau's multiplier; nil means the
+	// schedule's default. Plateau takes any value in [0, 1], StepDecay one
+	// in (0, 1].
+	Factor *float64 `json:"factor,omitempty"`
 	// Gamma is Exponential's per-epoch multiplier.
 	Gamma float64 `json:"gamma,omitempty"`
 	// Power is InvScaling's exponent.
@@ -58,10 +60,16 @@ type Config struct {
 	Flat float64 `json:"flat,omitempty"`
 	// MinRate is Cosine's and FlatCosine's final rate and Plateau's floor.
 	MinRate float64 `json:"min_rate,omitempty"`
-	// Patience, MinDelta and Cooldown are Plateau's.
-	Patience int     `json:"patience,omitempty"`
-	MinDelta float64 `json:"min_delta,omitempty"`
-	Cooldown int     `json:"cooldown,omitempty"`
+	// Patience, MinDelta (PyTorch's threshold), ThresholdMode, Cooldown
+	// and Eps are Plateau's, documented there; a nil pointer means the
+	// default, a set one is used as given, 0 included. Files written before
+	// these fields became pointers never held a 0 (they were omitempty and 0
+	// meant the default), so they decode to the same schedule as before.
+	Patience      *int     `json:"patience,omitempty"`
+	MinDelta      *float64 `json:"min_delta,omitempty"`
+	ThresholdMode string   `json:"threshold_mode,omitempty"`
+	Cooldown      int      `json:"cooldown,omitempty"`
+	Eps           *float64 `json:"eps,omitempty"`
 	// Warmup, when positive, puts a linear warm-up of that many units in
 	// front of any schedule (see Warmup), whose own units then start after
 	// it; Start is the warm-up's first fraction of the rate, nil meaning
@@ -90,7 +98,7 @@ func New(c Config) (Schedule, error) {
 		NameInvScaling:   {"power"},
 		NameCosine:       {"epochs", "min_rate"},
 		NameFlatCosine:   {"flat", "min_rate", "epochs"},
-		NamePlateau:      {"factor", "patience", "min_delta", "cooldown", "min_rate"},
+		NamePlateau:      {"factor", "patience", "min_delta", "threshold_mode", "cooldown", "min_rate", "eps"},
 		NameWarmRestarts: {"epochs", "mult", "min_rate"},
 		NameWarmup:       nil,
 	}
@@ -100,33 +108,44 @@ func New(c Config) (Schedule, error) {
 	}
 	for _, f := range []struct {
 		key  string
-		v    float64
-		unit bool // must lie in (0, 1] (checked only when set)
+		v    *float64 // nil when unset
+		unit bool     // must lie in (0, 1] ([0, 1] for Plateau's factor)
 	}{
-		{"every", float64(c.Every), false},
+		{"every", nonzero(float64(c.Every)), false},
 		{"factor", c.Factor, true},
-		{"gamma", c.Gamma, true},
-		{"power", c.Power, false},
-		{"epochs", float64(c.Epochs), false},
-		{"flat", c.Flat, true},
-		{"min_rate", c.MinRate, false},
-		{"patience", float64(c.Patience), false},
+		{"gamma", nonzero(c.Gamma), true},
+		{"power", nonzero(c.Power), false},
+		{"epochs", nonzero(float64(c.Epochs)), false},
+		{"flat", nonzero(c.Flat), true},
+		{"min_rate", nonzero(c.MinRate), false},
+		{"patience", intPtr(c.Patience), false},
 		{"min_delta", c.MinDelta, false},
-		{"cooldown", float64(c.Cooldown), false},
-		{"mult", float64(c.Mult), false},
+		{"threshold_mode", flag(c.ThresholdMode != ""), false},
+		{"cooldown", nonzero(float64(c.Cooldown)), false},
+		{"eps", c.Eps, false},
+		{"mult", nonzero(float64(c.Mult)), false},
 	} {
-		if f.v == 0 {
+		if f.v == nil {
 			continue
 		}
 		if !contains(used, f.key) {
 			return nil, fmt.Errorf("schedule %s does not use %s", name, f.key)
 		}
-		if f.v != f.v || f.v < 0 || f.v > maxFinite || (f.unit && f.v > 1) {
-			if f.unit {
-				return nil, fmt.Errorf("schedule %s: %s must be in (0, 1], got %g", name, f.key, f.v)
+		v := *f.v
+		if v != v || v < 0 || v > maxFinite || (f.unit && (v > 1 || v == 0 && name != NamePlateau)) {
+			if f.unit && name == NamePlateau {
+				return nil, fmt.Errorf("schedule %s: %s must be in [0, 1], got %g", name, f.key, v)
 			}
-			return nil, fmt.Errorf("schedule %s: %s must be a finite number ≥ 0, got %g", name, f.key, f.v)
+			if f.unit {
+				return nil, fmt.Errorf("schedule %s: %s must be in (0, 1], got %g", name, f.key, v)
+			}
+			return nil, fmt.Errorf("schedule %s: %s must be a finite number ≥ 0, got %g", name, f.key, v)
 		}
+	}
+	switch mode := strings.ToLower(strings.TrimSpace(c.ThresholdMode)); mode {
+	case "", ThresholdAbs, ThresholdRel:
+	default:
+		return nil, fmt.Errorf("schedule %s: threshold_mode must be %s or %s, got %q", name, ThresholdAbs, ThresholdRel, c.ThresholdMode)
 	}
 	switch per := strings.ToLower(strings.TrimSpace(c.Per)); per {
 	case "", PerEpoch, PerStep:
@@ -174,7 +193,7 @@ func base(name string, c Config) Schedule {
 	case NameWarmRestarts:
 		return WarmRestarts{Period: c.Epochs, Mult: c.Mult, Min: c.MinRate}
 	case NameStep:
-		return StepDecay{Every: c.Every, Factor: c.Factor}
+		return StepDecay{Every: c.Every, Factor: get(c.Factor, 0)}
 	case NameExponential:
 		return Exponential{Gamma: c.Gamma}
 	case NameInvScaling:
@@ -184,13 +203,53 @@ func base(name string, c Config) Schedule {
 	case NameFlatCosine:
 		return FlatCosine{Flat: c.Flat, Min: c.MinRate, Epochs: c.Epochs}
 	case NamePlateau:
-		return &Plateau{Factor: c.Factor, Patience: c.Patience, MinDelta: c.MinDelta, Cooldown: c.Cooldown, MinRate: c.MinRate}
+		// Copies, so that the schedule does not share the caller's variables.
+		p := &Plateau{ThresholdMode: strings.ToLower(strings.TrimSpace(c.ThresholdMode)), Cooldown: c.Cooldown, MinRate: c.MinRate}
+		if c.Factor != nil {
+			p.Factor = Float(*c.Factor)
+		}
+		if c.Patience != nil {
+			p.Patience = Int(*c.Patience)
+		}
+		if c.MinDelta != nil {
+			p.MinDelta = Float(*c.MinDelta)
+		}
+		if c.Eps != nil {
+			p.Eps = Float(*c.Eps)
+		}
+		return p
 	}
 	return Constant{}
 }
 
 // maxFinite is the largest float64; anything above it is +Inf.
 const maxFinite = 1.7976931348623157e308
+
+// nonzero returns &v, or nil for 0: the settings whose 0 means the
+// default count as set only when they are not 0.
+func nonzero(v float64) *float64 {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}
+
+// flag returns a set value for true and nil for false, for settings that
+// are names rather than numbers.
+func flag(b bool) *float64 {
+	if b {
+		return Float(1)
+	}
+	return nil
+}
+
+// intPtr returns p's value as a float64 pointer, nil when p is.
+func intPtr(p *int) *float64 {
+	if p == nil {
+		return nil
+	}
+	return Float(float64(*p))
+}
 
 func contains(list []string, s string) bool {
 	for _, v := range list {

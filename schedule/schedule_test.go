@@ -1,6 +1,7 @@
 package schedule_test
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 
@@ -69,7 +70,7 @@ func TestRates(t *testing.T) {
 }
 
 func TestPlateau(t *testing.T) {
-	p := &schedule.Plateau{Factor: 0.5, Patience: 2, MinDelta: 0.01, Cooldown: 1, MinRate: 0.02}
+	p := &schedule.Plateau{Factor: schedule.Float(0.5), Patience: schedule.Int(2), MinDelta: schedule.Float(0.01), Cooldown: 1, MinRate: 0.02}
 	// losses observed after each epoch, and the rate the next epoch gets.
 	steps := []struct {
 		loss float64
@@ -122,10 +123,19 @@ func TestNew(t *testing.T) {
 		{schedule.Config{Name: "flat_cosine", Epochs: 10}, schedule.FlatCosine{Epochs: 10}, false},
 		{schedule.Config{Name: "cosine", Flat: 0.5}, nil, true},
 		{schedule.Config{Name: "warmup"}, nil, true},
-		{schedule.Config{Name: "step", Factor: 2}, nil, true},
+		{schedule.Config{Name: "step", Factor: schedule.Float(2)}, nil, true},
+		{schedule.Config{Name: "step", Factor: schedule.Float(0)}, nil, true},
+		{schedule.Config{Name: "step", Factor: schedule.Float(0.5)}, schedule.StepDecay{Factor: 0.5}, false},
+		{schedule.Config{Name: "plateau", Factor: schedule.Float(1.5)}, nil, true},
+		{schedule.Config{Name: "plateau", Patience: schedule.Int(-1)}, nil, true},
+		{schedule.Config{Name: "plateau", Eps: schedule.Float(-1e-8)}, nil, true},
+		{schedule.Config{Name: "plateau", ThresholdMode: "relative"}, nil, true},
+		{schedule.Config{Name: "cosine", ThresholdMode: "rel"}, nil, true},
+		{schedule.Config{Name: "cosine", Eps: schedule.Float(0)}, nil, true},
+		{schedule.Config{Name: "cosine", Patience: schedule.Int(0)}, nil, true},
 		{schedule.Config{Name: "step", Every: -1}, nil, true},
 		{schedule.Config{Name: "constant", Gamma: 0.5}, nil, true},
-		{schedule.Config{Name: "plateau", MinDelta: math.NaN()}, nil, true},
+		{schedule.Config{Name: "plateau", MinDelta: schedule.Float(math.NaN())}, nil, true},
 	}
 	for _, tt := range tests {
 		got, err := schedule.New(tt.cfg)
@@ -137,7 +147,7 @@ func TestNew(t *testing.T) {
 			t.Errorf("New(%+v) = %#v, want %#v", tt.cfg, got, tt.want)
 		}
 	}
-	p, err := schedule.New(schedule.Config{Name: "plateau", Patience: 3})
+	p, err := schedule.New(schedule.Config{Name: "plateau", Patience: schedule.Int(3)})
 	if _, ok := p.(schedule.Observer); err != nil || !ok {
 		t.Errorf("New(plateau) = %T, %v; want an Observer", p, err)
 	}
@@ -158,7 +168,7 @@ func TestFlatCosineHorizon(t *testing.T) {
 // A warm-up in front of reduce-on-plateau passes the losses on, so the
 // plateau still lowers the rate.
 func TestWarmupForwardsObserve(t *testing.T) {
-	s, err := schedule.New(schedule.Config{Name: schedule.NamePlateau, Patience: 1, Warmup: 2})
+	s, err := schedule.New(schedule.Config{Name: schedule.NamePlateau, Patience: schedule.Int(1), Warmup: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,6 +194,104 @@ func TestConfigPer(t *testing.T) {
 		_, err := schedule.New(c)
 		if (err != nil) != tt.wantErr || c.PerStep() != tt.step {
 			t.Errorf("Per %q: error %v, PerStep %v; want error %v, PerStep %v", tt.per, err, c.PerStep(), tt.wantErr, tt.step)
+		}
+	}
+}
+
+// TestPlateauExplicit: every setting whose default is not 0 can be set to
+// 0, and unset keeps the default. Each row feeds the same losses and
+// checks the rate after each.
+func TestPlateauExplicit(t *testing.T) {
+	// Exact repeats, then gains of 3e-5: below the default threshold 1e-4.
+	losses := []float64{1, 1, 1, 0.99997, 0.99994, 0.99991}
+	tests := []struct {
+		name string
+		p    schedule.Plateau
+		want []float64
+	}{
+		{"defaults: patience 10 never runs out", schedule.Plateau{},
+			[]float64{1, 1, 1, 1, 1, 1}},
+		{"patience 0: every bad epoch reduces", schedule.Plateau{Patience: schedule.Int(0)},
+			[]float64{1, 0.1, 0.01, 0.001, 0.0001, 1e-05}},
+		{"patience 0, threshold 0: gains of 3e-5 count", schedule.Plateau{Patience: schedule.Int(0), MinDelta: schedule.Float(0)},
+			[]float64{1, 0.1, 0.01, 0.01, 0.01, 0.01}},
+		{"patience 0, relative threshold 1e-5: 3e-5 counts", schedule.Plateau{Patience: schedule.Int(0), MinDelta: schedule.Float(1e-5), ThresholdMode: schedule.ThresholdRel},
+			[]float64{1, 0.1, 0.01, 0.01, 0.01, 0.01}},
+		{"factor 0 drops to MinRate", schedule.Plateau{Patience: schedule.Int(0), Factor: schedule.Float(0), MinRate: 0.25},
+			[]float64{1, 0.25, 0.25, 0.25, 0.25, 0.25}},
+		{"eps 0.1 skips a reduction of 0.09", schedule.Plateau{Patience: schedule.Int(0), Eps: schedule.Float(0.1)},
+			[]float64{1, 0.1, 0.1, 0.1, 0.1, 0.1}},
+		{"default eps 1e-8 skips a reduction of 9e-9", schedule.Plateau{Patience: schedule.Int(0), Factor: schedule.Float(0.1 - 1e-3)},
+			nil}, // checked below with lr0 = 1e-8
+	}
+	for _, tt := range tests {
+		p := tt.p
+		lr0 := 1.0
+		if tt.want == nil {
+			lr0, tt.want = 1e-8, []float64{1e-8, 1e-8, 1e-8, 1e-8, 1e-8, 1e-8}
+		}
+		for i, loss := range losses {
+			p.Observe(loss)
+			if got := p.Rate(lr0, i, len(losses)); math.Abs(got-tt.want[i]) > 1e-15*tt.want[i] {
+				t.Errorf("%s: after loss %d (%v) rate %v, want %v", tt.name, i, loss, got, tt.want[i])
+			}
+		}
+	}
+}
+
+// TestPlateauConfigJSON: configs saved before Plateau's settings became
+// pointers decode to the same schedule (absent means the default, 0 was
+// never written), and a set 0 survives a round trip.
+func TestPlateauConfigJSON(t *testing.T) {
+	losses := []float64{1, 1, 1, 0.99997, 0.99994, 0.99991, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8}
+	tests := []struct {
+		name, json string
+		same       schedule.Plateau // what the file meant, built by hand
+	}{
+		{"old file, defaults", `{"name":"plateau"}`, schedule.Plateau{}},
+		{"old file, settings", `{"name":"plateau","factor":0.5,"min_rate":0.2,"patience":1,"min_delta":0.01,"cooldown":1}`,
+			schedule.Plateau{Factor: schedule.Float(0.5), Patience: schedule.Int(1), MinDelta: schedule.Float(0.01), Cooldown: 1, MinRate: 0.2}},
+		{"explicit zeros", `{"name":"plateau","factor":0,"patience":0,"min_delta":0,"threshold_mode":"rel","eps":0}`,
+			schedule.Plateau{Factor: schedule.Float(0), Patience: schedule.Int(0), MinDelta: schedule.Float(0), Eps: schedule.Float(0), ThresholdMode: schedule.ThresholdRel}},
+	}
+	for _, tt := range tests {
+		var c schedule.Config
+		if err := json.Unmarshal([]byte(tt.json), &c); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		out, err := json.Marshal(c)
+		if err != nil || string(out) != tt.json {
+			t.Errorf("%s: round trip gives %s, %v; want %s", tt.name, out, err, tt.json)
+		}
+		s, err := schedule.New(c)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		o := s.(schedule.Observer)
+		want := tt.same
+		for i, loss := range losses {
+			o.Observe(loss)
+			want.Observe(loss)
+			if got, w := s.Rate(1, i, 20), want.Rate(1, i, 20); got != w {
+				t.Errorf("%s: after loss %d rate %v, want %v", tt.name, i, got, w)
+			}
+		}
+	}
+	// The defaults the old file meant, spelled out: no reduction until the
+	// 11th epoch without a gain of 1e-4 (losses 0.8 from index 6 on).
+	var c schedule.Config
+	if err := json.Unmarshal([]byte(`{"name":"plateau"}`), &c); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := schedule.New(c)
+	for i, loss := range losses {
+		s.(schedule.Observer).Observe(loss)
+		want := 1.0
+		if i >= 17 {
+			want = 0.1
+		}
+		if got := s.Rate(1, i, 20); got != want {
+			t.Errorf("defaults: after loss %d rate %v, want %v", i, got, want)
 		}
 	}
 }

@@ -12,13 +12,17 @@ starting weights and, per case, descent's optim.Config (as JSON), the
 learning rate and PyTorch's weights after 100 steps.
 
 Schedules: PyTorch's per-step learning rates for 100 steps from a base
-rate of 0.1, with descent's schedule.Config beside each.
+rate of 0.1, with descent's schedule.Config beside each. Reduce-on-plateau
+cases also hold the 100 losses fed to the scheduler (see losses()), and
+their rates are the learning rate after each loss is observed.
 
 Run with Debian's python3-torch (1.13):  /usr/bin/python3 bench/parity/gen_optim.py
+Name "optim" or "schedule" as arguments to write only that file.
 """
 import json
 import math
 import os
+import sys
 
 import torch
 
@@ -143,10 +147,81 @@ SCHEDULES = [
 ]
 
 
+def losses():
+    """100 monitored losses with every shape ReduceLROnPlateau reacts to:
+    a noisy descent, an exactly flat stretch (only threshold 0 and patience
+    matter there), steady gains of 7e-5 a step (an improvement relative to
+    a best near 0.5 with threshold 1e-4, but not an absolute one), a noisy
+    stretch with no trend, a fast descent, then small noise near 0.1."""
+    g = torch.Generator().manual_seed(29)
+    noise = (torch.rand(STEPS, generator=g) - 0.5).tolist()
+    out = []
+    for i in range(STEPS):
+        if i < 20:
+            v = 1.0 - 0.025 * i + 0.01 * noise[i]
+        elif i < 35:
+            v = 0.5
+        elif i < 50:
+            v = 0.5 - 7e-5 * (i - 34)
+        elif i < 70:
+            v = 0.45 + 0.02 * noise[i]
+        elif i < 85:
+            v = 0.4 - 0.02 * (i - 69)
+        else:
+            v = 0.1 + 0.001 * noise[i]
+        out.append(v)
+    return out
+
+
+def plateau_rates(kwargs, lr0, seq):
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=lr0)
+    sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+    out = []
+    for loss in seq:
+        opt.step()
+        sched.step(loss)
+        out.append(opt.param_groups[0]["lr"])
+    return out
+
+
+# Reduce-on-plateau: descent's schedule.Config and PyTorch's keyword
+# arguments. descent's threshold is absolute unless threshold_mode says
+# "rel", PyTorch's relative unless it says "abs".
+PLATEAUS = [
+    ("plateau_torch_defaults", {"name": "plateau", "threshold_mode": "rel"}, {}),
+    ("plateau_defaults", {"name": "plateau"}, {"threshold_mode": "abs"}),
+    ("plateau_patience_0", {"name": "plateau", "patience": 0, "factor": 0.9},
+     {"patience": 0, "factor": 0.9, "threshold_mode": "abs"}),
+    ("plateau_patience_0_rel", {"name": "plateau", "patience": 0, "factor": 0.9, "threshold_mode": "rel"},
+     {"patience": 0, "factor": 0.9}),
+    ("plateau_threshold_0", {"name": "plateau", "min_delta": 0, "patience": 3, "factor": 0.5},
+     {"threshold": 0, "patience": 3, "factor": 0.5, "threshold_mode": "abs"}),
+    ("plateau_rel", {"name": "plateau", "threshold_mode": "rel", "min_delta": 0.01, "patience": 3, "factor": 0.5},
+     {"threshold_mode": "rel", "threshold": 0.01, "patience": 3, "factor": 0.5}),
+    ("plateau_abs", {"name": "plateau", "threshold_mode": "abs", "min_delta": 0.01, "patience": 3, "factor": 0.5},
+     {"threshold_mode": "abs", "threshold": 0.01, "patience": 3, "factor": 0.5}),
+    ("plateau_cooldown_2", {"name": "plateau", "cooldown": 2, "patience": 1, "factor": 0.7, "threshold_mode": "rel"},
+     {"cooldown": 2, "patience": 1, "factor": 0.7}),
+    ("plateau_min_lr", {"name": "plateau", "min_rate": 0.004, "patience": 1, "factor": 0.5, "threshold_mode": "rel"},
+     {"min_lr": 0.004, "patience": 1, "factor": 0.5}),
+    ("plateau_eps", {"name": "plateau", "eps": 0.003, "patience": 0, "factor": 0.5, "threshold_mode": "rel"},
+     {"eps": 0.003, "patience": 0, "factor": 0.5}),
+    ("plateau_eps_0", {"name": "plateau", "eps": 0, "patience": 0, "factor": 0.5, "min_delta": 0},
+     {"eps": 0, "patience": 0, "factor": 0.5, "threshold": 0, "threshold_mode": "abs"}),
+    ("plateau_factor_0", {"name": "plateau", "factor": 0, "min_rate": 0.001, "patience": 4},
+     {"factor": 0, "min_lr": 0.001, "patience": 4, "threshold_mode": "abs"}),
+]
+
+
 def schedules():
     cases = []
     for name, config, make, n in SCHEDULES:
         cases.append({"name": name, "config": config, "lr0": 0.1, "total": STEPS, "rates": rates(make, n)})
+    seq = losses()
+    for name, config, kwargs in PLATEAUS:
+        cases.append({"name": name, "config": config, "lr0": 0.1, "total": STEPS, "losses": seq,
+                      "rates": plateau_rates(kwargs, 0.1, seq)})
     return {"torch": torch.__version__, "cases": cases}
 
 
@@ -161,5 +236,8 @@ def write(path, obj):
 
 
 if __name__ == "__main__":
-    write("optim/testdata/torch_parity.json", optimizers())
-    write("schedule/testdata/torch_parity.json", schedules())
+    which = set(sys.argv[1:]) or {"optim", "schedule"}
+    if "optim" in which:
+        write("optim/testdata/torch_parity.json", optimizers())
+    if "schedule" in which:
+        write("schedule/testdata/torch_parity.json", schedules())
