@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/internal/plural"
 )
 
 // TrainCSV reads the CSV file at path with copt, then trains on it as
@@ -29,7 +30,11 @@ const highCardinality = 0.5
 // which become as many one-hot features.
 func (j *job[T]) warnData() {
 	if k := j.d.DroppedRows; k > 0 {
-		j.logf("note: %d of the file's %d rows were dropped for a missing value (the missing-value policy)", k, k+j.d.Len())
+		were := "were"
+		if k == 1 {
+			were = "was"
+		}
+		j.logf("note: %d of the file's %s %s dropped for a missing value (the missing-value policy)", k, plural.Count(k+j.d.Len(), "row"), were)
 	}
 	if j.tooManyClasses() {
 		k, singles := j.classCounts()

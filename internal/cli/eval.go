@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/internal/plural"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/metrics"
 	"github.com/descent-ml/descent/model"
@@ -87,7 +88,7 @@ func runEval(e *env, args []string) error {
 	if *asJSON {
 		return json.NewEncoder(e.stdout).Encode(res)
 	}
-	fmt.Fprintf(e.stdout, "%s on %s: %d samples\n", *path, *src, res.N)
+	fmt.Fprintf(e.stdout, "%s on %s: %s\n", *path, *src, plural.Count(res.N, "sample"))
 	fmt.Fprintf(e.stdout, "  loss      %.6g (%s)\n", res.Loss, m.Loss)
 	for _, kv := range []struct {
 		k string

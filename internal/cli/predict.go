@@ -10,6 +10,7 @@ import (
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/internal/atomicfile"
+	"github.com/descent-ml/descent/internal/plural"
 	"github.com/descent-ml/descent/model"
 )
 
@@ -102,7 +103,7 @@ func runPredict(e *env, args []string) error {
 	if err := atomicfile.Write(*out, write); err != nil {
 		return fmt.Errorf("predict: %w", err)
 	}
-	fmt.Fprintf(e.stderr, "wrote %d predictions to %s\n", p.Rows, *out)
+	fmt.Fprintf(e.stderr, "wrote %s to %s\n", plural.Count(p.Rows, "prediction"), *out)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/datasets"
+	"github.com/descent-ml/descent/internal/plural"
 )
 
 // sourceOptions say how to read a data source.
@@ -184,5 +185,5 @@ func parseFloats(flagName, s string) ([]float64, error) {
 
 // describe names a dataset for messages.
 func describe(d *data.Dataset) string {
-	return fmt.Sprintf("%d samples, %d features, %s", d.Len(), d.X.Cols, d.Task)
+	return fmt.Sprintf("%s, %s, %s", plural.Count(d.Len(), "sample"), plural.Count(d.X.Cols, "feature"), d.Task)
 }
