@@ -42,7 +42,7 @@ func TestTrainRefusesCategoryBomb(t *testing.T) {
 		{[]string{"-max-features", "100"}, 1, []string{"MaxFeatures", "-max-features N"}},
 		{[]string{"-max-cells", "1000"}, 1, []string{"MaxCells", "-max-cells N"}},
 		{[]string{"-max-categories", "0"}, 2, []string{"at least 1"}},
-		{[]string{"-drop", "cat"}, 0, []string{"1200 samples, 1 features"}},
+		{[]string{"-drop", "cat"}, 0, []string{"1200 samples, 1 feature,"}},
 		{[]string{"-max-categories", "2000"}, 0, []string{"1200 samples, 1201 features"}},
 	}
 	for _, tt := range tests {
