@@ -52,6 +52,25 @@ type evalResult struct {
 	RMSE     *float64 `json:"rmse,omitempty"`
 	MAE      *float64 `json:"mae,omitempty"`
 	R2       *float64 `json:"r2,omitempty"`
+
+	// Classification only: the class names, the confusion matrix (rows
+	// the true class, columns the predicted one, in Classes' order) and
+	// each class's scores.
+	PrecisionMacro  *float64     `json:"precision_macro,omitempty"`
+	RecallMacro     *float64     `json:"recall_macro,omitempty"`
+	Classes         []string     `json:"classes,omitempty"`
+	ConfusionMatrix [][]int      `json:"confusion_matrix,omitempty"`
+	PerClass        []classScore `json:"per_class,omitempty"`
+}
+
+// classScore is one class's scores, as scikit-learn's
+// classification_report gives them.
+type classScore struct {
+	Class     string  `json:"class"`
+	Precision float64 `json:"precision"`
+	Recall    float64 `json:"recall"`
+	F1        float64 `json:"f1"`
+	Support   int     `json:"support"`
 }
 
 func runEval(e *env, args []string) error {
@@ -100,6 +119,7 @@ func runEval(e *env, args []string) error {
 	}
 	if cm != nil {
 		fmt.Fprintf(e.stdout, "\nconfusion matrix (rows: true class, columns: predicted)\n%s", cm.Format(m.ClassNames))
+		fmt.Fprintf(e.stdout, "\nper class\n%s", cm.Report(m.ClassNames))
 	}
 	return nil
 }
@@ -140,6 +160,13 @@ func evaluate(m *model.Model, d *data.Dataset) (evalResult, *metrics.ConfusionMa
 			return res, nil, err
 		}
 		res.Accuracy, res.F1Macro = ptr(cm.Accuracy()), ptr(cm.MacroF1())
+		res.PrecisionMacro, res.RecallMacro = ptr(cm.MacroPrecision()), ptr(cm.MacroRecall())
+		res.ConfusionMatrix = cm.Counts
+		for k := range classes {
+			res.Classes = append(res.Classes, className(m, k))
+			res.PerClass = append(res.PerClass, classScore{Class: className(m, k), Precision: cm.Precision(k),
+				Recall: cm.Recall(k), F1: cm.F1(k), Support: cm.Support(k)})
+		}
 		return res, cm, nil
 	}
 	res.MSE, res.RMSE = ptr(metrics.MSE(pred, d.Y)), ptr(metrics.RMSE(pred, d.Y))
