@@ -54,6 +54,8 @@ type trainFlags struct {
 	csv                        *csvFlags
 	layersSet                  bool // -layers given with -resume: checked against the checkpoint
 	json                       bool
+	hyper                      *optimFlags     // the optimizer's and schedule's own settings
+	given                      map[string]bool // the flags the command line set
 }
 
 func runTrain(e *env, args []string) error {
@@ -95,9 +97,11 @@ func runTrain(e *env, args []string) error {
 	fs.Float64Var(&f.delta, "huber-delta", 1, "δ of the huber loss, β of smooth_l1, where the loss turns from quadratic to linear")
 	fs.IntVar(&f.maxParams, "max-params", nn.DefaultMaxParams, "refuse a network with more trainable `values` than this (it bounds memory)")
 	fs.IntVar(&f.maxActivations, "max-activations", nn.DefaultMaxActivations, "refuse a network that holds more `values` than this for one batch")
+	f.hyper = addOptimFlags(fs)
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
+	f.given = setFlags(fs)
 	if err := f.checkFlags(fs); err != nil {
 		return err
 	}
@@ -206,6 +210,9 @@ func (f *trainFlags) options(def fit.Options) (fit.Options, model.Format, error)
 		o.Optimizer = optim.Config{Name: f.optimizer} // the default's β2 is Adam's alone
 	}
 	o.Optimizer.L2 = f.l2
+	if err := f.hyper.apply("train", f.given, &o); err != nil {
+		return o, 0, err
+	}
 	o.Limits = nn.Limits{MaxParams: f.maxParams, MaxActivations: f.maxActivations}
 	if o.ClassWeight, err = parseWeightFlags("train", f.src, f.classWeight, f.weightColumn); err != nil {
 		return o, 0, err

@@ -16,6 +16,8 @@ import (
 	"github.com/descent-ml/descent/fit"
 	"github.com/descent-ml/descent/internal/atomicfile"
 	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/optim"
+	"github.com/descent-ml/descent/schedule"
 	"github.com/descent-ml/descent/tensor"
 )
 
@@ -42,6 +44,8 @@ type tuneFlags struct {
 	json, refit                bool
 	classWeight, weightColumn  string
 	csv                        *csvFlags
+	optimizer, sched           string
+	hyper                      *optimFlags // the optimizer's and schedule's own settings, fixed for every candidate
 }
 
 func runTune(e *env, args []string) error {
@@ -64,6 +68,10 @@ func runTune(e *env, args []string) error {
 	fs.StringVar(&f.results, "results", "", "also write every candidate and its score to this CSV `file`")
 	fs.BoolVar(&f.refit, "refit", true, "train the best candidate again on all rows for the epochs its validation split chose")
 	fs.BoolVar(&f.json, "json", false, "print the final table as JSON on stdout")
+	def := fit.Defaults()
+	fs.StringVar(&f.optimizer, "optimizer", def.Optimizer.Name, "optimizer of every candidate: "+strings.Join(optim.Names(), ", ")+" (the default adam has β2 = 0.95)")
+	fs.StringVar(&f.sched, "schedule", def.Schedule.Name, "learning-rate schedule of every candidate: "+strings.Join(schedule.Names(), ", "))
+	f.hyper = addOptimFlags(fs)
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -98,6 +106,19 @@ func runTune(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The search draws the rate, the network, L2, the batch size and the
+	// smoothing; the optimizer and the schedule are fixed here.
+	base := def
+	base.Schedule = schedule.Config{Name: f.sched}
+	if f.optimizer != def.Optimizer.Name {
+		base.Optimizer = optim.Config{Name: f.optimizer, Common: def.Optimizer.Common} // the default's β2 is Adam's alone
+	}
+	if err := f.hyper.apply("tune", set, &base); err != nil {
+		return err
+	}
+	if err := fit.Check(base); err != nil {
+		return &UsageError{Err: err}
+	}
 	// Fail before the search, not after, when an output cannot be written.
 	for _, p := range []struct{ flag, path string }{{"o", f.out}, {"results", f.results}} {
 		if err := outputPath("tune", p.flag, p.path); err != nil {
@@ -129,7 +150,6 @@ func runTune(e *env, args []string) error {
 		defer tensor.SetThreads(prev)
 	}
 
-	base := fit.Defaults()
 	base.Seed, base.Refit, base.ClassWeight = f.seed, f.refit, classWeight
 	metric := "r2"
 	if d.Task == data.Classification {
