@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/descent-ml/descent/data"
-	"github.com/descent-ml/descent/internal/atomicfile"
 	"github.com/descent-ml/descent/internal/plural"
 	"github.com/descent-ml/descent/model"
 )
@@ -39,6 +38,9 @@ func runPredict(e *env, args []string) error {
 		return &UsageError{Err: err}
 	} else if policy == data.MissingDrop {
 		return usagef("predict: -missing drop is refused: predict writes one output row per input row, in order; use -missing mean, median or mode to fill a value the model has no fill for")
+	}
+	if err := outputPath("predict", "o", *out); err != nil {
+		return err
 	}
 	m, err := model.Load(*path)
 	if err != nil {
@@ -97,11 +99,11 @@ func runPredict(e *env, args []string) error {
 		cw.Flush()
 		return cw.Error()
 	}
-	if *out == "" || *out == "-" {
-		return write(e.stdout)
-	}
-	if err := atomicfile.Write(*out, write); err != nil {
+	if err := writeOutput(e, *out, write); err != nil {
 		return fmt.Errorf("predict: %w", err)
+	}
+	if *out == "" || *out == "-" {
+		return nil
 	}
 	fmt.Fprintf(e.stderr, "wrote %s to %s\n", plural.Count(p.Rows, "prediction"), *out)
 	return nil
