@@ -25,6 +25,7 @@ type wireModel struct {
 	DType        string             `json:"dtype"`
 	Task         string             `json:"task,omitempty"`
 	Loss         string             `json:"loss"`
+	LossDelta    float64            `json:"loss_delta,omitempty"`
 	Created      time.Time          `json:"created,omitzero"`
 	FeatureNames []string           `json:"feature_names,omitempty"`
 	ClassNames   []string           `json:"class_names,omitempty"`
@@ -59,7 +60,7 @@ type wireHeader struct {
 // toWire returns m's fields without the parameter values.
 func toWire(m *Model) *wireModel {
 	w := &wireModel{
-		Format: formatModel, Version: m.Version, DType: m.DType, Task: m.Task, Loss: m.Loss,
+		Format: formatModel, Version: m.Version, DType: m.DType, Task: m.Task, Loss: m.Loss, LossDelta: m.LossDelta,
 		Created: m.Created.UTC(), FeatureNames: m.FeatureNames, ClassNames: m.ClassNames,
 		Metrics: m.Metrics, Training: m.Training, Spec: m.Spec, Scaler: m.Scaler, Schema: m.Schema,
 		TargetScaler: m.TargetScaler,
@@ -93,7 +94,7 @@ func fromWire(w *wireModel) (*Model, error) {
 		return nil, fmt.Errorf("%w: schema: %w", ErrInvalid, err)
 	}
 	m := &Model{
-		Version: w.Version, DType: w.DType, Spec: w.Spec, Loss: w.Loss, Task: w.Task,
+		Version: w.Version, DType: w.DType, Spec: w.Spec, Loss: w.Loss, LossDelta: w.LossDelta, Task: w.Task,
 		Scaler: w.Scaler, TargetScaler: w.TargetScaler, Schema: w.Schema, ClassNames: nilIfEmpty(w.ClassNames), FeatureNames: nilIfEmpty(w.FeatureNames),
 		Training: training, Created: w.Created.UTC(),
 	}

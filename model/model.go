@@ -11,7 +11,6 @@ import (
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/internal/errtext"
-	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/tensor"
 )
@@ -47,6 +46,9 @@ type Model struct {
 	// Loss is the name of the loss the network was trained with; for a
 	// loss on logits (loss.Linked) it gives the output link.
 	Loss string
+	// LossDelta is the δ of a huber loss or the β of smooth_l1 (see
+	// loss.Options.Delta); 0 means the loss's default of 1.
+	LossDelta float64
 	// Task is "regression", "classification" or empty when unknown.
 	Task string
 	// Scaler is the feature preprocessing fitted on the training data,
@@ -215,7 +217,7 @@ func (m *Model) Validate() error {
 	if err := m.validateParams(); err != nil {
 		return err
 	}
-	if _, err := loss.New[float64](m.Loss, loss.Mean); err != nil {
+	if _, err := m.LossFunc(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	outputs := m.Spec.Layers[len(m.Spec.Layers)-1].Units

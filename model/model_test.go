@@ -346,3 +346,29 @@ func TestParseFormat(t *testing.T) {
 		t.Error("ParseFormat accepted xml")
 	}
 }
+
+// TestLossDeltaKept: a huber model's δ survives a save and a load, and
+// LossFunc builds the loss with it, so eval scores with the trained loss.
+func TestLossDeltaKept(t *testing.T) {
+	spec := nn.Spec{Inputs: 1, Layers: []nn.LayerSpec{{Units: 1, Activation: activation.Spec{Name: activation.NameIdentity}}}}
+	m, err := FromNetwork(nn.MustNew[float64](spec, rand.New(rand.NewPCG(1, 1))), "huber", "regression")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.LossDelta = 0.25
+	for _, f := range []Format{JSON, Binary} {
+		got := roundTrip(t, m, f)
+		if got.LossDelta != 0.25 {
+			t.Fatalf("%v: LossDelta %v after a round trip, want 0.25", f, got.LossDelta)
+		}
+		l, err := got.LossFunc()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// One residual of 1: δ·(|r| − δ/2) = 0.25·0.875 with δ 0.25, 0.5 with δ 1.
+		p, y := tensor.FromRows([][]float64{{1}}), tensor.FromRows([][]float64{{0}})
+		if v := l.Forward(p, y); v != 0.25*0.875 {
+			t.Errorf("%v: loss %v, want %v", f, v, 0.25*0.875)
+		}
+	}
+}

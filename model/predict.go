@@ -49,11 +49,17 @@ func (m *Model) Predict(x *tensor.Matrix[float64]) (*tensor.Matrix[float64], err
 	return p, nil
 }
 
+// LossFunc returns the loss the model was trained with, in float64 with
+// the mean reduction, its δ included.
+func (m *Model) LossFunc() (loss.Loss[float64], error) {
+	return loss.NewWith[float64](m.Loss, loss.Options{Reduction: loss.Mean, Delta: m.LossDelta})
+}
+
 // Link returns the activation that turns the network's outputs into
 // predictions: the loss's link for a loss on logits (loss.Linked), else
 // identity, as the last layer's activation already gives predictions.
 func (m *Model) Link() (activation.Spec, error) {
-	l, err := loss.New[float64](m.Loss, loss.Mean)
+	l, err := m.LossFunc()
 	if err != nil {
 		return activation.Spec{}, fmt.Errorf("model: %w", err)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/internal/plural"
-	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/metrics"
 	"github.com/descent-ml/descent/model"
 )
@@ -138,7 +137,7 @@ func evaluate(m *model.Model, d *data.Dataset) (evalResult, *metrics.ConfusionMa
 			return res, nil, err
 		}
 	}
-	l, err := loss.New[float64](m.Loss, loss.Mean)
+	l, err := m.LossFunc()
 	if err != nil {
 		return res, nil, err
 	}

@@ -48,7 +48,7 @@ func runGradcheck(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		l, err := loss.New[float64](m.Loss, loss.Mean)
+		l, err := m.LossFunc()
 		if err != nil {
 			return err
 		}
