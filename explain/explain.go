@@ -82,11 +82,12 @@ type Weight struct {
 func Check[T float32 | float64](net *nn.Network[T]) error {
 	weights := 0
 	for i, l := range net.Layers {
-		if _, ok := l.(*nn.Dense[T]); !ok {
-			return fmt.Errorf("layer %d is a %T; explain knows dense layers only", i+1, l)
+		if k := l.Spec().KindName(); k != nn.KindDense {
+			return fmt.Errorf("layer %d is %s; explain knows dense layers only", i+1, k)
 		}
-		if l.Outputs() > MaxNeurons || l.Inputs() > MaxNeurons {
-			return fmt.Errorf("layer %d has %d inputs and %d neurons; explain prints every weight and is limited to %d per layer — use gradcheck or train for larger networks", i+1, l.Inputs(), l.Outputs(), MaxNeurons)
+		in, out := l.InShape().Size(), l.OutShape().Size()
+		if out > MaxNeurons || in > MaxNeurons {
+			return fmt.Errorf("layer %d has %d inputs and %d neurons; explain prints every weight and is limited to %d per layer — use gradcheck or train for larger networks", i+1, in, out, MaxNeurons)
 		}
 		for _, p := range l.Params() {
 			weights += len(p.Value.Data)

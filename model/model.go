@@ -108,8 +108,8 @@ var (
 // given loss name and task ("regression", "classification" or ""). The
 // weights are copied (float32 converts to float64 exactly); the other
 // fields (Scaler, Schema, names, Training, Metrics, Created) are left for
-// the caller to fill in. A network built with nn.FromLayers must consist
-// of *nn.Dense layers; its architecture is read from them.
+// the caller to fill in. The architecture is the network's Spec, which for
+// a network built with nn.FromLayers its layers describe.
 func FromNetwork[T tensor.Float](net *nn.Network[T], lossName, task string) (*Model, error) {
 	spec, err := specOf(net)
 	if err != nil {
@@ -138,22 +138,11 @@ func FromNetwork[T tensor.Float](net *nn.Network[T], lossName, task string) (*Mo
 	return m, nil
 }
 
-// specOf returns the network's spec, or for a network built from layers
-// the spec its dense layers describe.
+// specOf returns the network's spec, which every layer kind can give.
 func specOf[T tensor.Float](net *nn.Network[T]) (nn.Spec, error) {
-	if s := net.Spec(); len(s.Layers) > 0 {
-		return s, nil
-	}
-	var s nn.Spec
-	for i, l := range net.Layers {
-		d, ok := l.(*nn.Dense[T])
-		if !ok {
-			return nn.Spec{}, fmt.Errorf("model: layer %d is a %T; only dense layers can be saved", i+1, l)
-		}
-		if i == 0 {
-			s.Inputs = d.Inputs()
-		}
-		s.Layers = append(s.Layers, nn.LayerSpec{Units: d.Outputs(), Activation: d.Act.Spec(), NoBias: d.B == nil})
+	s := net.Spec()
+	if err := s.Validate(); err != nil {
+		return nn.Spec{}, fmt.Errorf("model: %w", err)
 	}
 	return s, nil
 }
@@ -166,16 +155,13 @@ func dtypeOf[T tensor.Float]() string {
 	return Float64
 }
 
-// layout returns the parameter tensors a spec implies, without values.
+// layout returns the parameter tensors a valid spec implies, without
+// values, as the layers' registry lays them out.
 func layout(s nn.Spec) []Tensor {
-	var ts []Tensor
-	in := s.Inputs
-	for i, l := range s.Layers {
-		ts = append(ts, Tensor{Name: fmt.Sprintf("layer%d.weight", i+1), Rows: in, Cols: l.Units})
-		if !l.NoBias {
-			ts = append(ts, Tensor{Name: fmt.Sprintf("layer%d.bias", i+1), Rows: 1, Cols: l.Units})
-		}
-		in = l.Units
+	shapes, _ := s.Layout()
+	ts := make([]Tensor, len(shapes))
+	for i, p := range shapes {
+		ts[i] = Tensor{Name: p.Name, Rows: p.Rows, Cols: p.Cols}
 	}
 	return ts
 }
@@ -220,7 +206,7 @@ func (m *Model) Validate() error {
 	if _, err := m.LossFunc(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	outputs := m.Spec.Layers[len(m.Spec.Layers)-1].Units
+	outputs := m.Spec.Outputs()
 	switch m.Task {
 	case "", taskRegression:
 		if len(m.ClassNames) > 0 {
@@ -270,7 +256,7 @@ func (m *Model) Validate() error {
 		if t.Clip != 0 {
 			return fmt.Errorf("%w: the target scaler clips (clip %v), which would bound the predictions", ErrInvalid, t.Clip)
 		}
-		if err := t.Transform(tensor.New[float64](0, m.Spec.Layers[len(m.Spec.Layers)-1].Units)); err != nil {
+		if err := t.Transform(tensor.New[float64](0, m.Spec.Outputs())); err != nil {
 			return fmt.Errorf("%w: target scaler: %w", ErrInvalid, err)
 		}
 	}

@@ -2,8 +2,10 @@ package nn
 
 import (
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/descent-ml/descent/activation"
+	"github.com/descent-ml/descent/initializer"
 	"github.com/descent-ml/descent/internal/kernel"
 	"github.com/descent-ml/descent/tensor"
 )
@@ -24,9 +26,59 @@ type Dense[T tensor.Float] struct {
 	// overwrite makes the next Backward set the gradients instead of
 	// adding to them: Network.Gradient's cheaper way to clear them.
 	overwrite bool
-	x         *tensor.Matrix[T]
-	z, a      tensor.Matrix[T]
-	dz, dx    tensor.Matrix[T]
+	// inShape is the sample shape the layer was built for (its size is
+	// Inputs: a dense layer flattens), outShape is {Outputs}.
+	inShape, outShape Shape
+	init              initializer.Spec // as built; zero for NewDense
+	x                 *tensor.Matrix[T]
+	z, a              tensor.Matrix[T]
+	dz, dx            tensor.Matrix[T]
+}
+
+// denseDefaults fills in the activation (sigmoid, the tutorial's choice)
+// and the initialisation that suits it.
+func denseDefaults(s LayerSpec) LayerSpec {
+	s.Kind = "" // a dense layer is written without a kind, as before kinds existed
+	if s.Activation.Name == "" {
+		s.Activation.Name = activation.NameSigmoid
+	}
+	if s.Init.Name == "" {
+		s.Init = initializer.Default(s.Activation)
+	}
+	return s
+}
+
+// densePlan checks a dense spec: any input shape, flattened.
+func densePlan(s LayerSpec, in Shape) (plan, error) {
+	if s.Units <= 0 {
+		return plan{}, fmt.Errorf("needs at least one unit, got %d", s.Units)
+	}
+	if err := s.Activation.Validate(); err != nil {
+		return plan{}, err
+	}
+	if err := s.Init.Validate(); err != nil {
+		return plan{}, err
+	}
+	n := in.Size()
+	p := plan{out: Shape{s.Units}, params: []ParamShape{{"weight", n, s.Units}}}
+	if !s.NoBias {
+		p.params = append(p.params, ParamShape{"bias", 1, s.Units})
+	}
+	// Its input gradient and three values per unit: the sum of
+	// products, the activation and its gradient.
+	p.activations = addSat(n, mulSat(3, s.Units))
+	return p, nil
+}
+
+// denseDescribe writes e.g. "16 relu".
+func denseDescribe(s LayerSpec) string { return fmt.Sprintf("%d %s", s.Units, s.Activation) }
+
+// buildDense makes a dense layer from a checked spec and draws its weights.
+func buildDense[T tensor.Float](name string, s LayerSpec, in Shape, rng *rand.Rand) Layer[T] {
+	d := NewDense(name, in.Size(), s.Units, activation.MustNew[T](s.Activation), !s.NoBias)
+	d.inShape, d.init = in, s.Init
+	initializer.Fill(s.Init, rng, d.Inputs(), s.Units, d.W.Value.Data)
+	return d
 }
 
 // NewDense returns a layer with zero weights; initialise them through W.
@@ -35,13 +87,45 @@ func NewDense[T tensor.Float](name string, inputs, outputs int, act activation.F
 	if inputs <= 0 || outputs <= 0 {
 		panic(fmt.Sprintf("nn: dense layer %s needs positive sizes, got %d→%d", name, inputs, outputs))
 	}
-	d := &Dense[T]{W: newParam[T](name+".weight", inputs, outputs), Act: act}
+	d := &Dense[T]{W: newParam[T](paramName(name, "weight"), inputs, outputs), Act: act}
 	if bias {
-		d.B = newParam[T](name+".bias", 1, outputs)
+		d.B = newParam[T](paramName(name, "bias"), 1, outputs)
 	}
 	_, d.identity = act.(activation.Identity[T])
+	d.inShape, d.outShape = Shape{inputs}, Shape{outputs}
 	return d
 }
+
+// InShape returns the sample shape the layer was built for; its size is
+// Inputs.
+func (d *Dense[T]) InShape() Shape { return d.inShape }
+
+// OutShape returns {Outputs}.
+func (d *Dense[T]) OutShape() Shape { return d.outShape }
+
+// Spec returns the layer's units, activation, bias and initialisation (the
+// zero initialisation, meaning the default, for a layer from NewDense).
+func (d *Dense[T]) Spec() LayerSpec {
+	return LayerSpec{Units: d.Outputs(), Activation: d.Act.Spec(), NoBias: d.B == nil, Init: d.init}
+}
+
+// Clone returns a copy with the same weights and names and fresh
+// workspaces.
+func (d *Dense[T]) Clone() Layer[T] {
+	c := NewDense("", d.Inputs(), d.Outputs(), d.Act, d.B != nil)
+	c.inShape, c.init = d.inShape, d.init
+	c.W.Name = d.W.Name
+	c.W.Value.CopyFrom(d.W.Value)
+	if d.B != nil {
+		c.B.Name = d.B.Name
+		c.B.Value.CopyFrom(d.B.Value)
+	}
+	return c
+}
+
+// overwriteGrads makes the next Backward set the gradients instead of
+// adding to them.
+func (d *Dense[T]) overwriteGrads() { d.overwrite = true }
 
 // Inputs returns the number of inputs.
 func (d *Dense[T]) Inputs() int { return d.W.Value.Rows }

@@ -51,30 +51,29 @@ func (e *SizeError) Error() string {
 
 // NumParams returns the number of trainable values the spec describes,
 // without allocating them; math.MaxInt when the count does not fit an int.
-// The spec should be valid.
+// The spec should be valid; for one that is not, the layers before the
+// first wrong one are counted.
 func (s Spec) NumParams() int {
-	total, in := 0, s.Inputs
-	for _, l := range s.Layers {
-		n := mulSat(in, l.Units)
-		if !l.NoBias {
-			n = addSat(n, l.Units)
+	ps, _ := s.plans()
+	total := 0
+	for _, p := range ps {
+		for _, t := range p.params {
+			total = addSat(total, mulSat(t.Rows, t.Cols))
 		}
-		total = addSat(total, n)
-		in = l.Units
 	}
 	return total
 }
 
-// ActivationsPerSample returns how many values a Dense network built from
-// the spec holds per sample of a batch during a forward and backward pass:
-// for each layer its input gradient and three values per unit (the sum of
-// products, the activation and its gradient); math.MaxInt when the count
-// does not fit an int.
+// ActivationsPerSample returns how many values a network built from the
+// spec holds per sample of a batch during a forward and backward pass
+// (for a dense layer its input gradient and three values per unit: the
+// sum of products, the activation and its gradient); math.MaxInt when the
+// count does not fit an int.
 func (s Spec) ActivationsPerSample() int {
-	total, in := 0, s.Inputs
-	for _, l := range s.Layers {
-		total = addSat(total, addSat(in, mulSat(3, l.Units)))
-		in = l.Units
+	ps, _ := s.plans()
+	total := 0
+	for _, p := range ps {
+		total = addSat(total, p.activations)
 	}
 	return total
 }

@@ -13,12 +13,16 @@ import (
 	"github.com/descent-ml/descent/tensor"
 )
 
-// LayerSpec describes one dense layer.
+// LayerSpec describes one layer: its kind and the kind's settings. The
+// JSON form of a dense layer has no kind, as in every file written before
+// there were other kinds, so such files load unchanged.
 type LayerSpec struct {
-	// Units is the number of neurons.
+	// Kind names the layer kind (see Kinds); empty means dense.
+	Kind string `json:"kind,omitempty"`
+	// Units is the number of neurons of a dense layer.
 	Units int `json:"units"`
-	// Activation is the layer's activation; the zero value means sigmoid,
-	// the tutorial's choice.
+	// Activation is a dense layer's activation; the zero value means
+	// sigmoid, the tutorial's choice.
 	Activation activation.Spec `json:"activation"`
 	// NoBias leaves out the bias, as the tutorial's first network does.
 	NoBias bool `json:"no_bias,omitempty"`
@@ -27,26 +31,55 @@ type LayerSpec struct {
 	Init initializer.Spec `json:"init,omitzero"`
 }
 
+// KindName returns the layer's kind, KindDense for an empty Kind.
+func (l LayerSpec) KindName() string {
+	if l.Kind == "" {
+		return KindDense
+	}
+	return l.Kind
+}
+
 // Spec describes a feed-forward network: its inputs, then each layer in
-// order; the last layer's Units is the number of outputs.
+// order; the last layer's output is the network's.
 type Spec struct {
 	Inputs int         `json:"inputs"`
 	Layers []LayerSpec `json:"layers"`
 }
 
-// withDefaults returns the spec with zero values replaced by their meaning.
+// inShape returns the shape of one input sample.
+func (s Spec) inShape() Shape { return Shape{s.Inputs} }
+
+// withDefaults returns the spec with zero values replaced by their meaning;
+// layers of unknown kinds are left as they are for Validate to report.
 func (s Spec) withDefaults() Spec {
 	out := Spec{Inputs: s.Inputs, Layers: make([]LayerSpec, len(s.Layers))}
 	for i, l := range s.Layers {
-		if l.Activation.Name == "" {
-			l.Activation.Name = activation.NameSigmoid
-		}
-		if l.Init.Name == "" {
-			l.Init = initializer.Default(l.Activation)
+		if k, err := kindOf(l); err == nil {
+			l = k.defaults(l)
 		}
 		out.Layers[i] = l
 	}
 	return out
+}
+
+// plans works out each layer's output and parameters for the spec with
+// defaults filled in, stopping at the first layer that is wrong.
+func (s Spec) plans() ([]plan, error) {
+	ps := make([]plan, 0, len(s.Layers))
+	in := s.inShape()
+	for i, l := range s.withDefaults().Layers {
+		k, err := kindOf(l)
+		if err != nil {
+			return ps, fmt.Errorf("layer %d: %w", i+1, err)
+		}
+		p, err := k.plan(l, in)
+		if err != nil {
+			return ps, fmt.Errorf("layer %d: %w", i+1, err)
+		}
+		ps = append(ps, p)
+		in = p.out
+	}
+	return ps, nil
 }
 
 // String describes the network as its shape, e.g. "4 → 16 relu → 3
@@ -54,7 +87,11 @@ func (s Spec) withDefaults() Spec {
 func (s Spec) String() string {
 	parts := []string{fmt.Sprint(s.Inputs)}
 	for _, l := range s.Layers {
-		parts = append(parts, fmt.Sprintf("%d %s", l.Units, l.Activation))
+		if k, err := kindOf(l); err == nil {
+			parts = append(parts, k.describe(l))
+		} else {
+			parts = append(parts, l.Kind)
+		}
 	}
 	return strings.Join(parts, " → ")
 }
@@ -67,22 +104,49 @@ func (s Spec) Validate() error {
 	if len(s.Layers) == 0 {
 		return fmt.Errorf("network needs at least one layer")
 	}
-	for i, l := range s.withDefaults().Layers {
-		if l.Units <= 0 {
-			return fmt.Errorf("layer %d needs at least one unit, got %d", i+1, l.Units)
-		}
-		if err := l.Activation.Validate(); err != nil {
-			return fmt.Errorf("layer %d: %w", i+1, err)
-		}
-		if err := l.Init.Validate(); err != nil {
-			return fmt.Errorf("layer %d: %w", i+1, err)
-		}
+	if _, err := s.plans(); err != nil {
+		return err
 	}
 	if s.NumParams() == math.MaxInt {
 		return fmt.Errorf("network has more parameters than an int can count")
 	}
 	return nil
 }
+
+// OutShape returns the shape of the network's output for one sample; nil
+// for an invalid spec.
+func (s Spec) OutShape() Shape {
+	ps, err := s.plans()
+	if err != nil || len(ps) == 0 {
+		return nil
+	}
+	return ps[len(ps)-1].out
+}
+
+// Outputs returns the number of outputs per sample; 0 for an invalid spec.
+func (s Spec) Outputs() int { return s.OutShape().Size() }
+
+// Layout returns the names and shapes of the parameter tensors a valid
+// spec implies, in the order Network.Params returns them, without
+// allocating them: layer i's are named "layer<i>.weight" and so on.
+func (s Spec) Layout() ([]ParamShape, error) {
+	ps, err := s.plans()
+	if err != nil {
+		return nil, err
+	}
+	var out []ParamShape
+	for i, p := range ps {
+		for _, t := range p.params {
+			t.Name = paramName(layerName(i), t.Name)
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// layerName returns the name of layer i (from 0), the prefix of its
+// parameters' names.
+func layerName(i int) string { return fmt.Sprintf("layer%d", i+1) }
 
 // Network is a feed-forward chain of layers.
 type Network[T tensor.Float] struct {
@@ -92,32 +156,39 @@ type Network[T tensor.Float] struct {
 	// explanation. Leave it nil for speed.
 	Trace *Trace[T]
 
-	spec   Spec
-	params []*Param[T]
-	dOut   tensor.Matrix[T]
+	spec     Spec
+	training bool
+	params   []*Param[T]
+	// overwriters are the layers whose next Backward can set their
+	// gradients; cleared holds the other layers' parameters, which
+	// clearGrads zeroes.
+	overwriters []gradOverwriter
+	cleared     []*Param[T]
+	outs        []*tensor.Matrix[T] // each layer's output of the last Forward
+	dOut        tensor.Matrix[T]
 }
 
 // New builds the network a spec describes, drawing its weights from rng in
-// layer order. Biases start at zero. New allocates whatever the spec
-// asks for: check a spec that comes from user input with CheckSize first.
+// layer order, in training mode. Biases start at zero. New allocates
+// whatever the spec asks for: check a spec that comes from user input with
+// CheckSize first.
 func New[T tensor.Float](spec Spec, rng *rand.Rand) (*Network[T], error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
 	spec = spec.withDefaults()
 	n := &Network[T]{spec: spec}
-	in := spec.Inputs
-	for i, l := range spec.Layers {
-		act, err := activation.New[T](l.Activation)
+	in := spec.inShape()
+	for i, ls := range spec.Layers {
+		l, err := build[T](layerName(i), ls, in, rng)
 		if err != nil {
 			return nil, fmt.Errorf("layer %d: %w", i+1, err)
 		}
-		d := NewDense(fmt.Sprintf("layer%d", i+1), in, l.Units, act, !l.NoBias)
-		initializer.Fill(l.Init, rng, in, l.Units, d.W.Value.Data)
-		n.Layers = append(n.Layers, d)
-		in = l.Units
+		n.Layers = append(n.Layers, l)
+		in = l.OutShape()
 	}
 	n.collectParams()
+	n.SetTraining(true)
 	return n, nil
 }
 
@@ -131,20 +202,56 @@ func MustNew[T tensor.Float](spec Spec, rng *rand.Rand) *Network[T] {
 }
 
 func (n *Network[T]) collectParams() {
-	n.params = n.params[:0]
+	n.params, n.overwriters, n.cleared = n.params[:0], n.overwriters[:0], n.cleared[:0]
 	for _, l := range n.Layers {
 		n.params = append(n.params, l.Params()...)
+		if o, ok := l.(gradOverwriter); ok {
+			n.overwriters = append(n.overwriters, o)
+		} else {
+			n.cleared = append(n.cleared, l.Params()...)
+		}
 	}
+	n.outs = make([]*tensor.Matrix[T], len(n.Layers))
 }
 
-// Spec returns the spec the network was built from, defaults filled in.
+// Spec returns the spec the network was built from, defaults filled in;
+// for a network from FromLayers, the spec its layers describe.
 func (n *Network[T]) Spec() Spec { return n.spec }
 
 // Inputs returns the number of inputs.
-func (n *Network[T]) Inputs() int { return n.Layers[0].Inputs() }
+func (n *Network[T]) Inputs() int { return n.Layers[0].InShape().Size() }
 
 // Outputs returns the number of outputs.
-func (n *Network[T]) Outputs() int { return n.Layers[len(n.Layers)-1].Outputs() }
+func (n *Network[T]) Outputs() int { return n.Layers[len(n.Layers)-1].OutShape().Size() }
+
+// InShape returns the shape of one input sample.
+func (n *Network[T]) InShape() Shape { return n.Layers[0].InShape() }
+
+// OutShape returns the shape of one output sample.
+func (n *Network[T]) OutShape() Shape { return n.Layers[len(n.Layers)-1].OutShape() }
+
+// SetTraining puts every layer that has modes (see Moded) into training
+// (true) or evaluation (false) mode. Dense layers behave the same in both.
+func (n *Network[T]) SetTraining(training bool) {
+	n.training = training
+	for _, l := range n.Layers {
+		if m, ok := l.(Moded); ok {
+			m.SetTraining(training)
+		}
+	}
+}
+
+// Training reports whether the network is in training mode.
+func (n *Network[T]) Training() bool { return n.training }
+
+// LayerOutput returns layer i's output (from 0) of the last Forward, nil
+// before one; like Forward's result it belongs to the layer.
+func (n *Network[T]) LayerOutput(i int) *tensor.Matrix[T] {
+	if i < 0 || i >= len(n.outs) {
+		return nil
+	}
+	return n.outs[i]
+}
 
 // Params returns every trainable tensor, layer by layer, weights before
 // biases. Optimizers index their state by position in this list.
@@ -186,9 +293,13 @@ func (n *Network[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 	if n.Trace != nil {
 		n.Trace.begin(n, x)
 	}
+	if len(n.outs) != len(n.Layers) {
+		n.outs = make([]*tensor.Matrix[T], len(n.Layers))
+	}
 	out := x
-	for _, l := range n.Layers {
+	for i, l := range n.Layers {
 		out = l.Forward(out)
+		n.outs[i] = out
 	}
 	if n.Trace != nil {
 		n.Trace.recordForward(n)
@@ -221,17 +332,15 @@ func (n *Network[T]) ZeroGrad() {
 }
 
 // clearGrads readies every gradient for a backward pass that replaces it:
-// a Dense layer's next Backward sets its gradients rather than adding to
-// them, which costs nothing; other layers' gradients are cleared.
+// a layer that can (Dense) sets its gradients in its next Backward rather
+// than adding to them, which costs nothing; other layers' gradients are
+// cleared.
 func (n *Network[T]) clearGrads() {
-	for _, l := range n.Layers {
-		if d, ok := l.(*Dense[T]); ok {
-			d.overwrite = true
-			continue
-		}
-		for _, p := range l.Params() {
-			p.Grad.Zero()
-		}
+	for _, o := range n.overwriters {
+		o.overwriteGrads()
+	}
+	for _, p := range n.cleared {
+		p.Grad.Zero()
 	}
 }
 
@@ -276,47 +385,33 @@ func (n *Network[T]) Step(l loss.Loss[T], x, y *tensor.Matrix[T], lr T) float64 
 	return v
 }
 
-// Clone returns an independent copy with the same weights and fresh
-// workspaces (and no Trace), for use on another goroutine.
+// Clone returns an independent copy with the same weights and mode and
+// fresh workspaces (and no Trace), for use on another goroutine.
 func (n *Network[T]) Clone() *Network[T] {
-	c := &Network[T]{spec: n.spec}
+	c := &Network[T]{spec: n.spec, training: n.training}
 	for _, l := range n.Layers {
-		d, ok := l.(*Dense[T])
-		if !ok {
-			panic(fmt.Sprintf("nn: Clone does not know layer type %T", l))
-		}
-		nd := NewDense(nameOf(d.W.Name), d.Inputs(), d.Outputs(), d.Act, d.B != nil)
-		nd.W.Value.CopyFrom(d.W.Value)
-		if d.B != nil {
-			nd.B.Value.CopyFrom(d.B.Value)
-		}
-		c.Layers = append(c.Layers, nd)
+		c.Layers = append(c.Layers, l.Clone())
 	}
 	c.collectParams()
 	return c
 }
 
-// nameOf strips the ".weight" suffix from a weight's name.
-func nameOf(weight string) string {
-	const suffix = ".weight"
-	if len(weight) > len(suffix) && weight[len(weight)-len(suffix):] == suffix {
-		return weight[:len(weight)-len(suffix)]
-	}
-	return weight
-}
-
 // FromLayers returns a network made of the given layers, for layers built
-// by hand. Its Spec is empty.
+// by hand, in training mode. Its Spec is the one the layers describe.
 func FromLayers[T tensor.Float](layers ...Layer[T]) *Network[T] {
 	if len(layers) == 0 {
 		panic("nn: FromLayers needs at least one layer")
 	}
 	for i := 1; i < len(layers); i++ {
-		if layers[i].Inputs() != layers[i-1].Outputs() {
-			panic(fmt.Sprintf("nn: layer %d has %d inputs, layer %d gives %d outputs", i+1, layers[i].Inputs(), i, layers[i-1].Outputs()))
+		if in, out := layers[i].InShape().Size(), layers[i-1].OutShape().Size(); in != out {
+			panic(fmt.Sprintf("nn: layer %d has %d inputs, layer %d gives %d outputs", i+1, in, i, out))
 		}
 	}
-	n := &Network[T]{Layers: layers}
+	n := &Network[T]{Layers: layers, spec: Spec{Inputs: layers[0].InShape().Size()}}
+	for _, l := range layers {
+		n.spec.Layers = append(n.spec.Layers, l.Spec())
+	}
 	n.collectParams()
+	n.SetTraining(true)
 	return n
 }

@@ -241,7 +241,7 @@ func TestSpecErrors(t *testing.T) {
 	}{
 		{nn.Spec{Inputs: 0, Layers: []nn.LayerSpec{{Units: 1}}}, "at least one input"},
 		{nn.Spec{Inputs: 2}, "at least one layer"},
-		{nn.Spec{Inputs: 2, Layers: []nn.LayerSpec{{Units: 0}}}, "layer 1 needs at least one unit"},
+		{nn.Spec{Inputs: 2, Layers: []nn.LayerSpec{{Units: 0}}}, "layer 1: needs at least one unit"},
 		{nn.Spec{Inputs: 2, Layers: []nn.LayerSpec{{Units: 2}, {Units: 1, Activation: activation.Spec{Name: "swish"}}}}, `layer 2: unknown activation "swish"`},
 		{nn.Spec{Inputs: 2, Layers: []nn.LayerSpec{{Units: 2, Init: initializer.Spec{Name: "ones"}}}}, `unknown initializer "ones"`},
 	}

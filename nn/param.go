@@ -15,21 +15,3 @@ type Param[T tensor.Float] struct {
 func newParam[T tensor.Float](name string, rows, cols int) *Param[T] {
 	return &Param[T]{Name: name, Value: tensor.New[T](rows, cols), Grad: tensor.New[T](rows, cols)}
 }
-
-// Layer is one stage of a feed-forward network working on a batch, one
-// sample per row.
-type Layer[T tensor.Float] interface {
-	// Forward computes the layer's output for the batch x. The returned
-	// matrix belongs to the layer and is valid until the next Forward; x
-	// must stay unchanged until Backward has run.
-	Forward(x *tensor.Matrix[T]) *tensor.Matrix[T]
-	// Backward takes dLoss/dOutput for the last Forward, adds the
-	// parameters' gradients to their Grad, and returns dLoss/dInput, or nil
-	// when inputGrad is false (the first layer needs none).
-	Backward(dOut *tensor.Matrix[T], inputGrad bool) *tensor.Matrix[T]
-	// Params returns the layer's trainable tensors in a fixed order.
-	Params() []*Param[T]
-	// Inputs and Outputs give the layer's width on each side.
-	Inputs() int
-	Outputs() int
-}

@@ -51,28 +51,10 @@ type LayerTrace[T tensor.Float] struct {
 
 func (t *Trace[T]) begin(n *Network[T], x *tensor.Matrix[T]) {
 	*t = Trace[T]{Input: x.Clone(), Layers: make([]LayerTrace[T], len(n.Layers))}
-	for i, l := range n.Layers {
-		if d, ok := l.(*Dense[T]); ok {
-			lt := &t.Layers[i]
-			lt.Activation = d.Act.Spec()
-			lt.Weight = d.W.Value.Clone()
-			if d.B != nil {
-				lt.Bias = d.B.Value.Clone()
-			}
-		}
-	}
+	t.record(n, TraceBegin)
 }
 
-func (t *Trace[T]) recordForward(n *Network[T]) {
-	for i, l := range n.Layers {
-		if d, ok := l.(*Dense[T]); ok {
-			lt := &t.Layers[i]
-			lt.Input = d.x.Clone()
-			lt.SOP = d.SOP().Clone()
-			lt.Output = d.Output().Clone()
-		}
-	}
-}
+func (t *Trace[T]) recordForward(n *Network[T]) { t.record(n, TraceForward) }
 
 func (t *Trace[T]) recordLoss(v float64, y, grad *tensor.Matrix[T]) {
 	t.Loss, t.Target, t.LossGrad = v, y.Clone(), grad.Clone()
@@ -84,12 +66,37 @@ func (t *Trace[T]) recordOutGrad(i int, g *tensor.Matrix[T]) {
 	}
 }
 
-func (t *Trace[T]) recordBackward(n *Network[T]) {
+func (t *Trace[T]) recordBackward(n *Network[T]) { t.record(n, TraceBackward) }
+
+func (t *Trace[T]) recordUpdate(n *Network[T]) { t.record(n, TraceUpdate) }
+
+// record asks every layer that can be traced for the values of stage.
+func (t *Trace[T]) record(n *Network[T], stage TraceStage) {
 	for i, l := range n.Layers {
-		d, ok := l.(*Dense[T])
-		lt := &t.Layers[i]
-		if !ok || lt.OutputGrad == nil {
-			continue
+		if tl, ok := l.(Traced[T]); ok && i < len(t.Layers) {
+			tl.TraceInto(&t.Layers[i], stage)
+		}
+	}
+}
+
+// TraceInto records the tutorial's quantities: the weights, the sums of
+// products and activations, the derivatives and gradients, and the
+// updated weights.
+func (d *Dense[T]) TraceInto(lt *LayerTrace[T], stage TraceStage) {
+	switch stage {
+	case TraceBegin:
+		lt.Activation = d.Act.Spec()
+		lt.Weight = d.W.Value.Clone()
+		if d.B != nil {
+			lt.Bias = d.B.Value.Clone()
+		}
+	case TraceForward:
+		lt.Input = d.x.Clone()
+		lt.SOP = d.SOP().Clone()
+		lt.Output = d.Output().Clone()
+	case TraceBackward:
+		if lt.OutputGrad == nil {
+			return
 		}
 		lt.SOPGrad = d.sopGrad(lt.OutputGrad).Clone()
 		if e, ok := d.Act.(activation.Elementwise[T]); ok && lt.SOP != nil {
@@ -103,16 +110,10 @@ func (t *Trace[T]) recordBackward(n *Network[T]) {
 		if d.B != nil {
 			lt.BiasGrad = d.B.Grad.Clone()
 		}
-	}
-}
-
-func (t *Trace[T]) recordUpdate(n *Network[T]) {
-	for i, l := range n.Layers {
-		if d, ok := l.(*Dense[T]); ok && i < len(t.Layers) {
-			t.Layers[i].NewWeight = d.W.Value.Clone()
-			if d.B != nil {
-				t.Layers[i].NewBias = d.B.Value.Clone()
-			}
+	case TraceUpdate:
+		lt.NewWeight = d.W.Value.Clone()
+		if d.B != nil {
+			lt.NewBias = d.B.Value.Clone()
 		}
 	}
 }

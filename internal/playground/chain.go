@@ -34,13 +34,13 @@ func (r *run) explain(layer, from, to, sample int) (*Explanation, error) {
 		return nil, fmt.Errorf("layer must be between 1 and %d, got %d", len(r.net.Layers), layer)
 	}
 	l := r.net.Layers[layer-1]
-	if to < 1 || to > l.Outputs() {
-		return nil, fmt.Errorf("layer %d has neurons 1 to %d, got %d", layer, l.Outputs(), to)
+	if outs := l.OutShape().Size(); to < 1 || to > outs {
+		return nil, fmt.Errorf("layer %d has neurons 1 to %d, got %d", layer, outs, to)
 	}
-	if from < 0 || from > l.Inputs() {
-		return nil, fmt.Errorf("layer %d has inputs 1 to %d (0 for the bias), got %d", layer, l.Inputs(), from)
+	if ins := l.InShape().Size(); from < 0 || from > ins {
+		return nil, fmt.Errorf("layer %d has inputs 1 to %d (0 for the bias), got %d", layer, ins, from)
 	}
-	if from == 0 && l.(*nn.Dense[float64]).B == nil {
+	if from == 0 && l.Spec().NoBias {
 		return nil, fmt.Errorf("layer %d has no bias", layer)
 	}
 	if sample < 0 || sample >= r.train.Len() {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/model"
-	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/tensor"
 )
 
@@ -144,13 +143,14 @@ func (s *session) state(points bool) *State {
 	st.History.Every, st.History.Epochs = r.hist.Every, append([]int(nil), r.hist.Epochs...)
 	st.History.Train, st.History.Test = append(nums(nil), r.hist.Train...), append(nums(nil), r.hist.Test...)
 	for _, l := range r.net.Layers {
-		d := l.(*nn.Dense[float64])
-		ls := LayerState{Units: d.Outputs(), Activation: d.Act.Spec().String()}
-		for i := range d.Inputs() {
-			ls.Weights = append(ls.Weights, nums(d.W.Value.Row(i)))
+		// The playground builds dense layers: weights, then any bias.
+		spec, ps := l.Spec(), l.Params()
+		ls := LayerState{Units: spec.Units, Activation: spec.Activation.String()}
+		for i := range ps[0].Value.Rows {
+			ls.Weights = append(ls.Weights, nums(ps[0].Value.Row(i)))
 		}
-		if d.B != nil {
-			ls.Bias = nums(d.B.Value.Row(0))
+		if !spec.NoBias {
+			ls.Bias = nums(ps[1].Value.Row(0))
 		}
 		st.Layers = append(st.Layers, ls)
 	}
@@ -240,9 +240,8 @@ func (r *run) view2() *View {
 		v.Class = nil
 	}
 	r.view.Forward(r.gridInputs(v, v.NeuronN))
-	for _, l := range r.view.Layers {
-		d := l.(*nn.Dense[float64])
-		out := d.Output()
+	for li := range r.view.Layers {
+		out := r.view.LayerOutput(li)
 		per := make([]nums, out.Cols)
 		for j := range out.Cols {
 			per[j] = make(nums, out.Rows)
