@@ -2,12 +2,14 @@ package plot
 
 import (
 	"fmt"
+	"image/color"
 	"io"
 	"path/filepath"
 	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/descent-ml/descent/internal/atomicfile"
 )
@@ -54,6 +56,36 @@ func Write(w io.Writer, p *plot.Plot, format string) error {
 		return fmt.Errorf("plot: writing %s: %w", format, err)
 	}
 	return nil
+}
+
+// saveRow writes plots side by side to path, each PanelWidth × Height, in
+// the format named by the path's extension. plot.Align sizes the panels'
+// data areas alike, so that their epoch axes line up.
+func saveRow(path string, plots []*plot.Plot) error {
+	format, err := formatOf(path)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(path, func(w io.Writer) error {
+		c, err := draw.NewFormattedCanvas(PanelWidth*vg.Length(len(plots)), Height, format)
+		if err != nil {
+			return fmt.Errorf("plot: %w", err)
+		}
+		dc := draw.New(c)
+		// One background under both panels and the gap between them; a
+		// PNG would otherwise be transparent there.
+		dc.SetColor(color.White)
+		dc.Fill(dc.Rectangle.Path())
+		tiles := draw.Tiles{Rows: 1, Cols: len(plots), PadX: vg.Points(12)}
+		canvases := plot.Align([][]*plot.Plot{plots}, tiles, dc)
+		for i, p := range plots {
+			p.Draw(canvases[0][i])
+		}
+		if _, err := c.WriteTo(w); err != nil {
+			return fmt.Errorf("plot: writing %s: %w", format, err)
+		}
+		return nil
+	})
 }
 
 // formatOf returns the image format named by path's extension.

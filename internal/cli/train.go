@@ -464,10 +464,18 @@ func summary(res *fit.Result) string {
 // marked.
 func plotRun(w io.Writer, path, src, lossName string, res *fit.Result) error {
 	c := plot.Curves{LossName: lossName, RestoredEpoch: res.BestEpoch, LogScale: true, Data: filepath.Base(src)}
+	// The second panel: accuracy for classification, R² for regression.
+	score := func(s *train.Scores) float64 { return s.R2 }
+	c.MetricName = "R²"
+	if res.Model.Task == data.Classification.String() {
+		score, c.MetricName = func(s *train.Scores) float64 { return s.Accuracy }, "accuracy"
+	}
 	for _, ep := range res.Selection.Epochs {
 		c.TrainLoss = append(c.TrainLoss, ep.Train.Loss)
+		c.TrainMetric = append(c.TrainMetric, score(&ep.Train))
 		if ep.Val != nil {
 			c.ValLoss = append(c.ValLoss, ep.Val.Loss)
+			c.ValMetric = append(c.ValMetric, score(ep.Val))
 		}
 	}
 	if c.RestoredEpoch > len(c.TrainLoss) {
