@@ -85,10 +85,14 @@ func (d *Dataset) Class(i int) int {
 // Subset returns a new dataset with the rows in idx, in that order. The
 // names are shared, the numbers copied. DroppedRows, a fact about the
 // file, is 0 in the subset.
-func (d *Dataset) Subset(idx []int) *Dataset {
+func (d *Dataset) Subset(idx []int) *Dataset { return d.subset(idx, d.X.Cols) }
+
+// subset is Subset keeping the first cols columns of X: all, or none for
+// Labels.
+func (d *Dataset) subset(idx []int, cols int) *Dataset {
 	out := *d
 	out.DroppedRows = 0
-	out.X = tensor.New[float64](len(idx), d.X.Cols)
+	out.X = tensor.New[float64](len(idx), cols)
 	out.Y = tensor.New[float64](len(idx), d.Y.Cols)
 	if d.Weights != nil {
 		out.Weights = make([]float64, len(idx))
@@ -97,7 +101,7 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 		out.IDs = make([]string, len(idx))
 	}
 	for r, i := range idx {
-		copy(out.X.Row(r), d.X.Row(i))
+		copy(out.X.Row(r), d.X.Row(i)[:cols])
 		copy(out.Y.Row(r), d.Y.Row(i))
 		if d.Weights != nil {
 			out.Weights[r] = d.Weights[i]
@@ -108,6 +112,15 @@ func (d *Dataset) Subset(idx []int) *Dataset {
 	}
 	return &out
 }
+
+// Labels returns the rows idx of d, in that order, without their
+// features: X has len(idx) rows and no columns, while Y, Weights and IDs
+// are copied as Subset copies them. A training loop that reads the
+// features by index from the full matrix (train.Rows) takes each part's
+// targets and weights from it, so holding out a validation part copies
+// the small targets rather than the features. DroppedRows is 0, as in
+// Subset.
+func (d *Dataset) Labels(idx []int) *Dataset { return d.subset(idx, 0) }
 
 // Validate checks that X and Y agree in length, that every number is
 // finite and that the weights, if any, are one per sample, finite, not

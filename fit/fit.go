@@ -108,7 +108,7 @@ func trainTyped[T tensor.Float](ctx context.Context, d *data.Dataset, schema *da
 	}
 	if !j.res.Interrupted && o.Refit && valPart != nil && best.epoch > 0 {
 		j.logf("refit: training again on all %d rows for the %d epochs validation chose (-refit=false keeps the validated model)", d.Len(), best.epoch)
-		_, rm, rhist, _, err := j.run(ctx, d, nil, best.epoch, o.Epochs)
+		_, rm, rhist, _, err := j.run(ctx, j.whole(), nil, best.epoch, o.Epochs)
 		j.res.Refit = rhist
 		switch {
 		case err != nil:
@@ -133,10 +133,40 @@ func trainTyped[T tensor.Float](ctx context.Context, d *data.Dataset, schema *da
 	return j.res, nil
 }
 
-// split holds out the validation rows, or returns d and nil.
-func (j *job[T]) split() (trainPart, valPart *data.Dataset) {
+// part is a run's share of the rows of j.d: their targets and weights,
+// the run's own copy (class weights and target scaling change them), and
+// which rows of j.d.X hold their features. The features are not copied:
+// the run reads them by index, filling and scaling each batch as it goes
+// (see prepare), so training holds the data once, not once per part.
+type part struct {
+	labels *data.Dataset
+	index  []int // rows of j.d.X, in order; nil means all
+}
+
+// Len returns the number of rows.
+func (p *part) Len() int { return p.labels.Len() }
+
+// features returns a copy of the part's rows of x.
+func (p *part) features(x *tensor.Matrix[float64]) *tensor.Matrix[float64] {
+	if p.index == nil {
+		return tensor.FromSlice(x.Rows, x.Cols, slices.Clone(x.Data))
+	}
+	out := tensor.New[float64](len(p.index), x.Cols)
+	for r, i := range p.index {
+		copy(out.Row(r), x.Row(i))
+	}
+	return out
+}
+
+// whole returns all rows of j.d as one part.
+func (j *job[T]) whole() *part {
+	return &part{labels: j.d.Labels(all(j.d.Len()))}
+}
+
+// split holds out the validation rows, or returns all rows and nil.
+func (j *job[T]) split() (trainPart, valPart *part) {
 	if j.o.ValSplit == 0 {
-		return j.d, nil
+		return j.whole(), nil
 	}
 	var strata []int
 	if j.d.Task == data.Classification {
@@ -147,9 +177,9 @@ func (j *job[T]) split() (trainPart, valPart *data.Dataset) {
 		if !j.tooManyClasses() { // else warnData has named the cause
 			j.logf("note: %d rows are too few for a %g validation split; training on all of them without validation", j.d.Len(), j.o.ValSplit)
 		}
-		return j.d, nil
+		return j.whole(), nil
 	}
-	return j.d.Subset(tr), j.d.Subset(va)
+	return &part{labels: j.d.Labels(tr), index: tr}, &part{labels: j.d.Labels(va), index: va}
 }
 
 // bestEpoch is the epoch a run chose and its scores.
@@ -161,33 +191,40 @@ type bestEpoch struct {
 // run trains one network on trainPart for epochs epochs (with the schedule
 // laid over horizon epochs when positive) and returns it as a model with
 // its metrics. With valPart it keeps the best epoch's weights.
-func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epochs, horizon int) (*nn.Network[T], *model.Model, *train.History, bestEpoch, error) {
+func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, horizon int) (*nn.Network[T], *model.Model, *train.History, bestEpoch, error) {
 	var none bestEpoch
 	resume := j.o.Resume
 	if horizon > 0 {
 		resume = nil // the refit starts afresh
 	}
-	// The parts are filled and scaled below, in place. split's subsets are
-	// this run's own; the caller's dataset (no split, or the refit) is
-	// copied. Copying split's too would hold the data a fourth time.
-	if trainPart == j.d {
-		trainPart = trainPart.Subset(all(trainPart.Len()))
-	}
-	schema, err := j.fillMissing(trainPart, valPart, resume)
+	// The features stay in j.d.X, the caller's, untouched: each batch is
+	// filled and scaled as it is read (prepare). Only the targets are the
+	// parts' own, scaled in place below.
+	schema, filled, err := j.fillMissing(trainPart, resume)
 	if err != nil {
 		return nil, nil, nil, none, err
 	}
-	weights, err := j.weigh(trainPart, valPart)
+	var valLabels *data.Dataset
+	if valPart != nil {
+		valLabels = valPart.labels
+	}
+	weights, err := j.weigh(trainPart.labels, valLabels)
 	if err != nil {
 		return nil, nil, nil, none, err
 	}
-	scaler, err := data.FitScaler(j.o.Scale, trainPart.X)
+	var scaler *data.Scaler
+	if filled != nil {
+		scaler, err = data.FitScaler(j.o.Scale, filled)
+	} else {
+		scaler, err = fitScalerRows(j.o.Scale, j.d.X, trainPart.index)
+	}
+	filled = nil // only the scaler needed it
 	if err != nil {
 		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
 	}
 	var yScaler *data.Scaler
 	if j.d.Task == data.Regression && j.o.ScaleTarget && j.output.Name == activation.NameIdentity {
-		if yScaler, err = data.FitScaler(data.Standard, trainPart.Y); err != nil {
+		if yScaler, err = data.FitScaler(data.Standard, trainPart.labels.Y); err != nil {
 			return nil, nil, nil, none, fmt.Errorf("fit: targets: %w", err)
 		}
 	}
@@ -202,15 +239,16 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 			return nil, nil, nil, none, err
 		}
 	}
-	for _, s := range []*data.Dataset{trainPart, valPart} {
-		if s == nil {
-			continue
-		}
-		if err := scaler.Transform(s.X); err != nil {
-			return nil, nil, nil, none, err
-		}
-		if yScaler != nil {
-			if err := yScaler.Transform(s.Y); err != nil {
+	prep, err := j.prepare(schema, scaler, trainPart, valPart)
+	if err != nil {
+		return nil, nil, nil, none, err
+	}
+	if yScaler != nil {
+		for _, p := range []*part{trainPart, valPart} {
+			if p == nil {
+				continue
+			}
+			if err := yScaler.Transform(p.labels.Y); err != nil {
 				return nil, nil, nil, none, err
 			}
 		}
@@ -296,9 +334,6 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 			return nil, err
 		}
 		m.Scaler, m.TargetScaler, m.Schema = scaler, yScaler, schema
-		if j.lossName == loss.NameHuber || j.lossName == loss.NameSmoothL1 {
-			m.LossDelta = j.o.Delta
-		}
 		m.ClassNames, m.FeatureNames = j.d.ClassNames, j.d.FeatureNames
 		m.Created = time.Now().UTC()
 		if raw, err := json.Marshal(struct {
@@ -322,7 +357,13 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 		}
 		cfg.Callbacks = append(cfg.Callbacks, j.o.RunCallbacks(Run{Name: name, Done: done, Epochs: epochs - done})...)
 	}
-	hist, fitErr := train.Fit(ctx, net, l, trainPart, valPart, cfg)
+	rows := func(p *part) *train.Rows {
+		if p == nil {
+			return nil
+		}
+		return &train.Rows{Labels: p.labels, X: j.d.X, Index: p.index, Prepare: prep}
+	}
+	hist, fitErr := train.FitRows(ctx, net, l, rows(trainPart), rows(valPart), cfg)
 	var div *train.DivergenceError
 	switch {
 	case fitErr == nil:
@@ -356,6 +397,97 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *data.Dataset, epoc
 		return nil, nil, hist, none, err
 	}
 	return net, m, hist, best, nil
+}
+
+// prepare returns what fills and scales a batch of j.d.X's rows as a
+// copy of the data, filled by schema's fills (when j.d has pending fills)
+// and scaled by scaler, would hold them; nil when that changes nothing.
+// It tries it first (on every row of the parts when there are fills), so
+// that a missing value without a fill, or a scaler for other columns, is
+// an error here, before training, as it was when the parts were copies
+// filled and scaled whole.
+func (j *job[T]) prepare(schema *data.Schema, scaler *data.Scaler, parts ...*part) (func(*tensor.Matrix[float64]), error) {
+	fills := j.d.PendingFill.Fills()
+	if !fills {
+		// Transform's only errors are about the scaler and the column
+		// count, so no rows are needed to find them.
+		if err := scaler.Transform(tensor.New[float64](0, j.d.X.Cols)); err != nil {
+			return nil, err
+		}
+		if len(scaler.Scale) == 0 {
+			return nil, nil // nothing to do: read the rows as they are
+		}
+	}
+	apply := func(x *tensor.Matrix[float64]) error {
+		if fills {
+			if err := schema.FillMissing(x); err != nil {
+				return fmt.Errorf("fit: %w", err)
+			}
+		}
+		return scaler.Transform(x)
+	}
+	buf := tensor.New[float64](0, j.d.X.Cols)
+	for _, p := range parts {
+		if p == nil || !fills {
+			continue
+		}
+		for lo := 0; lo < p.Len(); lo += train.EvalBatch {
+			hi := min(lo+train.EvalBatch, p.Len())
+			buf.Resize(hi-lo, j.d.X.Cols)
+			for r := range hi - lo {
+				i := lo + r
+				if p.index != nil {
+					i = p.index[i]
+				}
+				copy(buf.Row(r), j.d.X.Row(i))
+			}
+			if err := apply(buf); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return func(x *tensor.Matrix[float64]) {
+		if err := apply(x); err != nil {
+			// Every row went through apply above, without error.
+			panic("fit: preparing a batch checked before training: " + err.Error())
+		}
+	}, nil
+}
+
+// fitScalerRows is data.FitScaler on the rows index of x (nil: all), in
+// that order, without copying them: it fits the scaler on a few columns
+// at a time, which gives the same bits, since every statistic a Scaler
+// holds is of one column alone.
+func fitScalerRows(kind data.ScalerKind, x *tensor.Matrix[float64], index []int) (*data.Scaler, error) {
+	if index == nil {
+		return data.FitScaler(kind, x)
+	}
+	n := len(index)
+	// About 8 MB of float64 per block: a small share of any data set
+	// large enough for the copy to matter.
+	width := max(1, min(x.Cols, (1<<20)/max(n, 1)))
+	block := tensor.New[float64](n, width)
+	var s *data.Scaler
+	for lo := 0; lo < x.Cols || lo == 0; lo += width {
+		hi := min(lo+width, x.Cols)
+		block.Resize(n, hi-lo)
+		for r, i := range index {
+			copy(block.Row(r), x.Row(i)[lo:hi])
+		}
+		b, err := data.FitScaler(kind, block)
+		if err != nil {
+			return nil, err
+		}
+		if len(b.Scale) == 0 {
+			return b, nil // no per-column statistics: none, or no columns
+		}
+		if s == nil {
+			s = &data.Scaler{Kind: b.Kind, Clip: b.Clip, Offset: make([]float64, 0, x.Cols), Scale: make([]float64, 0, x.Cols)}
+		}
+		s.Offset = append(s.Offset, b.Offset...)
+		s.Scale = append(s.Scale, b.Scale...)
+	}
+	return s, nil
 }
 
 // batchRows is the most rows one step or one evaluation chunk runs forward

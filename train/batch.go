@@ -4,25 +4,11 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/optim"
 	"github.com/descent-ml/descent/tensor"
 )
-
-// gather copies the rows idx of src into dst, converting to T as it goes.
-// dst keeps its storage when it is large enough, as it is for every batch
-// once sized for the largest.
-func gather[T tensor.Float](dst *tensor.Matrix[T], src *tensor.Matrix[float64], idx []int) {
-	dst.Resize(len(idx), src.Cols)
-	for r, i := range idx {
-		out := dst.Data[r*src.Cols : (r+1)*src.Cols]
-		for j, v := range src.Row(i) {
-			out[j] = T(v)
-		}
-	}
-}
 
 // gatherWeights returns the weights of the rows idx in dst's storage, or
 // nil when the data has none (every row weighs 1).
@@ -65,21 +51,25 @@ type stepper[T tensor.Float] struct {
 	loss   loss.Loss[T]
 	opt    optim.Optimizer[T]
 	params []*nn.Param[T]
-	data   *data.Dataset
+	data   *Rows
 	x, y   tensor.Matrix[T]
+	raw    tensor.Matrix[float64] // the features before Prepare
 	// For a weighted loss: the loss and the batch's weights.
 	weighted *loss.Weighted[T]
 	w        []float64
 }
 
 // newStepper returns a stepper whose batch matrices hold batch rows.
-func newStepper[T tensor.Float](net *nn.Network[T], l loss.Loss[T], opt optim.Optimizer[T], d *data.Dataset, batch int) *stepper[T] {
+func newStepper[T tensor.Float](net *nn.Network[T], l loss.Loss[T], opt optim.Optimizer[T], d *Rows, batch int) *stepper[T] {
 	s := &stepper[T]{net: net, loss: l, opt: opt, params: net.Params(), data: d}
 	s.x.Resize(batch, d.X.Cols)
-	s.y.Resize(batch, d.Y.Cols)
+	s.y.Resize(batch, d.Labels.Y.Cols)
+	if d.Prepare != nil {
+		s.raw.Resize(batch, d.X.Cols)
+	}
 	if wl, ok := l.(*loss.Weighted[T]); ok {
 		s.weighted = wl
-		if d.Weights != nil {
+		if d.Labels.Weights != nil {
 			s.w = make([]float64, 0, batch)
 		}
 	}
@@ -92,10 +82,10 @@ func newStepper[T tensor.Float](net *nn.Network[T], l loss.Loss[T], opt optim.Op
 // a non-finite loss leaves the weights untouched. After the first call it
 // allocates nothing.
 func (s *stepper[T]) step(idx []int, lr float64) (float64, string) {
-	gather(&s.x, s.data.X, idx)
-	gather(&s.y, s.data.Y, idx)
+	gatherX(&s.x, &s.raw, s.data, idx)
+	gather(&s.y, s.data.Labels.Y, idx, nil)
 	if s.weighted != nil {
-		s.weighted.SetWeights(gatherWeights(s.w, s.data.Weights, idx))
+		s.weighted.SetWeights(gatherWeights(s.w, s.data.Labels.Weights, idx))
 	}
 	v := s.net.Gradient(s.loss, &s.x, &s.y)
 	if p := nonFinite("loss", v); p != "" {

@@ -20,8 +20,10 @@ const EvalBatch = 256
 // evaluator scores a network on one dataset, with its buffers allocated
 // once per Fit.
 type evaluator[T tensor.Float] struct {
-	d         *data.Dataset
+	r         *Rows
+	d         *data.Dataset // r.Labels
 	x, y      tensor.Matrix[T]
+	raw       tensor.Matrix[float64] // the features before r.Prepare
 	idx       []int
 	pred      *tensor.Matrix[float64] // the network's outputs, for the regression metrics
 	predClass []int
@@ -31,14 +33,18 @@ type evaluator[T tensor.Float] struct {
 }
 
 // newEvaluator prepares to score networks with loss l on d.
-func newEvaluator[T tensor.Float](d *data.Dataset, l loss.Loss[T], outputs int) *evaluator[T] {
-	e := &evaluator[T]{d: d, sums: sumsOverBatch(l), threshold: 0.5}
+func newEvaluator[T tensor.Float](r *Rows, l loss.Loss[T], outputs int) *evaluator[T] {
+	d := r.Labels
+	e := &evaluator[T]{r: r, d: d, sums: sumsOverBatch(l), threshold: 0.5}
 	if lk, ok := l.(loss.Linked); ok && lk.Link().Name == activation.NameSigmoid {
 		e.threshold = 0 // the output is a logit: p > 0.5 means z > 0
 	}
 	rows := min(EvalBatch, d.Len())
-	e.x.Resize(rows, d.X.Cols)
+	e.x.Resize(rows, r.X.Cols)
 	e.y.Resize(rows, d.Y.Cols)
+	if r.Prepare != nil {
+		e.raw.Resize(rows, r.X.Cols)
+	}
 	e.idx = make([]int, rows)
 	if d.Task == data.Classification {
 		e.predClass = make([]int, d.Len())
@@ -74,8 +80,8 @@ func (e *evaluator[T]) scores(net *nn.Network[T], l loss.Loss[T]) Scores {
 		for r := range idx {
 			idx[r] = lo + r
 		}
-		gather(&e.x, e.d.X, idx)
-		gather(&e.y, e.d.Y, idx)
+		gatherX(&e.x, &e.raw, e.r, idx)
+		gather(&e.y, e.d.Y, idx, nil)
 		out := net.Forward(&e.x)
 		switch {
 		case weighted:

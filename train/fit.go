@@ -47,6 +47,19 @@ const (
 // doc says. A set without weights weighs each sample 1. Without weights on
 // either set, l is used as it is and nothing changes.
 func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T], trainSet, val *data.Dataset, cfg Config) (*History, error) {
+	if trainSet == nil {
+		return nil, fmt.Errorf("train: no training data")
+	}
+	return FitRows(ctx, net, l, whole(trainSet), whole(val), cfg)
+}
+
+// FitRows is Fit on sets given as Rows: by index into a feature matrix,
+// prepared batch by batch as they are read, so that a front end trains on
+// the one matrix it loaded instead of on copies of it (see Rows). Each
+// sample's features are read from X, prepared, and converted to T as a
+// copy of the data, prepared the same way, would have given them: the run
+// is bit for bit the same.
+func FitRows[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T], trainSet, val *Rows, cfg Config) (*History, error) {
 	if err := checkData(net, trainSet, "training data"); err != nil {
 		return nil, err
 	}
@@ -80,7 +93,7 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T]
 		return nil, fmt.Errorf("train: %w", err)
 	}
 
-	if trainSet.Weights != nil || val != nil && val.Weights != nil {
+	if trainSet.Labels.Weights != nil || val != nil && val.Labels.Weights != nil {
 		l = weigh(l)
 	}
 
@@ -245,11 +258,11 @@ func Fit[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Loss[T]
 
 // checkData reports data that cannot train net: invalid numbers or a shape
 // that does not match the network.
-func checkData[T tensor.Float](net *nn.Network[T], d *data.Dataset, what string) error {
+func checkData[T tensor.Float](net *nn.Network[T], d *Rows, what string) error {
 	if d == nil {
 		return fmt.Errorf("train: no %s", what)
 	}
-	if err := d.Validate(); err != nil {
+	if err := d.check(); err != nil {
 		return fmt.Errorf("train: %s: %w", what, err)
 	}
 	switch {
@@ -257,8 +270,8 @@ func checkData[T tensor.Float](net *nn.Network[T], d *data.Dataset, what string)
 		return fmt.Errorf("train: %s has no samples", what)
 	case d.X.Cols != net.Inputs():
 		return fmt.Errorf("train: %s has %d features but the network takes %d inputs", what, d.X.Cols, net.Inputs())
-	case d.Y.Cols != net.Outputs():
-		return fmt.Errorf("train: %s has %d target columns but the network has %d outputs", what, d.Y.Cols, net.Outputs())
+	case d.Labels.Y.Cols != net.Outputs():
+		return fmt.Errorf("train: %s has %d target columns but the network has %d outputs", what, d.Labels.Y.Cols, net.Outputs())
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func checkStepAllocs[T tensor.Float](t *testing.T, name string, d *data.Dataset,
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := newStepper(net, loss.SoftmaxCrossEntropy[T]{}, opt, d, len(full))
+	st := newStepper(net, loss.SoftmaxCrossEntropy[T]{}, opt, whole(d), len(full))
 	st.step(full, 0.01)
 	st.step(short, 0.01)
 	got := testing.AllocsPerRun(50, func() {
@@ -60,7 +60,7 @@ func TestEvaluatorChunks(t *testing.T) {
 	net := nn.MustNew[float64](mlp(1, 5, 1), rand.New(rand.NewPCG(4, 4)))
 	for _, l := range []loss.Loss[float64]{loss.MSE[float64]{}, loss.MSE[float64]{Reduction: loss.Sum}, &loss.SquaredError[float64]{Reduction: loss.Sum}} {
 		want := l.Forward(net.Forward(d.X), d.Y)
-		got := newEvaluator(d, l, 1).scores(net, l).Loss
+		got := newEvaluator(whole(d), l, 1).scores(net, l).Loss
 		if math.Abs(got-want) > 1e-12*math.Abs(want) {
 			t.Errorf("%s %T: chunked loss %v, want %v", l.Name(), l, got, want)
 		}
@@ -72,7 +72,7 @@ func TestSplitValidationIsStratified(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, val, err := splitValidation(iris, 0.2, rand.New(rand.NewPCG(5, splitStream)))
+	tr, val, err := splitValidation(whole(iris), 0.2, rand.New(rand.NewPCG(5, splitStream)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,13 +83,13 @@ func TestSplitValidationIsStratified(t *testing.T) {
 		}
 		return c
 	}
-	if got, want := count(val), []int{10, 10, 10}; !equalInts(got, want) {
+	if got, want := count(val.Labels), []int{10, 10, 10}; !equalInts(got, want) {
 		t.Errorf("validation classes %v, want %v", got, want)
 	}
-	if got, want := count(tr), []int{40, 40, 40}; !equalInts(got, want) {
+	if got, want := count(tr.Labels), []int{40, 40, 40}; !equalInts(got, want) {
 		t.Errorf("training classes %v, want %v", got, want)
 	}
-	if _, _, err := splitValidation(datasets.XOR(), 0.1, rand.New(rand.NewPCG(5, splitStream))); err == nil {
+	if _, _, err := splitValidation(whole(datasets.XOR()), 0.1, rand.New(rand.NewPCG(5, splitStream))); err == nil {
 		t.Error("a split leaving no validation sample succeeded, want an error")
 	}
 }
@@ -117,7 +117,7 @@ func BenchmarkStep(b *testing.B) {
 					{Units: 2, Activation: activation.Spec{Name: activation.NameIdentity}},
 				}}, rand.New(rand.NewPCG(2, 2)))
 				opt, _ := optim.New[float32](optim.Config{Name: name})
-				st := newStepper(net, loss.SoftmaxCrossEntropy[float32]{}, opt, d, bs)
+				st := newStepper(net, loss.SoftmaxCrossEntropy[float32]{}, opt, whole(d), bs)
 				idx := make([]int, bs)
 				for i := range idx {
 					idx[i] = i

@@ -13,7 +13,8 @@ import (
 // samples, so both parts keep the class proportions; for regression,
 // round(frac·n) samples in all. Both parts keep the samples' original
 // order.
-func splitValidation(d *data.Dataset, frac float64, rng *rand.Rand) (train, val *data.Dataset, err error) {
+func splitValidation(r *Rows, frac float64, rng *rand.Rand) (train, val *Rows, err error) {
+	d := r.Labels
 	n := d.Len()
 	var groups [][]int
 	if d.Task == data.Classification {
@@ -54,5 +55,6 @@ func splitValidation(d *data.Dataset, frac float64, rng *rand.Rand) (train, val 
 	if len(valIdx) == 0 || len(trainIdx) == 0 {
 		return nil, nil, fmt.Errorf("a validation split of %g of %d samples leaves %d for training and %d for validation; both need at least one", frac, n, len(trainIdx), len(valIdx))
 	}
-	return d.Subset(trainIdx), d.Subset(valIdx), nil
+	// By index: the parts share the features, copying only the targets.
+	return r.subset(trainIdx), r.subset(valIdx), nil
 }

@@ -21,7 +21,7 @@ func TestWeightedStepAllocatesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	full, short := []int{0, 1, 2, 3}, []int{8, 9}
-	st := newStepper(net, weigh[float32](loss.SoftmaxCrossEntropy[float32]{}), opt, d, len(full))
+	st := newStepper(net, weigh[float32](loss.SoftmaxCrossEntropy[float32]{}), opt, whole(d), len(full))
 	st.step(full, 0.01)
 	st.step(short, 0.01)
 	got := testing.AllocsPerRun(50, func() {
@@ -56,15 +56,15 @@ func TestWeightedEvaluatorChunks(t *testing.T) {
 	net := nn.MustNew[float64](mlp(1, 5, 1), rand.New(rand.NewPCG(4, 4)))
 	for _, red := range []loss.Reduction{loss.Mean, loss.Sum} {
 		inner := loss.MSE[float64]{Reduction: red}
-		whole := &loss.Weighted[float64]{Loss: inner, Reduction: red}
-		whole.SetWeights(d.Weights)
-		want := whole.Forward(net.Forward(d.X), d.Y)
+		all := &loss.Weighted[float64]{Loss: inner, Reduction: red}
+		all.SetWeights(d.Weights)
+		want := all.Forward(net.Forward(d.X), d.Y)
 		l := weigh[float64](inner)
-		got := newEvaluator(d, l, 1).scores(net, l)
+		got := newEvaluator(whole(d), l, 1).scores(net, l)
 		if math.Abs(got.Loss-want) > 1e-12*math.Abs(want) {
 			t.Errorf("reduction %v: chunked weighted loss %v, want %v", red, got.Loss, want)
 		}
-		ref := newEvaluator(dup, loss.Loss[float64](inner), 1).scores(net, inner)
+		ref := newEvaluator(whole(dup), loss.Loss[float64](inner), 1).scores(net, inner)
 		if math.Abs(got.Loss-ref.Loss) > 1e-12*math.Abs(ref.Loss) {
 			t.Errorf("reduction %v: weighted loss %v, loss of the repeated rows %v", red, got.Loss, ref.Loss)
 		}
