@@ -99,15 +99,19 @@ func runDemo(e *env, args []string) error {
 	if err := os.MkdirAll(*plotDir, 0o755); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	// The prediction beside the target it should reach; the error on a
+	// log axis, where its steady shrinking by orders of magnitude shows.
 	for _, f := range []struct {
-		name, title, label string
-		values             []float64
+		name string
+		pr   plot.Progress
 	}{
-		{"prediction", fmt.Sprintf("Prediction against iteration (target %g, learning rate %g)", *target, *lr), "prediction", preds},
-		{"error", fmt.Sprintf("Error against iteration (learning rate %g)", *lr), "squared error", errs},
+		{"prediction", plot.Progress{Title: fmt.Sprintf("Prediction against iteration (target %g, learning rate %g)", *target, *lr),
+			YLabel: "prediction", Iterations: iters, Values: preds, Target: *target, TargetSet: true}},
+		{"error", plot.Progress{Title: fmt.Sprintf("Error against iteration (learning rate %g)", *lr),
+			YLabel: "squared error", Iterations: iters, Values: errs, LogScale: true}},
 	} {
 		path := filepath.Join(*plotDir, f.name+"."+*plotFormat)
-		if err := plot.Iterations(path, f.title, f.label, iters, f.values); err != nil {
+		if err := plot.ProgressCurve(path, f.pr); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 		fmt.Fprintf(e.stderr, "wrote %s\n", path)
