@@ -91,7 +91,7 @@ func ReadIDX(r io.Reader, name string) (*IDX, error) {
 	}
 	// Read the raw bytes first, at their size rather than as float64, so
 	// a header promising more than the file holds costs little.
-	raw, err := io.ReadAll(io.LimitReader(br, int64(total*size)))
+	raw, err := readUpTo(br, total*size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -122,6 +122,36 @@ func ReadIDX(r io.Reader, name string) (*IDX, error) {
 		}
 	}
 	return x, nil
+}
+
+// idxFirstRead is the most readUpTo allocates before any data has
+// arrived: all of MNIST's largest file (47 MB), yet little for a corrupt
+// header that promises gigabytes.
+const idxFirstRead = 64 << 20
+
+// readUpTo reads r until it ends or n bytes have come. Where io.ReadAll
+// would grow its buffer step by step, leaving each smaller copy as garbage
+// (about twice the file at the peak), this allocates what the header
+// promises at once, up to idxFirstRead, and past that doubles only as
+// data keeps coming.
+func readUpTo(r io.Reader, n int) ([]byte, error) {
+	buf := make([]byte, 0, min(n, idxFirstRead))
+	for len(buf) < n {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), len(buf)+min(n-len(buf), cap(buf)))
+			copy(grown, buf)
+			buf = grown
+		}
+		k, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+k]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 // unexpectedEOF turns io.EOF into io.ErrUnexpectedEOF: a file that ends in
