@@ -19,6 +19,7 @@ func (m *Model) Predict(x *tensor.Matrix[float64]) (*tensor.Matrix[float64], err
 	if err != nil {
 		return nil, err
 	}
+	net.SetTraining(false) // dropout passes values through when predicting
 	if x.Cols != m.Spec.Inputs {
 		return nil, fmt.Errorf("model: data has %d feature columns, the model takes %d", x.Cols, m.Spec.Inputs)
 	}

@@ -44,6 +44,9 @@ var layerCases = []layerCase{
 	{"dense on 2×2×2", nn.LayerSpec{Units: 3, Activation: act(activation.NameTanh)}, nn.Shape{2, 2, 2}},
 	// Large enough for the general path (kernel.IsSmall refuses it).
 	{"dense wide", nn.LayerSpec{Units: 70, Activation: act(activation.NameReLU)}, nn.Shape{90}},
+	{"dropout 0.5", nn.LayerSpec{Kind: nn.KindDropout, Rate: 0.5}, nn.Shape{6}},
+	{"dropout 0.2 on 2×3", nn.LayerSpec{Kind: nn.KindDropout, Rate: 0.2}, nn.Shape{2, 3}},
+	{"dropout 0", nn.LayerSpec{Kind: nn.KindDropout}, nn.Shape{4}},
 }
 
 // batches are the batch sizes each check runs: one sample takes Dense's
@@ -63,6 +66,11 @@ func buildCase[T tensor.Float](t *testing.T, c layerCase, seed uint64) nn.Layer[
 	l, err := nn.Build[T](c.spec, c.in, rand.New(rand.NewPCG(seed, 7)))
 	if err != nil {
 		t.Fatalf("Build(%+v, %v): %v", c.spec, c.in, err)
+	}
+	// A random layer repeats its draws, so that every check sees one
+	// function (a new batch shape still draws).
+	if r, ok := l.(nn.Randomized); ok {
+		r.FixRandom(true)
 	}
 	// Random biases too, so that a gradient check sees them matter.
 	rng := rand.New(rand.NewPCG(seed, 8))
@@ -107,17 +115,21 @@ func TestLayerConformance(t *testing.T) {
 // parameter with central finite differences, in float64.
 func checkGradient(t *testing.T, c layerCase) {
 	for _, batch := range batches {
-		l := buildCase[float64](t, c, 1)
-		net := nn.FromLayers(l)
-		rng := rand.New(rand.NewPCG(2, uint64(batch)))
-		x := randomMatrix[float64](rng, batch, c.in.Size())
-		y := randomMatrix[float64](rng, batch, l.OutShape().Size())
-		rep := gradcheck.Check(net, loss.MSE[float64]{}, x, y, gradcheck.Options{Inputs: true})
-		if !rep.OK() {
-			t.Errorf("batch %d: gradient check failed:\n%s", batch, rep)
-		}
-		if want := len(l.Params()) + 1; len(rep.Results) != want {
-			t.Errorf("batch %d: checked %d tensors, want %d", batch, len(rep.Results), want)
+		// Both modes: they differ for Moded layers.
+		for _, training := range []bool{true, false} {
+			l := buildCase[float64](t, c, 1)
+			net := nn.FromLayers(l)
+			net.SetTraining(training)
+			rng := rand.New(rand.NewPCG(2, uint64(batch)))
+			x := randomMatrix[float64](rng, batch, c.in.Size())
+			y := randomMatrix[float64](rng, batch, l.OutShape().Size())
+			rep := gradcheck.Check(net, loss.MSE[float64]{}, x, y, gradcheck.Options{Inputs: true})
+			if !rep.OK() {
+				t.Errorf("batch %d, training %v: gradient check failed:\n%s", batch, training, rep)
+			}
+			if want := len(l.Params()) + 1; len(rep.Results) != want {
+				t.Errorf("batch %d: checked %d tensors, want %d", batch, len(rep.Results), want)
+			}
 		}
 	}
 }

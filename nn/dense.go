@@ -59,6 +59,9 @@ func densePlan(s LayerSpec, in Shape) (plan, error) {
 	if err := s.Init.Validate(); err != nil {
 		return plan{}, err
 	}
+	if s.Rate != 0 {
+		return plan{}, fmt.Errorf("a dense layer has no rate (did you mean a dropout layer?)")
+	}
 	n := in.Size()
 	p := plan{out: Shape{s.Units}, params: []ParamShape{{"weight", n, s.Units}}}
 	if !s.NoBias {

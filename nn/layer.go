@@ -113,6 +113,15 @@ type Traced[T tensor.Float] interface {
 	TraceInto(lt *LayerTrace[T], stage TraceStage)
 }
 
+// Randomized is implemented by layers that draw random numbers while
+// training (dropout's mask). While fixed, such a layer repeats its last
+// draws, so that it is a fixed function of its input and parameters, as a
+// finite-difference gradient check needs.
+type Randomized interface {
+	// FixRandom fixes (true) or frees (false) the layer's random draws.
+	FixRandom(fixed bool)
+}
+
 // gradOverwriter is implemented by layers whose next Backward can set the
 // parameter gradients instead of adding to them, which saves
 // Network.Gradient clearing them (Dense's fast path).
@@ -164,7 +173,8 @@ const (
 // kinds is the layer registry: adding a kind of layer means one file with
 // its type and one line here.
 var kinds = map[string]kind{
-	KindDense: {denseDefaults, densePlan, denseDescribe, buildDense[float32], buildDense[float64]},
+	KindDense:   {denseDefaults, densePlan, denseDescribe, buildDense[float32], buildDense[float64]},
+	KindDropout: {dropoutDefaults, dropoutPlan, dropoutDescribe, buildDropout[float32], buildDropout[float64]},
 }
 
 // Kinds returns the names of the layer kinds Build knows, sorted.

@@ -29,6 +29,8 @@ type LayerSpec struct {
 	// Init is the weight initialisation; the zero value means
 	// initializer.Default for the activation.
 	Init initializer.Spec `json:"init,omitzero"`
+	// Rate is a dropout layer's probability of dropping a value.
+	Rate float64 `json:"rate,omitempty"`
 }
 
 // KindName returns the layer's kind, KindDense for an empty Kind.
@@ -237,6 +239,16 @@ func (n *Network[T]) SetTraining(training bool) {
 	for _, l := range n.Layers {
 		if m, ok := l.(Moded); ok {
 			m.SetTraining(training)
+		}
+	}
+}
+
+// FixRandom fixes (true) or frees (false) the random draws of every layer
+// that makes them (see Randomized), for a gradient check.
+func (n *Network[T]) FixRandom(fixed bool) {
+	for _, l := range n.Layers {
+		if r, ok := l.(Randomized); ok {
+			r.FixRandom(fixed)
 		}
 	}
 }

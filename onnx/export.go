@@ -12,6 +12,7 @@ import (
 	"github.com/descent-ml/descent/activation"
 	"github.com/descent-ml/descent/internal/atomicfile"
 	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/onnx/internal/onnxpb"
 )
 
@@ -197,6 +198,13 @@ func build(m *model.Model, opts Options) (*onnxpb.ModelProto, error) {
 	p := 0 // index into m.Params
 	in := m.Spec.Inputs
 	for i, l := range m.Spec.Layers {
+		switch l.KindName() {
+		case nn.KindDense:
+		case nn.KindDropout:
+			continue // the identity at inference, as PyTorch exports it
+		default:
+			return nil, fmt.Errorf("onnx: layer %d is %s; export knows dense and dropout layers", i+1, l.KindName())
+		}
 		layer := fmt.Sprintf("layer%d", i+1)
 		w := m.Params[p]
 		p++
@@ -246,7 +254,7 @@ func build(m *model.Model, opts Options) (*onnxpb.ModelProto, error) {
 	}
 
 	b.g.Input = []*onnxpb.ValueInfoProto{valueInfo(inName, int64(m.Spec.Inputs))}
-	b.g.Output = []*onnxpb.ValueInfoProto{valueInfo(outName, int64(m.Spec.Layers[len(m.Spec.Layers)-1].Units))}
+	b.g.Output = []*onnxpb.ValueInfoProto{valueInfo(outName, int64(m.Spec.Outputs()))}
 	return &onnxpb.ModelProto{
 		IrVersion:     irVersion(opset),
 		OpsetImport:   []*onnxpb.OperatorSetIdProto{{Domain: "", Version: int64(opset)}},
