@@ -9,6 +9,16 @@
 // A Network chains layers and exposes its parameters as an ordered list, the
 // only link an optimizer needs.
 //
+// Every layer implements the Layer interface (layer.go): Forward, Backward
+// (which sets the parameters' gradients), Params, its input and output
+// Shape, Spec and Clone; optional interfaces add a training/evaluation
+// mode (Moded), saved untrained state (Stateful), fixed random draws for
+// gradient checks (Randomized) and the explain trace (Traced). A
+// LayerSpec names its kind (dense when empty, as in files written before
+// kinds existed; dropout), and Build, reading one name → constructor
+// registry, is the only place a layer is made. Every kind passes the
+// conformance suite in conformance_test.go.
+//
 // Every layer keeps its workspaces (z, a and the gradients) from one batch
 // to the next, so after the first step of a given batch size a training
 // step allocates nothing. A Network is therefore not safe for concurrent
