@@ -20,7 +20,7 @@ func ExampleByName() {
 	fmt.Println(err)
 	// Output:
 	// 200 classification [x1 x2] [0 1]
-	// datasets: unknown dataset "mooons" (known: blobs, circles, iris, linear, moons, point, sin, spiral, xor)
+	// datasets: unknown dataset "mooons" (known: blobs, circles, iris, linear, moons, point, sin, spiral, xor); did you mean "moons"?
 }
 
 func ExampleIris() {

@@ -334,6 +334,9 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 			return nil, err
 		}
 		m.Scaler, m.TargetScaler, m.Schema = scaler, yScaler, schema
+		if j.lossName == loss.NameHuber || j.lossName == loss.NameSmoothL1 {
+			m.LossDelta = j.o.Delta
+		}
 		m.ClassNames, m.FeatureNames = j.d.ClassNames, j.d.FeatureNames
 		m.Created = time.Now().UTC()
 		if raw, err := json.Marshal(struct {

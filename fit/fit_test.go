@@ -221,3 +221,17 @@ func TestOptionsRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestHuberDeltaStored: the model of a huber run keeps its δ, so eval
+// scores with the loss it was trained with.
+func TestHuberDeltaStored(t *testing.T) {
+	o := quick()
+	o.Epochs, o.Loss, o.Delta = 3, "huber", 0.5
+	res, err := Train(context.Background(), linear(100, 6), nil, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Model.LossDelta; got != 0.5 {
+		t.Errorf("LossDelta %v, want 0.5", got)
+	}
+}
