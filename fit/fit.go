@@ -13,6 +13,7 @@ import (
 
 	"github.com/descent-ml/descent/activation"
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/internal/plural"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/model"
 	"github.com/descent-ml/descent/nn"
@@ -107,7 +108,7 @@ func trainTyped[T tensor.Float](ctx context.Context, d *data.Dataset, schema *da
 		j.res.BestEpoch = best.epoch
 	}
 	if !j.res.Interrupted && o.Refit && valPart != nil && best.epoch > 0 {
-		j.logf("refit: training again on all %d rows for the %d epochs validation chose (-refit=false keeps the validated model)", d.Len(), best.epoch)
+		j.logf("refit: training again on all %s for the %s validation chose (-refit=false keeps the validated model)", plural.Count(d.Len(), "row"), plural.Count(best.epoch, "epoch"))
 		_, rm, rhist, _, err := j.run(ctx, j.whole(), nil, best.epoch, o.Epochs)
 		j.res.Refit = rhist
 		switch {
@@ -175,7 +176,7 @@ func (j *job[T]) split() (trainPart, valPart *part) {
 	tr, va := data.TrainTestSplit(j.d.Len(), j.o.ValSplit, newRand(j.o.Seed^1), strata)
 	if len(va) == 0 || len(tr) == 0 {
 		if !j.tooManyClasses() { // else warnData has named the cause
-			j.logf("note: %d rows are too few for a %g validation split; training on all of them without validation", j.d.Len(), j.o.ValSplit)
+			j.logf("note: %s %s too few for a %g validation split; training on all of them without validation", plural.Count(j.d.Len(), "row"), plural.Of(j.d.Len(), "is", "are"), j.o.ValSplit)
 		}
 		return j.whole(), nil
 	}

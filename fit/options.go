@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/descent-ml/descent/data"
+	"github.com/descent-ml/descent/internal/plural"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/model"
 	"github.com/descent-ml/descent/nn"
@@ -188,7 +189,7 @@ func (o *Options) validate() error {
 	case !(o.Delta >= 0 && o.Delta <= math.MaxFloat64):
 		return fmt.Errorf("fit: delta %g: want a positive number (or 0 for 1)", o.Delta)
 	case o.Resume != nil && o.Resume.Epoch >= o.Epochs:
-		return fmt.Errorf("fit: the checkpoint already has %d epochs; ask for more than that", o.Resume.Epoch)
+		return fmt.Errorf("fit: the checkpoint already has %s; ask for more than that", plural.Count(o.Resume.Epoch, "epoch"))
 	}
 	if err := o.ClassWeight.validate(); err != nil {
 		return err

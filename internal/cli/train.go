@@ -16,6 +16,7 @@ import (
 	"github.com/descent-ml/descent/activation"
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/fit"
+	"github.com/descent-ml/descent/internal/plural"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/model"
 	"github.com/descent-ml/descent/nn"
@@ -300,7 +301,7 @@ func trainWith(e *env, f trainFlags, o fit.Options, format model.Format) error {
 			return usagef("train: %s holds a %s model; pass -dtype %s", f.resume, ckpt.Model.DType, ckpt.Model.DType)
 		}
 		if ckpt.Epoch >= f.epochs {
-			return fmt.Errorf("train: %s already has %d epochs; ask for more with -epochs", f.resume, ckpt.Epoch)
+			return fmt.Errorf("train: %s already has %s; ask for more with -epochs", f.resume, plural.Count(ckpt.Epoch, "epoch"))
 		}
 		o.Resume = ckpt
 		fmt.Fprintf(e.stderr, "resuming from %s after epoch %d\n", f.resume, ckpt.Epoch)
@@ -453,7 +454,7 @@ func summary(res *fit.Result) string {
 	s := res.Selection.Reason()
 	switch {
 	case res.Refit != nil && res.Model.Metrics["best_epoch"] > 0:
-		s += fmt.Sprintf("; epoch %d chosen on validation, then refit on all rows for %d epochs", res.BestEpoch, res.BestEpoch)
+		s += fmt.Sprintf("; epoch %d chosen on validation, then refit on all rows for %s", res.BestEpoch, plural.Count(res.BestEpoch, "epoch"))
 	case res.BestEpoch > 0:
 		s += fmt.Sprintf("; kept epoch %d, the best on validation", res.BestEpoch)
 	}
