@@ -49,6 +49,8 @@ import tempfile
 import time
 import warnings
 
+TUNE_BUDGET = ""  # --tune: run descent tune with this budget instead of train
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 
@@ -63,6 +65,8 @@ def parse_args():
     ap.add_argument("--seeds", default="1-5", help="seeds: a list (1,2,3), a range (1-5) or both (default 1-5)")
     ap.add_argument("--jobs", type=int, default=1,
                     help="runs in parallel (default 1); with more, each run gets cores/jobs threads")
+    ap.add_argument("--tune", default="", metavar="BUDGET",
+                    help="run `descent tune -budget BUDGET` (e.g. 60s) instead of `descent train`")
     ap.add_argument("--extra-args", default="", help="extra flags for descent train, e.g. \"-layers 64,64\"")
     ap.add_argument("--descent", default="", help="descent binary (default: go build ./cmd/descent into a temp dir)")
     ap.add_argument("--rev", default="",
@@ -151,7 +155,10 @@ def run_sklearn(train, test, target, task, seed):
 
 def run_descent(binary, tmp, target, task, seed, missing, extra, threads):
     model = os.path.join(tmp, "m.json")
-    args = [binary, "train", "-data", os.path.join(tmp, "train.csv"), "-target", target, "-task", task,
+    cmd = ["train"]
+    if TUNE_BUDGET:
+        cmd = ["tune", "-budget", TUNE_BUDGET]
+    args = [binary, *cmd, "-data", os.path.join(tmp, "train.csv"), "-target", target, "-task", task,
             "-seed", str(seed), "-o", model]
     miss = []
     if missing and "-missing" not in extra and "--missing" not in extra:
@@ -328,6 +335,8 @@ def main():
     if not binary:
         binary, built = build_descent(args.rev), True
     binary = os.path.abspath(binary)
+    global TUNE_BUDGET
+    TUNE_BUDGET = args.tune
     extra = shlex.split(args.extra_args)
     threads = threads_per_job(args.jobs)
     reuse = {}
