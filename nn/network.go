@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/descent-ml/descent/activation"
@@ -31,6 +32,16 @@ type LayerSpec struct {
 	Init initializer.Spec `json:"init,omitzero"`
 	// Rate is a dropout layer's probability of dropping a value.
 	Rate float64 `json:"rate,omitempty"`
+	// Filters is a convolution's number of output channels.
+	Filters int `json:"filters,omitempty"`
+	// Kernel is the side of a convolution's or pooling's square window.
+	Kernel int `json:"kernel,omitempty"`
+	// Stride is the window's step; 0 means 1 for a convolution and the
+	// window's side for pooling.
+	Stride int `json:"stride,omitempty"`
+	// Padding is the number of zero rows and columns added on each side
+	// of a convolution's or pooling's input.
+	Padding int `json:"padding,omitempty"`
 }
 
 // KindName returns the layer's kind, KindDense for an empty Kind.
@@ -44,17 +55,26 @@ func (l LayerSpec) KindName() string {
 // Spec describes a feed-forward network: its inputs, then each layer in
 // order; the last layer's output is the network's.
 type Spec struct {
-	Inputs int         `json:"inputs"`
-	Layers []LayerSpec `json:"layers"`
+	Inputs int `json:"inputs"`
+	// InputShape is the shape of one input sample, e.g. {1, 28, 28} for
+	// grey images before a convolution; empty means {Inputs}. Its size
+	// must be Inputs.
+	InputShape Shape       `json:"input_shape,omitempty"`
+	Layers     []LayerSpec `json:"layers"`
 }
 
 // inShape returns the shape of one input sample.
-func (s Spec) inShape() Shape { return Shape{s.Inputs} }
+func (s Spec) inShape() Shape {
+	if len(s.InputShape) > 0 {
+		return s.InputShape
+	}
+	return Shape{s.Inputs}
+}
 
 // withDefaults returns the spec with zero values replaced by their meaning;
 // layers of unknown kinds are left as they are for Validate to report.
 func (s Spec) withDefaults() Spec {
-	out := Spec{Inputs: s.Inputs, Layers: make([]LayerSpec, len(s.Layers))}
+	out := Spec{Inputs: s.Inputs, InputShape: s.InputShape, Layers: make([]LayerSpec, len(s.Layers))}
 	for i, l := range s.Layers {
 		if k, err := kindOf(l); err == nil {
 			l = k.defaults(l)
@@ -102,6 +122,11 @@ func (s Spec) String() string {
 func (s Spec) Validate() error {
 	if s.Inputs <= 0 {
 		return fmt.Errorf("network needs at least one input, got %d", s.Inputs)
+	}
+	if len(s.InputShape) > 0 {
+		if slices.ContainsFunc(s.InputShape, func(d int) bool { return d <= 0 }) || s.InputShape.Size() != s.Inputs {
+			return fmt.Errorf("input shape %v does not hold %d inputs", s.InputShape, s.Inputs)
+		}
 	}
 	if len(s.Layers) == 0 {
 		return fmt.Errorf("network needs at least one layer")
@@ -420,6 +445,9 @@ func FromLayers[T tensor.Float](layers ...Layer[T]) *Network[T] {
 		}
 	}
 	n := &Network[T]{Layers: layers, spec: Spec{Inputs: layers[0].InShape().Size()}}
+	if in := layers[0].InShape(); len(in) > 1 {
+		n.spec.InputShape = slices.Clone(in)
+	}
 	for _, l := range layers {
 		n.spec.Layers = append(n.spec.Layers, l.Spec())
 	}
