@@ -69,7 +69,12 @@ func newEvaluator[T tensor.Float](r *Rows, l loss.Loss[T], outputs int) *evaluat
 func (e *evaluator[T]) scores(net *nn.Network[T], l loss.Loss[T]) Scores {
 	trace := net.Trace
 	net.Trace = nil // evaluation is not a training step to explain
-	defer func() { net.Trace = trace }()
+	training := net.Training()
+	net.SetTraining(false) // dropout passes values through, batch norm uses its running statistics
+	defer func() {
+		net.Trace = trace
+		net.SetTraining(training)
+	}()
 
 	wl, weighted := l.(*loss.Weighted[T])
 	n := e.d.Len()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/loss"
@@ -78,7 +79,13 @@ func FitRows[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Los
 			return nil, err
 		}
 	}
+	// Steps train in training mode, scores are taken in evaluation mode
+	// (see evaluator.scores), and the caller gets the network back in the
+	// mode it gave it.
+	defer net.SetTraining(net.Training())
+	net.SetTraining(true)
 	params := net.Params()
+	kept := keptState(net)
 	opt, err := optim.New[T](cfg.Optimizer)
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
@@ -104,10 +111,10 @@ func FitRows[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Los
 	if val != nil {
 		valEval = newEvaluator(val, l, net.Outputs())
 	}
-	good := newWeights(params, 0) // the last weights known to be finite
+	good := newWeights(kept, 0) // the last weights known to be finite
 	var best *weights[T]
 	if cfg.RestoreBest {
-		best = newWeights(params, 0)
+		best = newWeights(kept, 0)
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, shuffleStream))
 	n := trainSet.Len()
@@ -129,7 +136,7 @@ func FitRows[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Los
 	finish := func(reason StopReason, epoch, step int, restore *weights[T]) {
 		h.Stop, h.StopEpoch, h.StopStep = reason, epoch, step
 		if restore != nil {
-			restore.restore(params)
+			restore.restore(kept)
 			h.Restored, h.RestoredEpoch = true, restore.epoch
 		}
 		if reason != Diverged {
@@ -220,14 +227,14 @@ func FitRows[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Los
 		if p != "" {
 			return h, diverged(epoch, steps, p+" at the end of the epoch", lr)
 		}
-		good.save(params, epoch)
+		good.save(kept, epoch)
 		h.Epochs = append(h.Epochs, stats)
 
 		improved := monitored < bestLoss-cfg.MinDelta
 		if improved {
 			bestLoss, sinceBest, h.BestEpoch = monitored, 0, epoch
 			if best != nil {
-				best.save(params, epoch)
+				best.save(kept, epoch)
 			}
 		} else {
 			sinceBest++
@@ -254,6 +261,20 @@ func FitRows[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Los
 	}
 	finish(Completed, s.epochs, 0, restore)
 	return h, nil
+}
+
+// keptState returns what a network's saved and restored weights hold: its
+// parameters, then the saved state of its Stateful layers (batch
+// normalisation's running statistics), which belongs to the same epoch as
+// the weights and must be put back with them.
+func keptState[T tensor.Float](net *nn.Network[T]) []*nn.Param[T] {
+	kept := slices.Clone(net.Params())
+	for _, l := range net.Layers {
+		if s, ok := l.(nn.Stateful[T]); ok {
+			kept = append(kept, s.Buffers()...)
+		}
+	}
+	return kept
 }
 
 // checkData reports data that cannot train net: invalid numbers or a shape
