@@ -47,6 +47,9 @@ var layerCases = []layerCase{
 	{"dropout 0.5", nn.LayerSpec{Kind: nn.KindDropout, Rate: 0.5}, nn.Shape{6}},
 	{"dropout 0.2 on 2×3", nn.LayerSpec{Kind: nn.KindDropout, Rate: 0.2}, nn.Shape{2, 3}},
 	{"dropout 0", nn.LayerSpec{Kind: nn.KindDropout}, nn.Shape{4}},
+	{"batchnorm", nn.LayerSpec{Kind: nn.KindBatchNorm}, nn.Shape{4}},
+	// Per channel over the positions, as BatchNorm2d.
+	{"batchnorm on 2×2×3", nn.LayerSpec{Kind: nn.KindBatchNorm}, nn.Shape{2, 2, 3}},
 }
 
 // batches are the batch sizes each check runs: one sample takes Dense's
@@ -166,7 +169,7 @@ func checkSpec(t *testing.T, c layerCase) {
 		t.Errorf("InShape %v, want %v", l.InShape(), c.in)
 	}
 	// The spec's own arithmetic agrees with the built layer.
-	ns := nn.Spec{Inputs: c.in.Size(), Layers: []nn.LayerSpec{c.spec}}
+	ns := nn.Spec{Inputs: c.in.Size(), InputShape: c.in, Layers: []nn.LayerSpec{c.spec}}
 	if got, want := ns.Outputs(), l.OutShape().Size(); got != want {
 		t.Errorf("Spec.Outputs %d, the built layer's %d", got, want)
 	}
@@ -242,7 +245,7 @@ func sameSlices[T tensor.Float](a, b []T) bool {
 // checkSave saves a one-layer network through package model in both
 // formats and wants the loaded network to compute the same bits.
 func checkSave(t *testing.T, c layerCase) {
-	spec := nn.Spec{Inputs: c.in.Size(), Layers: []nn.LayerSpec{c.spec}}
+	spec := nn.Spec{Inputs: c.in.Size(), InputShape: c.in, Layers: []nn.LayerSpec{c.spec}}
 	net, err := nn.New[float64](spec, rand.New(rand.NewPCG(5, 5)))
 	if err != nil {
 		t.Fatal(err)

@@ -144,6 +144,8 @@ type ParamShape struct {
 type plan struct {
 	out    Shape
 	params []ParamShape
+	// buffers are the saved, untrained tensors (see Stateful).
+	buffers []ParamShape
 	// activations counts the values per sample the layer holds during a
 	// forward and backward pass (saturating at math.MaxInt).
 	activations int
@@ -173,8 +175,9 @@ const (
 // kinds is the layer registry: adding a kind of layer means one file with
 // its type and one line here.
 var kinds = map[string]kind{
-	KindDense:   {denseDefaults, densePlan, denseDescribe, buildDense[float32], buildDense[float64]},
-	KindDropout: {dropoutDefaults, dropoutPlan, dropoutDescribe, buildDropout[float32], buildDropout[float64]},
+	KindDense:     {denseDefaults, densePlan, denseDescribe, buildDense[float32], buildDense[float64]},
+	KindDropout:   {dropoutDefaults, dropoutPlan, dropoutDescribe, buildDropout[float32], buildDropout[float64]},
+	KindBatchNorm: {batchNormDefaults, batchNormPlan, batchNormDescribe, buildBatchNorm[float32], buildBatchNorm[float64]},
 }
 
 // Kinds returns the names of the layer kinds Build knows, sorted.

@@ -171,6 +171,25 @@ func (s Spec) Layout() ([]ParamShape, error) {
 	return out, nil
 }
 
+// BufferLayout returns the names and shapes of the saved, untrained
+// tensors a valid spec implies (see Stateful), in the order
+// Network.Buffers returns them: layer i's are named "layer<i>.running_mean"
+// and so on. Most specs have none.
+func (s Spec) BufferLayout() ([]ParamShape, error) {
+	ps, err := s.plans()
+	if err != nil {
+		return nil, err
+	}
+	var out []ParamShape
+	for i, p := range ps {
+		for _, t := range p.buffers {
+			t.Name = paramName(layerName(i), t.Name)
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
 // layerName returns the name of layer i (from 0), the prefix of its
 // parameters' names.
 func layerName(i int) string { return fmt.Sprintf("layer%d", i+1) }
@@ -313,6 +332,18 @@ func (n *Network[T]) SetParams(values [][]T) error {
 		copy(p.Value.Data, values[i])
 	}
 	return nil
+}
+
+// Buffers returns every saved, untrained tensor (see Stateful), layer by
+// layer, in the order Spec.BufferLayout gives; nil when no layer has any.
+func (n *Network[T]) Buffers() []*Param[T] {
+	var bs []*Param[T]
+	for _, l := range n.Layers {
+		if s, ok := l.(Stateful[T]); ok {
+			bs = append(bs, s.Buffers()...)
+		}
+	}
+	return bs
 }
 
 // NumParams returns the number of trainable scalars.
