@@ -47,6 +47,13 @@ var layerCases = []layerCase{
 	{"dropout 0.5", nn.LayerSpec{Kind: nn.KindDropout, Rate: 0.5}, nn.Shape{6}},
 	{"dropout 0.2 on 2×3", nn.LayerSpec{Kind: nn.KindDropout, Rate: 0.2}, nn.Shape{2, 3}},
 	{"dropout 0", nn.LayerSpec{Kind: nn.KindDropout}, nn.Shape{4}},
+	{"conv2d 3×3", nn.LayerSpec{Kind: nn.KindConv2D, Filters: 2, Kernel: 3}, nn.Shape{2, 5, 4}},
+	{"conv2d stride 2 pad 1 tanh", nn.LayerSpec{Kind: nn.KindConv2D, Filters: 3, Kernel: 3, Stride: 2, Padding: 1, Activation: act(activation.NameTanh)}, nn.Shape{1, 6, 5}},
+	{"conv2d 1×1 identity no bias", nn.LayerSpec{Kind: nn.KindConv2D, Filters: 2, Kernel: 1, Activation: act(activation.NameIdentity), NoBias: true}, nn.Shape{3, 2, 3}},
+	{"maxpool2d 2", nn.LayerSpec{Kind: nn.KindMaxPool2D, Kernel: 2}, nn.Shape{2, 4, 5}},
+	{"maxpool2d 3 stride 2 pad 1", nn.LayerSpec{Kind: nn.KindMaxPool2D, Kernel: 3, Stride: 2, Padding: 1}, nn.Shape{1, 5, 5}},
+	{"avgpool2d 2", nn.LayerSpec{Kind: nn.KindAvgPool2D, Kernel: 2}, nn.Shape{2, 4, 4}},
+	{"avgpool2d 3 stride 1 pad 1", nn.LayerSpec{Kind: nn.KindAvgPool2D, Kernel: 3, Stride: 1, Padding: 1}, nn.Shape{1, 4, 3}},
 	{"batchnorm", nn.LayerSpec{Kind: nn.KindBatchNorm}, nn.Shape{4}},
 	// Per channel over the positions, as BatchNorm2d.
 	{"batchnorm on 2×2×3", nn.LayerSpec{Kind: nn.KindBatchNorm}, nn.Shape{2, 2, 3}},

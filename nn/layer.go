@@ -178,6 +178,9 @@ var kinds = map[string]kind{
 	KindDense:     {denseDefaults, densePlan, denseDescribe, buildDense[float32], buildDense[float64]},
 	KindDropout:   {dropoutDefaults, dropoutPlan, dropoutDescribe, buildDropout[float32], buildDropout[float64]},
 	KindBatchNorm: {batchNormDefaults, batchNormPlan, batchNormDescribe, buildBatchNorm[float32], buildBatchNorm[float64]},
+	KindConv2D:    {conv2dDefaults, conv2dPlan, conv2dDescribe, buildConv2D[float32], buildConv2D[float64]},
+	KindMaxPool2D: {pool2dDefaults, pool2dPlan, pool2dDescribe, buildMaxPool2D[float32], buildMaxPool2D[float64]},
+	KindAvgPool2D: {pool2dDefaults, pool2dPlan, pool2dDescribe, buildAvgPool2D[float32], buildAvgPool2D[float64]},
 }
 
 // Kinds returns the names of the layer kinds Build knows, sorted.
