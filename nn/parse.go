@@ -14,8 +14,9 @@ import (
 // that a command line can name means one line here, next to its line in
 // kinds.
 var layerParsers = map[string]func(args []string) (LayerSpec, error){
-	KindDense:   parseDense,
-	KindDropout: parseDropout,
+	KindDense:     parseDense,
+	KindDropout:   parseDropout,
+	KindBatchNorm: parseBatchNorm,
 }
 
 // ParseLayer reads one layer as the command line writes it: a bare number
@@ -96,6 +97,7 @@ func FormatLayer(l LayerSpec) string {
 	case KindDropout:
 		return KindDropout + ":" + strconv.FormatFloat(l.Rate, 'g', -1, 64)
 	}
+	// Kinds without settings, such as batchnorm, are their name alone.
 	return l.Kind
 }
 
@@ -158,4 +160,12 @@ func parseDropout(args []string) (LayerSpec, error) {
 		return LayerSpec{}, fmt.Errorf("dropout rate %q: want a number at least 0 and below 1", args[0])
 	}
 	return LayerSpec{Kind: KindDropout, Rate: p}, nil
+}
+
+// parseBatchNorm reads "batchnorm", which takes no settings.
+func parseBatchNorm(args []string) (LayerSpec, error) {
+	if len(args) != 0 {
+		return LayerSpec{}, fmt.Errorf("batchnorm takes no settings")
+	}
+	return LayerSpec{Kind: KindBatchNorm}, nil
 }

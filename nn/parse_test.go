@@ -22,6 +22,7 @@ func TestParseLayers(t *testing.T) {
 		{"dense:32:relu,DROPOUT:0", []nn.LayerSpec{{Units: 32, Activation: relu}, {Kind: nn.KindDropout}}},
 		{"dense:8:leaky_relu:0.1", []nn.LayerSpec{{Units: 8, Activation: activation.Spec{Name: activation.NameLeakyReLU, Slope: 0.1}}}},
 		{"dense:8", []nn.LayerSpec{{Units: 8}}},
+		{"4,batchnorm,2", []nn.LayerSpec{{Units: 4}, {Kind: nn.KindBatchNorm}, {Units: 2}}},
 	}
 	for _, tt := range tests {
 		got, err := nn.ParseLayers(tt.in)
@@ -45,7 +46,7 @@ func TestParseLayersErrors(t *testing.T) {
 		in   string
 		want []string // each must appear in the error
 	}{
-		{"128,dropuot:0.2", []string{`item 2`, `"dropuot:0.2"`, `unknown layer kind "dropuot"`, "dense, dropout", `did you mean "dropout"?`}},
+		{"128,dropuot:0.2", []string{`item 2`, `"dropuot:0.2"`, `unknown layer kind "dropuot"`, "batchnorm, dense, dropout", `did you mean "dropout"?`}},
 		{"0", []string{`item 1`, `"0"`, "at least 1"}},
 		{"12a", []string{`"12a"`, "whole number"}},
 		{"1.5", []string{`"1.5"`, "whole number"}},
@@ -55,6 +56,7 @@ func TestParseLayersErrors(t *testing.T) {
 		{"dropout", []string{`"dropout"`, "one setting"}},
 		{"dropout:0.1:2", []string{"one setting"}},
 		{"dense", []string{"needs its units"}},
+		{"batchnorm:2", []string{`"batchnorm:2"`, "no settings"}},
 		{"dense:4:relux", []string{`"dense:4:relux"`, "relux"}},
 	}
 	for _, tt := range tests {

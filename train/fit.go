@@ -264,17 +264,11 @@ func FitRows[T tensor.Float](ctx context.Context, net *nn.Network[T], l loss.Los
 }
 
 // keptState returns what a network's saved and restored weights hold: its
-// parameters, then the saved state of its Stateful layers (batch
-// normalisation's running statistics), which belongs to the same epoch as
-// the weights and must be put back with them.
+// parameters, then its saved state (batch normalisation's running
+// statistics), which belongs to the same epoch as the weights and must be
+// put back with them.
 func keptState[T tensor.Float](net *nn.Network[T]) []*nn.Param[T] {
-	kept := slices.Clone(net.Params())
-	for _, l := range net.Layers {
-		if s, ok := l.(nn.Stateful[T]); ok {
-			kept = append(kept, s.Buffers()...)
-		}
-	}
-	return kept
+	return append(slices.Clone(net.Params()), net.Buffers()...)
 }
 
 // checkData reports data that cannot train net: invalid numbers or a shape
