@@ -2,6 +2,9 @@ package data
 
 import (
 	"fmt"
+	"math"
+	"strconv"
+	"strings"
 
 	"github.com/descent-ml/descent/tensor"
 )
@@ -64,6 +67,12 @@ type Dataset struct {
 	// IDs holds, when CSVOptions.IDColumn was set, that column's text for
 	// each row of X.
 	IDs []string
+	// SampleShape, when not nil, is the shape of one sample, outermost
+	// first, its values laid out in X's row in row-major order: {1, 28,
+	// 28} for MNIST's grey images (channels, height, width), which
+	// convolutions need. Its product is X's column count. nil means a
+	// flat row of features.
+	SampleShape []int
 }
 
 // Len returns the number of samples.
@@ -92,6 +101,9 @@ func (d *Dataset) Subset(idx []int) *Dataset { return d.subset(idx, d.X.Cols) }
 func (d *Dataset) subset(idx []int, cols int) *Dataset {
 	out := *d
 	out.DroppedRows = 0
+	if cols != d.X.Cols {
+		out.SampleShape = nil // no features, so no shape
+	}
 	out.X = tensor.New[float64](len(idx), cols)
 	out.Y = tensor.New[float64](len(idx), d.Y.Cols)
 	if d.Weights != nil {
@@ -133,6 +145,9 @@ func (d *Dataset) Validate() error {
 	if d.X.Rows != d.Y.Rows {
 		return fmt.Errorf("data: %d feature rows but %d target rows", d.X.Rows, d.Y.Rows)
 	}
+	if err := CheckSampleShape(d.SampleShape, d.X.Cols); err != nil {
+		return fmt.Errorf("data: %w", err)
+	}
 	for _, m := range []struct {
 		name string
 		m    *tensor.Matrix[float64]
@@ -147,6 +162,44 @@ func (d *Dataset) Validate() error {
 		}
 	}
 	return d.validateWeights()
+}
+
+// CheckSampleShape reports a sample shape that does not fit samples of
+// the given number of features: a dimension below 1, or a product that is
+// not the feature count. A nil shape fits any count.
+func CheckSampleShape(shape []int, features int) error {
+	if shape == nil {
+		return nil
+	}
+	size, over := 1, false
+	for _, d := range shape {
+		if d < 1 {
+			return fmt.Errorf("sample shape %s: every dimension must be at least 1", shapeString(shape))
+		}
+		if size > math.MaxInt/d {
+			over = true // too many values for an int to count
+			continue
+		}
+		size *= d
+	}
+	switch {
+	case len(shape) == 0:
+		return fmt.Errorf("sample shape is empty; want one dimension or more, e.g. %d", features)
+	case over:
+		return fmt.Errorf("sample shape %s holds more values than an int counts, but each sample has %d features", shapeString(shape), features)
+	case size != features:
+		return fmt.Errorf("sample shape %s holds %d values, but each sample has %d features", shapeString(shape), size, features)
+	}
+	return nil
+}
+
+// shapeString writes a shape as e.g. "1×28×28".
+func shapeString(shape []int) string {
+	parts := make([]string, len(shape))
+	for i, d := range shape {
+		parts[i] = strconv.Itoa(d)
+	}
+	return strings.Join(parts, "×")
 }
 
 // validateWeights checks d.Weights (see Dataset.Weights).

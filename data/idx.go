@@ -166,7 +166,7 @@ func unexpectedEOF(err error) error {
 // LoadMNIST reads the MNIST training set (train true: train-images-idx3-ubyte
 // and train-labels-idx1-ubyte) or test set (t10k-...) from dir, each file
 // gzipped (with a .gz suffix) or not. Pixels become features scaled to
-// [0, 1], one row per image; labels become one-hot rows with class names
+// [0, 1], one row per image of shape 1×28×28 (SampleShape); labels become one-hot rows with class names
 // "0" to "9".
 func LoadMNIST(dir string, train bool) (*Dataset, error) {
 	prefix := "t10k"
@@ -220,6 +220,7 @@ func LoadMNIST(dir string, train bool) (*Dataset, error) {
 		Task:        Classification,
 		TargetNames: []string{"digit"},
 		ClassNames:  names,
+		SampleShape: []int{1, img.Dims[1], img.Dims[2]}, // one grey channel
 	}, nil
 }
 

@@ -125,6 +125,9 @@ func TestLoadMNIST(t *testing.T) {
 		if d.Len() != 2 || d.X.Cols != 6 || d.Y.Cols != 10 || d.Class(0) != 7 || d.Class(1) != 0 || d.ClassNames[7] != "7" {
 			t.Errorf("gz %v: got %d×%d, Y %d cols, classes %d %d", gz, d.Len(), d.X.Cols, d.Y.Cols, d.Class(0), d.Class(1))
 		}
+		if got, want := d.SampleShape, []int{1, 2, 3}; !reflect.DeepEqual(got, want) {
+			t.Errorf("gz %v: sample shape %v, want %v (one channel, rows, columns)", gz, got, want)
+		}
 		if got, want := d.X.At(0, 1), 51.0/255; got != want {
 			t.Errorf("pixel = %v, want %v", got, want)
 		}
