@@ -91,6 +91,9 @@ func writeModelBinary(w io.Writer, m *Model) error {
 	for _, t := range m.Params {
 		c.putFloats(t.Values, bits)
 	}
+	for _, t := range m.Buffers {
+		c.putFloats(t.Values, bits)
+	}
 	return c.finish()
 }
 
@@ -154,14 +157,22 @@ func decodeModelBinary(b []byte) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The shapes decide how many bytes the values take, so they are
+	// checked against the architecture first.
+	if err := m.validateLayout(); err != nil {
+		return nil, err
+	}
 	rest, err := readTensors(body, m.Params, elemBits(m.DType))
 	if err != nil {
 		return nil, err
 	}
-	if len(rest) != 0 {
-		return nil, fmt.Errorf("%w: %d bytes after the last parameter", ErrInvalid, len(rest))
+	if rest, err = readTensors(rest, m.Buffers, elemBits(m.DType)); err != nil {
+		return nil, err
 	}
-	for _, t := range w.Params {
+	if len(rest) != 0 {
+		return nil, fmt.Errorf("%w: %d bytes after the last tensor", ErrInvalid, len(rest))
+	}
+	for _, t := range append(w.Params, w.Buffers...) {
 		if t.Values != nil {
 			return nil, fmt.Errorf("%w: header holds values for %s", ErrInvalid, t.Name)
 		}

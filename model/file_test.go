@@ -94,6 +94,8 @@ func corpus(t testing.TB) map[string][]byte {
 		"model32.bin":     bin32,
 		"checkpoint.json": encodedCheckpoint(t, checkpoint(t), JSON),
 		"checkpoint.bin":  encodedCheckpoint(t, checkpoint(t), Binary),
+		"batchnorm.json":  encoded(t, batchNormModel(t), JSON),
+		"batchnorm.bin":   encoded(t, batchNormModel(t), Binary),
 
 		"bad/empty.json":         nil,
 		"bad/blank.json":         []byte(" \n\t\n"),
@@ -159,6 +161,8 @@ func TestLoadGood(t *testing.T) {
 		{"model.bin", classifier(t)},
 		{"model32.json", binary32(t)},
 		{"model32.bin", binary32(t)},
+		{"batchnorm.json", batchNormModel(t)},
+		{"batchnorm.bin", batchNormModel(t)},
 	} {
 		got, err := Load(filepath.Join("testdata", tt.file))
 		if err != nil {

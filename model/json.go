@@ -37,6 +37,7 @@ type wireModel struct {
 	Schema       *data.Schema       `json:"schema,omitempty"`
 	Checksum     string             `json:"sha256,omitempty"`
 	Params       []wireTensor       `json:"params,omitempty"`
+	Buffers      []wireTensor       `json:"buffers,omitempty"`
 }
 
 type wireTensor struct {
@@ -70,6 +71,9 @@ func toWire(m *Model) *wireModel {
 	}
 	for _, t := range m.Params {
 		w.Params = append(w.Params, wireTensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols})
+	}
+	for _, t := range m.Buffers {
+		w.Buffers = append(w.Buffers, wireTensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols})
 	}
 	return w
 }
@@ -106,6 +110,9 @@ func fromWire(w *wireModel) (*Model, error) {
 	}
 	for _, t := range w.Params {
 		m.Params = append(m.Params, Tensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols})
+	}
+	for _, t := range w.Buffers {
+		m.Buffers = append(m.Buffers, Tensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols})
 	}
 	return m, nil
 }
@@ -153,7 +160,7 @@ func checkHeader(h wireHeader, format string) error {
 // formatted at the model's precision so that they read back bit for bit.
 func writeModelJSON(b *bytes.Buffer, m *Model, indent string) error {
 	w := toWire(m)
-	w.Params = nil
+	w.Params, w.Buffers = nil, nil
 	w.Checksum = checksum(m)
 	head, err := json.MarshalIndent(w, indent, "  ")
 	if err != nil {
@@ -166,8 +173,19 @@ func writeModelJSON(b *bytes.Buffer, m *Model, indent string) error {
 		bits = 32
 	}
 	in := indent + "  "
-	b.WriteString(",\n" + in + `"params": [`)
-	for i, t := range m.Params {
+	writeTensorsJSON(b, "params", m.Params, in, bits)
+	if len(m.Buffers) > 0 {
+		writeTensorsJSON(b, "buffers", m.Buffers, in, bits)
+	}
+	b.WriteString("\n" + indent + "}")
+	return nil
+}
+
+// writeTensorsJSON writes ts as the field key of an object whose fields
+// are indented by in, one matrix row per line.
+func writeTensorsJSON(b *bytes.Buffer, key string, ts []Tensor, in string, bits int) {
+	b.WriteString(",\n" + in + `"` + key + `": [`)
+	for i, t := range ts {
 		if i > 0 {
 			b.WriteByte(',')
 		}
@@ -186,8 +204,7 @@ func writeModelJSON(b *bytes.Buffer, m *Model, indent string) error {
 		}
 		b.WriteString("\n" + in + "  ]}")
 	}
-	b.WriteString("\n" + in + "]\n" + indent + "}")
-	return nil
+	b.WriteString("\n" + in + "]")
 }
 
 // decodeModelJSON decodes and validates a JSON model.
@@ -216,14 +233,20 @@ func decodeModelJSON(b []byte) (*Model, error) {
 	if w.DType == Float32 {
 		bits = 32
 	}
-	for i, t := range w.Params {
-		p := &m.Params[i]
-		n, ok := size(p.Rows, p.Cols)
-		if !ok {
-			return nil, fmt.Errorf("%w: parameter %s has impossible shape %d×%d", ErrInvalid, p.Name, p.Rows, p.Cols)
+	for k, wts := range [][]wireTensor{w.Params, w.Buffers} {
+		what, ts := "parameter", m.Params
+		if k == 1 {
+			what, ts = "buffer", m.Buffers
 		}
-		if p.Values, err = parseValues(t.Values, n, bits); err != nil {
-			return nil, fmt.Errorf("%w: parameter %s %w", ErrInvalid, p.Name, err)
+		for i, t := range wts {
+			p := &ts[i]
+			n, ok := size(p.Rows, p.Cols)
+			if !ok {
+				return nil, fmt.Errorf("%w: %s %s has impossible shape %d×%d", ErrInvalid, what, p.Name, p.Rows, p.Cols)
+			}
+			if p.Values, err = parseValues(t.Values, n, bits); err != nil {
+				return nil, fmt.Errorf("%w: %s %s %w", ErrInvalid, what, p.Name, err)
+			}
 		}
 	}
 	if err := m.Validate(); err != nil {
@@ -371,6 +394,20 @@ func checksum(m *Model) string {
 		if s.Clip != 0 {
 			h.Write([]byte("clip"))
 			put(math.Float64bits(s.Clip))
+		}
+	}
+	// Buffers likewise join only when present.
+	if len(m.Buffers) > 0 {
+		h.Write([]byte("buffers"))
+		put(uint64(len(m.Buffers)))
+		for _, t := range m.Buffers {
+			put(uint64(len(t.Name)))
+			h.Write([]byte(t.Name))
+			put(uint64(t.Rows))
+			put(uint64(t.Cols))
+			for _, v := range t.Values {
+				put(math.Float64bits(v))
+			}
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))

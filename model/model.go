@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/descent-ml/descent/data"
@@ -43,6 +44,11 @@ type Model struct {
 	// per layer the weights (inputs×units, named "layerN.weight"), then
 	// the biases (1×units, "layerN.bias") unless the layer has none.
 	Params []Tensor
+	// Buffers holds the saved tensors that are not trained (batch
+	// normalisation's running statistics), in nn.Network.Buffers order,
+	// named and shaped as nn.Spec.BufferLayout says; empty for a network
+	// without any, as every file written before they existed.
+	Buffers []Tensor
 	// Loss is the name of the loss the network was trained with; for a
 	// loss on logits (loss.Linked) it gives the output link.
 	Loss string
@@ -132,6 +138,22 @@ func FromNetwork[T tensor.Float](net *nn.Network[T], lossName, task string) (*Mo
 		}
 		m.Params = append(m.Params, t)
 	}
+	wantBufs := bufferLayout(spec)
+	bufs := net.Buffers()
+	if len(bufs) != len(wantBufs) {
+		return nil, fmt.Errorf("model: network has %d buffers, its architecture %d", len(bufs), len(wantBufs))
+	}
+	for i, b := range bufs {
+		t := wantBufs[i]
+		if b.Value.Rows != t.Rows || b.Value.Cols != t.Cols {
+			return nil, fmt.Errorf("model: buffer %s is %d×%d, its architecture says %d×%d", b.Name, b.Value.Rows, b.Value.Cols, t.Rows, t.Cols)
+		}
+		t.Values = make([]float64, t.Rows*t.Cols)
+		for j, v := range b.Value.Values() {
+			t.Values[j] = float64(v)
+		}
+		m.Buffers = append(m.Buffers, t)
+	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
@@ -166,6 +188,16 @@ func layout(s nn.Spec) []Tensor {
 	return ts
 }
 
+// bufferLayout returns the buffers a valid spec implies, without values.
+func bufferLayout(s nn.Spec) []Tensor {
+	shapes, _ := s.BufferLayout()
+	ts := make([]Tensor, len(shapes))
+	for i, p := range shapes {
+		ts[i] = Tensor{Name: p.Name, Rows: p.Rows, Cols: p.Cols}
+	}
+	return ts
+}
+
 // Network rebuilds the network a model describes, in element type T, with
 // the model's weights. Loading a float64 model as float32 rounds the
 // weights; the other way is exact.
@@ -186,6 +218,15 @@ func Network[T tensor.Float](m *Model) (*nn.Network[T], error) {
 		}
 		for j, v := range t.Values {
 			p.Value.Data[j] = T(v)
+		}
+	}
+	for i, b := range net.Buffers() {
+		t := m.Buffers[i]
+		if b.Value.Rows != t.Rows || b.Value.Cols != t.Cols {
+			return nil, fmt.Errorf("model: buffer %s is %d×%d, the network's %d×%d", t.Name, t.Rows, t.Cols, b.Value.Rows, b.Value.Cols)
+		}
+		for j, v := range t.Values {
+			b.Value.Data[j] = T(v)
 		}
 	}
 	return net, nil
@@ -296,22 +337,41 @@ func (m *Model) validateLayout() error {
 			return fmt.Errorf("%w: parameter %d is %s %d×%d, the architecture needs %s %d×%d", ErrInvalid, i+1, errtext.Excerpt(t.Name), t.Rows, t.Cols, w.Name, w.Rows, w.Cols)
 		}
 	}
+	wantBufs := bufferLayout(m.Spec)
+	if len(m.Buffers) != len(wantBufs) {
+		return fmt.Errorf("%w: %d buffers, the architecture needs %d", ErrInvalid, len(m.Buffers), len(wantBufs))
+	}
+	for i, t := range m.Buffers {
+		w := wantBufs[i]
+		if t.Name != w.Name || t.Rows != w.Rows || t.Cols != w.Cols {
+			return fmt.Errorf("%w: buffer %d is %s %d×%d, the architecture needs %s %d×%d", ErrInvalid, i+1, errtext.Excerpt(t.Name), t.Rows, t.Cols, w.Name, w.Rows, w.Cols)
+		}
+	}
 	return nil
 }
 
 // validateParams checks the parameters' values; validateLayout has
 // checked their names and shapes.
 func (m *Model) validateParams() error {
-	for _, t := range m.Params {
-		if n, ok := size(t.Rows, t.Cols); !ok || len(t.Values) != n {
-			return fmt.Errorf("%w: parameter %s has %d values, its shape %d×%d needs %d", ErrInvalid, t.Name, len(t.Values), t.Rows, t.Cols, t.Rows*t.Cols)
-		}
-		for j, v := range t.Values {
-			if !finite(v) {
-				return fmt.Errorf("%w: parameter %s element %d is %v, not a finite number", ErrInvalid, t.Name, j, v)
+	for i, ts := range [][]Tensor{m.Params, m.Buffers} {
+		what := []string{"parameter", "buffer"}[i]
+		for _, t := range ts {
+			if n, ok := size(t.Rows, t.Cols); !ok || len(t.Values) != n {
+				return fmt.Errorf("%w: %s %s has %d values, its shape %d×%d needs %d", ErrInvalid, what, t.Name, len(t.Values), t.Rows, t.Cols, t.Rows*t.Cols)
 			}
-			if m.DType == Float32 && float64(float32(v)) != v {
-				return fmt.Errorf("%w: parameter %s element %d (%v) is not a float32 value in a float32 model", ErrInvalid, t.Name, j, v)
+			// A negative variance would make evaluation take the square
+			// root of a negative number.
+			variance := strings.HasSuffix(t.Name, ".running_var")
+			for j, v := range t.Values {
+				if !finite(v) {
+					return fmt.Errorf("%w: %s %s element %d is %v, not a finite number", ErrInvalid, what, t.Name, j, v)
+				}
+				if m.DType == Float32 && float64(float32(v)) != v {
+					return fmt.Errorf("%w: %s %s element %d (%v) is not a float32 value in a float32 model", ErrInvalid, what, t.Name, j, v)
+				}
+				if variance && v < 0 {
+					return fmt.Errorf("%w: %s %s element %d is %v, a variance cannot be negative", ErrInvalid, what, t.Name, j, v)
+				}
 			}
 		}
 	}
