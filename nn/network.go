@@ -63,8 +63,9 @@ type Spec struct {
 	Layers     []LayerSpec `json:"layers"`
 }
 
-// inShape returns the shape of one input sample.
-func (s Spec) inShape() Shape {
+// InShape returns the shape of one input sample: InputShape, or {Inputs}
+// when it is empty.
+func (s Spec) InShape() Shape {
 	if len(s.InputShape) > 0 {
 		return s.InputShape
 	}
@@ -88,7 +89,7 @@ func (s Spec) withDefaults() Spec {
 // defaults filled in, stopping at the first layer that is wrong.
 func (s Spec) plans() ([]plan, error) {
 	ps := make([]plan, 0, len(s.Layers))
-	in := s.inShape()
+	in := s.InShape()
 	for i, l := range s.withDefaults().Layers {
 		k, err := kindOf(l)
 		if err != nil {
@@ -224,7 +225,7 @@ func New[T tensor.Float](spec Spec, rng *rand.Rand) (*Network[T], error) {
 	}
 	spec = spec.withDefaults()
 	n := &Network[T]{spec: spec}
-	in := spec.inShape()
+	in := spec.InShape()
 	for i, ls := range spec.Layers {
 		l, err := build[T](layerName(i), ls, in, rng)
 		if err != nil {
