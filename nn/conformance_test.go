@@ -257,8 +257,11 @@ func checkSave(t *testing.T, c layerCase) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net.SetTraining(false)
 	x := randomMatrix[float64](rand.New(rand.NewPCG(5, 6)), 4, c.in.Size())
+	// A training pass first moves any saved state (running statistics)
+	// away from its start, so that the load must restore it.
+	net.Forward(x)
+	net.SetTraining(false)
 	want := net.Forward(x).Clone()
 	m, err := model.FromNetwork(net, "mse", "regression")
 	if err != nil {
