@@ -255,20 +255,15 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 		}
 	}
 
-	spec := nn.Spec{Inputs: j.d.X.Cols}
-	act, err := activation.Parse(j.o.Activation)
+	spec, err := j.spec()
 	if err != nil {
-		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
+		return nil, nil, nil, none, err
 	}
-	for _, h := range j.o.Hidden {
-		spec.Layers = append(spec.Layers, nn.LayerSpec{Units: h, Activation: act})
-	}
-	spec.Layers = append(spec.Layers, nn.LayerSpec{Units: j.d.Y.Cols, Activation: j.output})
 	if resume != nil {
 		spec = resume.Model.Spec
-		if spec.Inputs != j.d.X.Cols || spec.Layers[len(spec.Layers)-1].Units != j.d.Y.Cols {
+		if spec.Inputs != j.d.X.Cols || spec.Outputs() != j.d.Y.Cols {
 			return nil, nil, nil, none, fmt.Errorf("fit: the checkpoint's network has %d inputs and %d outputs, the data %d and %d",
-				spec.Inputs, spec.Layers[len(spec.Layers)-1].Units, j.d.X.Cols, j.d.Y.Cols)
+				spec.Inputs, spec.Outputs(), j.d.X.Cols, j.d.Y.Cols)
 		}
 		j.lossName = resume.Model.Loss
 	} else if j.o.Init != nil {
@@ -402,6 +397,50 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 	}
 	return net, m, hist, best, nil
 }
+
+// spec returns the network Options ask for: the hidden layers (Layers, or
+// dense layers of the Hidden sizes) with the hidden activation where a
+// layer names none, then an output layer as wide as the targets, taking
+// samples of the data's shape.
+func (j *job[T]) spec() (nn.Spec, error) {
+	act, err := activation.Parse(j.o.Activation)
+	if err != nil {
+		return nn.Spec{}, fmt.Errorf("fit: %w", err)
+	}
+	spec := nn.Spec{Inputs: j.d.X.Cols}
+	if len(j.d.SampleShape) > 1 {
+		// A flat shape is the default; only one with structure (an
+		// image's channels, rows and columns) is stored.
+		spec.InputShape = nn.Shape(slices.Clone(j.d.SampleShape))
+	}
+	if len(j.o.Layers) > 0 {
+		for _, l := range j.o.Layers {
+			if takesActivation(l) && l.Activation.Name == "" {
+				l.Activation = act
+			}
+			spec.Layers = append(spec.Layers, l)
+		}
+	} else {
+		for _, h := range j.o.Hidden {
+			spec.Layers = append(spec.Layers, nn.LayerSpec{Units: h, Activation: act})
+		}
+	}
+	spec.Layers = append(spec.Layers, nn.LayerSpec{Units: j.d.Y.Cols, Activation: j.output})
+	return spec, nil
+}
+
+// takesActivation reports whether a layer applies an activation that the
+// hidden layers' default should fill in: dense and convolutional layers.
+func takesActivation(l nn.LayerSpec) bool {
+	switch l.KindName() {
+	case nn.KindDense, kindConv2D:
+		return true
+	}
+	return false
+}
+
+// kindConv2D is nn's name for a convolution.
+const kindConv2D = "conv2d"
 
 // prepare returns what fills and scales a batch of j.d.X's rows as a
 // copy of the data, filled by schema's fills (when j.d has pending fills)
@@ -604,11 +643,11 @@ func (k *keeper[T]) OnEpoch(ev train.EpochEvent) {
 		}
 	}
 	if k.snap == nil {
-		for _, p := range k.net.Params() {
+		for _, p := range k.kept() {
 			k.snap = append(k.snap, slices.Clone(p.Value.Data))
 		}
 	} else {
-		for i, p := range k.net.Params() {
+		for i, p := range k.kept() {
 			copy(k.snap[i], p.Value.Data)
 		}
 	}
@@ -621,10 +660,16 @@ func (k *keeper[T]) restore() bool {
 	if !k.have {
 		return false
 	}
-	for i, p := range k.net.Params() {
+	for i, p := range k.kept() {
 		copy(p.Value.Data, k.snap[i])
 	}
 	return true
+}
+
+// kept returns the tensors the best epoch is: the weights, then the saved
+// state (batch norm's running statistics) computed with them.
+func (k *keeper[T]) kept() []*nn.Param[T] {
+	return append(slices.Clone(k.net.Params()), k.net.Buffers()...)
 }
 
 // chooseLoss picks the loss and output activation for the task unless

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"strings"
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/internal/plural"
@@ -23,6 +25,12 @@ type Options struct {
 	// Hidden gives the sizes of the hidden layers; empty means none (a
 	// linear or logistic model).
 	Hidden []int
+	// Layers, when not empty, gives the hidden layers with their kinds
+	// (convolution, pooling, batch norm, dropout; see nn.Kinds and
+	// nn.ParseLayers) and replaces Hidden. A dense or convolutional layer
+	// without an activation gets Activation. The output layer is added
+	// after them, as with Hidden.
+	Layers []nn.LayerSpec `json:",omitempty"`
 	// Activation is the hidden layers' activation, by registry name.
 	Activation string
 	// Loss is the loss by registry name, or "auto": softmax cross-entropy
@@ -161,6 +169,14 @@ func (o *Options) validate() error {
 	for _, h := range o.Hidden {
 		if h < 1 {
 			return fmt.Errorf("fit: hidden layer size %d: want at least 1", h)
+		}
+	}
+	for i, l := range o.Layers {
+		if !slices.Contains(nn.Kinds(), l.KindName()) {
+			return fmt.Errorf("fit: layer %d: unknown layer kind %q (known: %s)", i+1, l.Kind, strings.Join(nn.Kinds(), ", "))
+		}
+		if l.KindName() == nn.KindDense && l.Units < 1 {
+			return fmt.Errorf("fit: layer %d: dense layer of %d units: want at least 1", i+1, l.Units)
 		}
 	}
 	switch {
