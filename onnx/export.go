@@ -197,15 +197,42 @@ func build(m *model.Model, opts Options) (*onnxpb.ModelProto, error) {
 	}
 	p := 0 // index into m.Params
 	in := m.Spec.Inputs
+	// The graph's input is flat, batch×inputs, as a CSV row is; the
+	// value flowing through is N×C×H×W from the first spatial layer on
+	// (spatial set), and flat again from the next dense layer.
+	shape, spatial := nn.Spec{Inputs: m.Spec.Inputs, InputShape: m.Spec.InputShape}.InShape(), false
+	flatten := func(prefix string) {
+		if spatial {
+			spatial = false
+			add(prefix+".flat", func(in, out string) {
+				b.node("Flatten", prefix+".flatten", []string{in}, out, newIntAttr("axis", 1))
+			})
+		}
+	}
 	for i, l := range m.Spec.Layers {
+		layer := fmt.Sprintf("layer%d", i+1)
 		switch l.KindName() {
 		case nn.KindDense:
+			flatten(layer)
 		case nn.KindDropout:
 			continue // the identity at inference, as PyTorch exports it
+		case nn.KindConv2D, nn.KindMaxPool2D, nn.KindAvgPool2D:
+			if !spatial {
+				spatial = true
+				b.int64Initializer(layer+".shape", []int64{4}, []int64{-1, int64(shape[0]), int64(shape[1]), int64(shape[2])})
+				add(layer+".nchw", func(in, out string) {
+					b.node("Reshape", layer+".reshape", []string{in, layer + ".shape"}, out)
+				})
+			}
+			var err error
+			if p, shape, err = b.spatial(m, l, layer, shape, p, opset, add); err != nil {
+				return nil, err
+			}
+			in = shape.Size()
+			continue
 		default:
-			return nil, fmt.Errorf("onnx: layer %d is %s; export knows dense and dropout layers", i+1, l.KindName())
+			return nil, fmt.Errorf("onnx: layer %d is %s; export knows dense, dropout, conv2d, maxpool2d and avgpool2d layers", i+1, l.KindName())
 		}
-		layer := fmt.Sprintf("layer%d", i+1)
 		w := m.Params[p]
 		p++
 		b.initializer(w.Name, []int64{int64(in), int64(l.Units)}, toFloat32(w.Values))
@@ -225,7 +252,9 @@ func build(m *model.Model, opts Options) (*onnxpb.ModelProto, error) {
 			add(layer+".a", func(in, out string) { b.activation(act, layer, opset, in, out) })
 		}
 		in = l.Units
+		shape = nn.Shape{l.Units}
 	}
+	flatten("output")
 	if link.Name != activation.NameIdentity {
 		add("link", func(in, out string) { b.activation(link, "link", opset, in, out) })
 	}
@@ -263,6 +292,57 @@ func build(m *model.Model, opts Options) (*onnxpb.ModelProto, error) {
 		Graph:         b.g,
 		MetadataProps: []*onnxpb.StringStringEntryProto{{Key: MetadataKey, Value: string(meta)}},
 	}, nil
+}
+
+// spatial adds the nodes of a conv2d, maxpool2d or avgpool2d layer l
+// whose input has shape in (channels×height×width), taking its
+// parameters from m.Params[p:]; it returns the next parameter's index and
+// the layer's output shape.
+func (b *graphBuilder) spatial(m *model.Model, l nn.LayerSpec, layer string, in nn.Shape, p, opset int, add func(string, func(in, out string))) (int, nn.Shape, error) {
+	s := nn.Spec{Inputs: in.Size(), InputShape: in, Layers: []nn.LayerSpec{l}}
+	out := s.OutShape()
+	if out == nil {
+		return p, nil, fmt.Errorf("onnx: %s: %w", layer, s.Validate())
+	}
+	k, st, pad := int64(l.Kernel), int64(l.Stride), int64(l.Padding)
+	window := []*onnxpb.AttributeProto{
+		newIntsAttr("kernel_shape", k, k), newIntsAttr("strides", st, st), newIntsAttr("pads", pad, pad, pad, pad),
+	}
+	switch l.KindName() {
+	case nn.KindMaxPool2D:
+		add(layer+".pool", func(x, y string) { b.node("MaxPool", layer+".maxpool", []string{x}, y, window...) })
+		return p, out, nil
+	case nn.KindAvgPool2D:
+		// Padding counts as zeros, as in descent and PyTorch.
+		attrs := append(window, newIntAttr("count_include_pad", 1))
+		add(layer+".pool", func(x, y string) { b.node("AveragePool", layer+".avgpool", []string{x}, y, attrs...) })
+		return p, out, nil
+	}
+	// The weight is Filters×(C·K·K), which is ONNX's F×C×K×K in order.
+	w := m.Params[p]
+	p++
+	b.initializer(w.Name, []int64{int64(l.Filters), int64(in[0]), k, k}, toFloat32(w.Values))
+	inputs := []string{"", w.Name}
+	if !l.NoBias {
+		bias := m.Params[p]
+		p++
+		b.initializer(bias.Name, []int64{int64(l.Filters)}, toFloat32(bias.Values))
+		inputs = append(inputs, bias.Name)
+	}
+	add(layer+".z", func(x, y string) {
+		inputs[0] = x
+		b.node("Conv", layer+".conv", inputs, y, window...)
+	})
+	if l.Activation.Name != activation.NameIdentity {
+		act := l.Activation
+		add(layer+".a", func(x, y string) { b.activation(act, layer, opset, x, y) })
+	}
+	return p, out, nil
+}
+
+// int64Initializer adds an int64 tensor, such as Reshape's shape.
+func (b *graphBuilder) int64Initializer(name string, dims []int64, values []int64) {
+	b.g.Initializer = append(b.g.Initializer, &onnxpb.TensorProto{Name: name, Dims: dims, DataType: int32(onnxpb.TensorProto_INT64), Int64Data: values})
 }
 
 // step is one value of the graph and how to compute it from the one
@@ -387,6 +467,10 @@ func newFloatAttr(name string, v float32) *onnxpb.AttributeProto {
 
 func newIntAttr(name string, v int64) *onnxpb.AttributeProto {
 	return &onnxpb.AttributeProto{Name: name, Type: onnxpb.AttributeType_INT, I: v}
+}
+
+func newIntsAttr(name string, v ...int64) *onnxpb.AttributeProto {
+	return &onnxpb.AttributeProto{Name: name, Type: onnxpb.AttributeType_INTS, Ints: v}
 }
 
 func newStringAttr(name, v string) *onnxpb.AttributeProto {

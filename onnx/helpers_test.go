@@ -34,6 +34,10 @@ type testModel struct {
 	float64 bool
 	// targetScaler maps the outputs back to targets' units (regression).
 	targetScaler bool
+	// shape is the input sample's shape and spatial the layers (conv2d,
+	// pooling) that come before the dense layers in units.
+	shape   nn.Shape
+	spatial []nn.LayerSpec
 }
 
 func act(name string) activation.Spec { return activation.Spec{Name: name} }
@@ -42,7 +46,7 @@ func act(name string) activation.Spec { return activation.Spec{Name: name} }
 // seed) and, when asked, a scaler fitted on rawFeatures.
 func (tm testModel) build(t testing.TB, seed uint64) *model.Model {
 	t.Helper()
-	spec := nn.Spec{Inputs: tm.inputs}
+	spec := nn.Spec{Inputs: tm.inputs, InputShape: tm.shape, Layers: append([]nn.LayerSpec(nil), tm.spatial...)}
 	for i, u := range tm.units {
 		spec.Layers = append(spec.Layers, nn.LayerSpec{Units: u, Activation: tm.acts[i], NoBias: tm.noBias})
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/onnx"
 	"github.com/descent-ml/descent/tensor"
 )
@@ -70,6 +71,29 @@ func runtimeCases() []runtimeCase {
 			loss: loss.NameMAE, task: "regression", scaler: data.Standard}},
 		runtimeCase{name: "float64 model rounded", tm: func() testModel { m := hidden(act(activation.NameGELU)); m.float64 = true; return m }()},
 		runtimeCase{name: "pytorch-style MatMul+Add erf GELU", file: torchMatMulFile},
+		runtimeCase{name: "conv, max pool, dense: softmax link", tm: testModel{inputs: 2 * 7 * 6, shape: nn.Shape{2, 7, 6},
+			spatial: []nn.LayerSpec{
+				{Kind: nn.KindConv2D, Filters: 3, Kernel: 3, Padding: 1, Activation: act(activation.NameTanh)},
+				{Kind: nn.KindMaxPool2D, Kernel: 2},
+				{Kind: nn.KindConv2D, Filters: 2, Kernel: 2, Stride: 2, Activation: act(activation.NameReLU)},
+			},
+			units: []int{4, 3}, acts: []activation.Spec{act(activation.NameSigmoid), act(activation.NameIdentity)},
+			loss: loss.NameSoftmaxCrossEntropy, task: "classification", scaler: data.Standard}},
+		runtimeCase{name: "avg pool with padding, max pool with stride, dropout", tm: testModel{inputs: 1 * 6 * 6, shape: nn.Shape{1, 6, 6},
+			spatial: []nn.LayerSpec{
+				{Kind: nn.KindAvgPool2D, Kernel: 3, Stride: 1, Padding: 1},
+				{Kind: nn.KindConv2D, Filters: 2, Kernel: 3, Activation: act(activation.NameIdentity), NoBias: true},
+				{Kind: nn.KindMaxPool2D, Kernel: 3, Stride: 1, Padding: 1},
+				{Kind: nn.KindDropout, Rate: 0.3},
+			},
+			units: []int{2}, acts: []activation.Spec{act(activation.NameTanh)},
+			loss: loss.NameMSE, task: "regression", scaler: data.Standard}},
+		runtimeCase{name: "conv output, no dense layer", tm: testModel{inputs: 2 * 4 * 5, shape: nn.Shape{2, 4, 5},
+			spatial: []nn.LayerSpec{
+				{Kind: nn.KindConv2D, Filters: 2, Kernel: 2, Activation: act(activation.NameSigmoid)},
+				{Kind: nn.KindAvgPool2D, Kernel: 2},
+			},
+			loss: loss.NameMSE, task: "regression", scaler: data.Standard}},
 		runtimeCase{name: "pytorch-style Gemm transB=1 softmax", file: torchGemmFile},
 	)
 	return cs
