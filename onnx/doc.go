@@ -5,7 +5,8 @@
 //
 // Marshal (and Encode, Save) writes a model as one ONNX graph in float32:
 // the saved feature scaler as Sub and Div, a Gemm per dense layer, each
-// layer's activation, and for a loss on logits the loss's link (Softmax
+// layer's activation, a BatchNormalization per batchnorm layer (in
+// evaluation mode, from the saved running statistics), and for a loss on logits the loss's link (Softmax
 // or Sigmoid), so that the ONNX model takes raw features and returns what
 // model.Predict returns. The batch dimension is dynamic. Everything the
 // graph cannot hold (the loss, task, class and feature names, the exact

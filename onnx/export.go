@@ -216,6 +216,10 @@ func build(m *model.Model, opts Options) (*onnxpb.ModelProto, error) {
 			flatten(layer)
 		case nn.KindDropout:
 			continue // the identity at inference, as PyTorch exports it
+		case nn.KindBatchNorm:
+			spatial = b.batchNorm(m, layer, shape, p, spatial, add)
+			p += 2 // γ and β
+			continue
 		case nn.KindConv2D, nn.KindMaxPool2D, nn.KindAvgPool2D:
 			if !spatial {
 				spatial = true
@@ -231,7 +235,7 @@ func build(m *model.Model, opts Options) (*onnxpb.ModelProto, error) {
 			in = shape.Size()
 			continue
 		default:
-			return nil, fmt.Errorf("onnx: layer %d is %s; export knows dense, dropout, conv2d, maxpool2d and avgpool2d layers", i+1, l.KindName())
+			return nil, fmt.Errorf("onnx: layer %d is %s; export knows dense, dropout, batchnorm, conv2d, maxpool2d and avgpool2d layers", i+1, l.KindName())
 		}
 		w := m.Params[p]
 		p++

@@ -60,12 +60,26 @@ func (tm testModel) build(t testing.TB, seed uint64) *model.Model {
 				p.Value.Data[j] = rng.NormFloat64() * 0.7
 			}
 		}
+		// Running statistics away from their start, positive as a
+		// variance must be.
+		for _, b := range net.Buffers() {
+			for j := range b.Value.Data {
+				b.Value.Data[j] = 0.5 + rng.Float64()
+			}
+		}
 		m, err = model.FromNetwork(net, tm.loss, tm.task)
 	} else {
 		net := nn.MustNew[float32](spec, rng)
 		for _, p := range net.Params() {
 			for j := range p.Value.Data {
 				p.Value.Data[j] = float32(rng.NormFloat64() * 0.7)
+			}
+		}
+		// Running statistics away from their start, positive as a
+		// variance must be.
+		for _, b := range net.Buffers() {
+			for j := range b.Value.Data {
+				b.Value.Data[j] = float32(0.5 + rng.Float64())
 			}
 		}
 		m, err = model.FromNetwork(net, tm.loss, tm.task)

@@ -94,6 +94,19 @@ func runtimeCases() []runtimeCase {
 				{Kind: nn.KindAvgPool2D, Kernel: 2},
 			},
 			loss: loss.NameMSE, task: "regression", scaler: data.Standard}},
+		runtimeCase{name: "batchnorm on features, dense, batchnorm", tm: testModel{inputs: 5,
+			spatial: []nn.LayerSpec{{Kind: nn.KindBatchNorm}, {Units: 6, Activation: act(activation.NameTanh)}, {Kind: nn.KindBatchNorm}},
+			units:   []int{2}, acts: []activation.Spec{act(activation.NameIdentity)},
+			loss: loss.NameMSE, task: "regression", scaler: data.Standard}},
+		runtimeCase{name: "batchnorm on the image, conv, batchnorm per channel, max pool", tm: testModel{inputs: 2 * 6 * 6, shape: nn.Shape{2, 6, 6},
+			spatial: []nn.LayerSpec{
+				{Kind: nn.KindBatchNorm},
+				{Kind: nn.KindConv2D, Filters: 3, Kernel: 3, Activation: act(activation.NameIdentity)},
+				{Kind: nn.KindBatchNorm},
+				{Kind: nn.KindMaxPool2D, Kernel: 2},
+			},
+			units: []int{3}, acts: []activation.Spec{act(activation.NameIdentity)},
+			loss: loss.NameSoftmaxCrossEntropy, task: "classification", scaler: data.Standard}},
 		runtimeCase{name: "pytorch-style Gemm transB=1 softmax", file: torchGemmFile},
 	)
 	return cs
