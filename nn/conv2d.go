@@ -343,7 +343,16 @@ func (c *Conv2D[T]) col2im(dx []T, off, ld int) {
 						continue
 					}
 					dst := plane[iy*c.w : (iy+1)*c.w]
-					for ox, v := range row[oy*c.ow : (oy+1)*c.ow] {
+					src := row[oy*c.ow : (oy+1)*c.ow]
+					if c.stride == 1 && c.pad == 0 {
+						// Every window column lands in the row: no checks.
+						d := dst[kj : kj+len(src)]
+						for i, v := range src {
+							d[i] += v
+						}
+						continue
+					}
+					for ox, v := range src {
 						if ix := ox*c.stride - c.pad + kj; ix >= 0 && ix < c.w {
 							dst[ix] += v
 						}

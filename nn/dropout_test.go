@@ -79,7 +79,7 @@ func TestLayerSpecErrors(t *testing.T) {
 		layer nn.LayerSpec
 		want  string
 	}{
-		{nn.LayerSpec{Kind: "lstm"}, `layer 1: unknown layer kind "lstm" (known: batchnorm, dense, dropout`},
+		{nn.LayerSpec{Kind: "lstm"}, `layer 1: unknown layer kind "lstm" (known: avgpool2d, batchnorm, conv2d, dense, dropout, maxpool2d)`},
 		{nn.LayerSpec{Kind: nn.KindDropout, Rate: 1}, "layer 1: dropout rate must be at least 0 and below 1, got 1"},
 		{nn.LayerSpec{Kind: nn.KindDropout, Rate: -0.1}, "below 1, got -0.1"},
 		{nn.LayerSpec{Kind: nn.KindDropout, Rate: 0.1, Units: 3}, "a dropout layer has no units"},

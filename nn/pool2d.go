@@ -161,7 +161,20 @@ func (p *Pool2D[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 			for oy := range p.oh {
 				for ox := range p.ow {
 					y0, y1, x0, x1 := p.window(oy, ox)
-					if p.max {
+					if p.max && p.pad == 0 {
+						// The window lies inside the input: no cutting.
+						best := base + y0*p.w + x0
+						bv := xs[best]
+						for iy := range p.k {
+							r := base + (y0+iy)*p.w + x0
+							for j, v := range xs[r : r+p.k] {
+								if v > bv {
+									best, bv = r+j, v
+								}
+							}
+						}
+						out[o], p.arg[s*outs+o] = bv, int32(best)
+					} else if p.max {
 						best := base + y0*p.w + x0
 						for iy := y0; iy < y1; iy++ {
 							for ix := x0; ix < x1; ix++ {
