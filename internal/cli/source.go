@@ -4,12 +4,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/datasets"
 	"github.com/descent-ml/descent/internal/plural"
+	"github.com/descent-ml/descent/nn"
 )
 
 // sourceOptions say how to read a data source.
@@ -20,6 +22,9 @@ type sourceOptions struct {
 	seed    uint64    // for built-in generators
 	csv     *csvFlags // nil for a command without them: the data package's defaults
 	weights string    // the CSV column of per-sample weights, if any
+	// inputShape, when not nil, is each sample's shape (-input-shape),
+	// replacing the source's own.
+	inputShape []int
 }
 
 // csvFlags are the flags of a command that reads training CSVs: columns to
@@ -52,8 +57,22 @@ func addCSVFlags(fs *flag.FlagSet) *csvFlags {
 
 // loadSource reads SRC: a CSV path, "mnist:DIR" (the training files;
 // "mnist:DIR:test" for the test files) or "builtin:NAME". The schema is nil
-// for sources that are not CSV.
+// for sources that are not CSV. With opt.inputShape the samples take that
+// shape, which must hold exactly their features.
 func loadSource(src string, opt sourceOptions) (*data.Dataset, *data.Schema, error) {
+	d, s, err := readSource(src, opt)
+	if err != nil || opt.inputShape == nil {
+		return d, s, err
+	}
+	if err := data.CheckSampleShape(opt.inputShape, d.X.Cols); err != nil {
+		return nil, nil, usagef("-input-shape: %s: %w", src, err)
+	}
+	d.SampleShape = slices.Clone(opt.inputShape)
+	return d, s, nil
+}
+
+// readSource is loadSource without -input-shape.
+func readSource(src string, opt sourceOptions) (*data.Dataset, *data.Schema, error) {
 	switch {
 	case src == "":
 		return nil, nil, usagef("no data source given: use -data FILE.csv, -data builtin:NAME (%s) or -data mnist:DIR", strings.Join(datasets.Names(), ", "))
@@ -168,6 +187,40 @@ func parseInts(flagName, s string) ([]int, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// parseLayers reads a -layers list (nn.ParseLayers: 128, dense:N:ACT,
+// dropout:P, …) as a usage error of cmd that names the bad item.
+func parseLayers(cmd, s string) ([]nn.LayerSpec, error) {
+	ls, err := nn.ParseLayers(s)
+	if err != nil {
+		return nil, usagef("%s: -layers: %w", cmd, err)
+	}
+	return ls, nil
+}
+
+// plainDense reports whether every layer is a dense layer given by its
+// size alone, as a list of sizes (fit.Options.Hidden) says it.
+func plainDense(ls []nn.LayerSpec) bool {
+	for _, l := range ls {
+		if l != (nn.LayerSpec{Units: l.Units}) {
+			return false
+		}
+	}
+	return true
+}
+
+// parseShape reads -input-shape, e.g. 1,28,28 (channels, height, width);
+// empty means the source's own shape.
+func parseShape(cmd, s string) ([]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	shape, err := parseInts("input-shape", s)
+	if err != nil {
+		return nil, usagef("%s: %w; want the sizes of one sample, outermost first, e.g. 1,28,28 for channels, height, width", cmd, errors.Unwrap(err))
+	}
+	return shape, nil
 }
 
 // parseFloats reads a comma-separated list of numbers.

@@ -54,6 +54,8 @@ type trainFlags struct {
 	classWeight, weightColumn  string
 	csv                        *csvFlags
 	layersSet                  bool // -layers given with -resume: checked against the checkpoint
+	inputShape                 string
+	shape                      []int // -input-shape, read
 	json                       bool
 	hyper                      *optimFlags     // the optimizer's and schedule's own settings
 	given                      map[string]bool // the flags the command line set
@@ -69,7 +71,8 @@ func runTrain(e *env, args []string) error {
 	fs.StringVar(&f.missing, "missing", "error", "missing values: error, drop, mean, median or mode")
 	f.csv = addCSVFlags(fs)
 	addWeightFlags(fs, &f.classWeight, &f.weightColumn)
-	fs.StringVar(&f.layers, "layers", joinInts(def.Hidden), "hidden layer `sizes`, e.g. 64,32 (empty for none)")
+	fs.StringVar(&f.layers, "layers", joinInts(def.Hidden), "hidden `layers`: sizes of dense layers, e.g. 64,32 (empty for none), or layers of any kind ("+strings.Join(nn.Kinds(), ", ")+"), e.g. 128,dropout:0.2,64")
+	fs.StringVar(&f.inputShape, "input-shape", "", "each sample's `shape`, outermost first, e.g. 1,28,28 (channels, height, width) for a CSV of images; its product must be the feature count")
 	fs.StringVar(&f.act, "activation", def.Activation, "activation of the hidden layers")
 	fs.StringVar(&f.output, "output", def.Output, "output activation; auto follows the task and loss")
 	fs.StringVar(&f.loss, "loss", def.Loss, "loss; auto is softmax_cross_entropy for classification, mse for regression")
@@ -193,7 +196,21 @@ func (f *trainFlags) options(def fit.Options) (fit.Options, model.Format, error)
 		return def, 0, &UsageError{Err: err}
 	}
 	o := def
-	if o.Hidden, err = parseInts("layers", f.layers); err != nil {
+	layers, err := parseLayers("train", f.layers)
+	if err != nil {
+		return o, 0, err
+	}
+	o.Hidden, o.Layers = nil, nil
+	if plainDense(layers) {
+		// Sizes alone, as before layer kinds: the model records the same
+		// options.
+		for _, l := range layers {
+			o.Hidden = append(o.Hidden, l.Units)
+		}
+	} else {
+		o.Layers = layers
+	}
+	if f.shape, err = parseShape("train", f.inputShape); err != nil {
 		return o, 0, err
 	}
 	o.Activation, o.Output, o.Loss, o.DType = f.act, f.output, f.loss, f.dtype
@@ -289,11 +306,7 @@ func trainWith(e *env, f trainFlags, o fit.Options, format model.Format) error {
 			return err
 		}
 		if f.layersSet {
-			var sizes []int
-			for _, l := range ckpt.Model.Spec.Layers[:max(len(ckpt.Model.Spec.Layers)-1, 0)] {
-				sizes = append(sizes, l.Units)
-			}
-			if got := joinInts(sizes); got != strings.Join(strings.Fields(strings.ReplaceAll(f.layers, ",", " ")), ",") {
+			if got, same := sameHidden(f.layers, ckpt.Model.Spec); !same {
 				return usagef("train: -layers %s cannot be used with -resume: %s holds hidden layers %s, and the checkpoint fixes the network", f.layers, f.resume, got)
 			}
 		}
@@ -314,7 +327,7 @@ func trainWith(e *env, f trainFlags, o fit.Options, format model.Format) error {
 		o.Init = m
 		fmt.Fprintf(e.stderr, "starting from the weights of %s (%s)\n", f.initPath, m.Spec)
 	}
-	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv, weights: f.weightColumn})
+	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv, weights: f.weightColumn, inputShape: f.shape})
 	if err != nil {
 		return err
 	}
@@ -526,4 +539,26 @@ func joinInts(v []int) string {
 		s[i] = strconv.Itoa(x)
 	}
 	return strings.Join(s, ",")
+}
+
+// sameHidden reports whether a -layers list names the hidden layers of
+// spec (all but the output layer), and returns those as -layers would
+// write them. A layer's activation is compared only where the list gives
+// one, since the list's default is the run's -activation.
+func sameHidden(list string, spec nn.Spec) (string, bool) {
+	hidden := spec.Layers[:max(len(spec.Layers)-1, 0)]
+	given, err := nn.ParseLayers(list)
+	same := err == nil && len(given) == len(hidden)
+	shown := make([]nn.LayerSpec, len(hidden))
+	for i, h := range hidden {
+		shown[i] = h
+		if same && given[i].Activation.Name == "" {
+			shown[i].Activation = given[i].Activation
+		}
+		if h.KindName() == nn.KindDense && (!same || given[i].Activation.Name == "") {
+			shown[i].Activation = activation.Spec{} // the sizes alone, as -layers takes them
+		}
+		same = same && nn.FormatLayer(given[i]) == nn.FormatLayer(shown[i])
+	}
+	return nn.FormatLayers(shown), same
 }

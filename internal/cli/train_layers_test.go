@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/nn"
+)
+
+// TestTrainLayerKinds trains with -layers naming layer kinds and
+// -input-shape, and checks that the model holds them.
+func TestTrainLayerKinds(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "iris.json")
+	code, _, errOut := runCLI(t, "train", "-data", "builtin:iris", "-layers", "8,dropout:0.2,dense:4:tanh", "-input-shape", "1,2,2",
+		"-epochs", "3", "-lr", "0.01", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	m, err := model.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := nn.FormatLayers(m.Spec.Layers), "dense:8:relu,dropout:0.2,dense:4:tanh,dense:3:identity"; got != want {
+		t.Errorf("model layers %s, want %s", got, want)
+	}
+	if !m.Spec.InputShape.Equal(nn.Shape{1, 2, 2}) {
+		t.Errorf("model input shape %v, want 1×2×2", m.Spec.InputShape)
+	}
+	// A checkpoint resumes with the same -layers, and refuses others.
+	base := []string{"train", "-data", "builtin:iris", "-layers", "8,dropout:0.2", "-lr", "0.01", "-patience", "0", "-o", out}
+	if code, _, errOut := runCLI(t, append(base, "-epochs", "2", "-checkpoint-every", "2")...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	ckpt := filepath.Join(dir, "iris.checkpoint.json")
+	if code, _, errOut := runCLI(t, append(base, "-epochs", "3", "-resume", ckpt)...); code != 0 {
+		t.Errorf("resume with the same -layers: exit %d: %s", code, errOut)
+	}
+	base[4] = "8,dropout:0.3"
+	if code, _, errOut := runCLI(t, append(base, "-epochs", "3", "-resume", ckpt)...); code != 2 || !strings.Contains(errOut, "holds hidden layers 8,dropout:0.2") {
+		t.Errorf("resume with other -layers: exit %d: %s", code, errOut)
+	}
+}
+
+func TestTrainLayersRefused(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "m.json")
+	tests := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-layers", "8,dropuot:0.2"}, []string{`train: -layers: item 2: layer "dropuot:0.2": unknown layer kind "dropuot"`, "dropout", `did you mean "dropout"?`}},
+		{[]string{"-layers", "8,x"}, []string{`item 2`, `layer "x"`, "known:"}},
+		{[]string{"-layers", "dropout:2"}, []string{`layer "dropout:2"`, "below 1"}},
+		{[]string{"-input-shape", "1,2,x"}, []string{"-input-shape", `"x"`, "e.g. 1,28,28"}},
+		{[]string{"-input-shape", "1,2,3"}, []string{"-input-shape: builtin:iris: sample shape 1×2×3 holds 6 values, but each sample has 4 features"}},
+	}
+	for _, tt := range tests {
+		args := append([]string{"train", "-data", "builtin:iris", "-epochs", "1", "-o", out}, tt.args...)
+		code, _, errOut := runCLI(t, args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2 (usage): %s", tt.args, code, errOut)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%v: %q does not say %q", tt.args, errOut, w)
+			}
+		}
+	}
+}
