@@ -1,8 +1,11 @@
 package onnx
 
 import (
+	"fmt"
+
 	"github.com/descent-ml/descent/model"
 	"github.com/descent-ml/descent/nn"
+	"github.com/descent-ml/descent/onnx/internal/onnxpb"
 )
 
 // batchNorm adds the nodes of the batchnorm layer named layer, whose
@@ -43,4 +46,65 @@ func (b *graphBuilder) batchNorm(m *model.Model, layer string, in nn.Shape, p in
 		b.node("BatchNormalization", layer+".batchnorm", names, y, newFloatAttr("epsilon", nn.BatchNormEpsilon))
 	})
 	return shaped
+}
+
+// batchNormStep reads BatchNormalization(x, scale, B, mean, var) in
+// inference mode into an itemBatchNorm. descent's ε is fixed, so a node
+// with another epsilon (PyTorch's default is the same 1e-5) is refused.
+func (gr *graph) batchNormStep(n *onnxpb.NodeProto, it item) (item, string, bool, error) {
+	ins := n.GetInput()
+	if len(ins) != 5 {
+		return it, "", false, fmt.Errorf("%s has %d inputs, want 5", nodeDesc(n), len(ins))
+	}
+	eps, err := floatAttr(n, "epsilon", 1e-5)
+	if err != nil {
+		return it, "", false, err
+	}
+	if eps != float32(nn.BatchNormEpsilon) {
+		return it, "", false, unsupported(n, fmt.Sprintf("epsilon %v; descent's batchnorm uses %v", eps, nn.BatchNormEpsilon))
+	}
+	if mode, _, err := intAttr(n, "training_mode", 0); err != nil || mode != 0 {
+		return it, "", false, unsupported(n, "training_mode; descent reads inference graphs")
+	}
+	for i, what := range []string{"scale", "bias", "mean", "variance"} {
+		c, err := gr.mustConstant(n, ins[i+1], what)
+		if err != nil {
+			return it, "", false, err
+		}
+		it.bn[i] = c
+		it.double = it.double || c.double
+	}
+	it.kind = itemBatchNorm
+	return it, n.GetOutput()[0], false, nil
+}
+
+// batchNormLayer appends the batchnorm layer it describes, on width
+// values, to m: γ and β as parameters, the running statistics as
+// buffers.
+func batchNormLayer(m *model.Model, it item, width int) error {
+	var vs [4][]float64
+	for i, c := range it.bn {
+		v, ok := c.vector(width)
+		if !ok {
+			return fmt.Errorf("%w: %s: %q has shape %v, want [%d]", ErrUnsupported, nodeDesc(it.node), c.name, c.dims, width)
+		}
+		vs[i] = v
+	}
+	for j, v := range vs[3] {
+		if v < 0 {
+			return fmt.Errorf("%s: variance %q element %d is %v; a variance cannot be negative", nodeDesc(it.node), it.bn[3].name, j, v)
+		}
+	}
+	name := fmt.Sprintf("layer%d", len(m.Spec.Layers)+1)
+	m.Spec.Layers = append(m.Spec.Layers, nn.LayerSpec{Kind: nn.KindBatchNorm})
+	m.Params = append(m.Params,
+		model.Tensor{Name: name + ".weight", Rows: 1, Cols: width, Values: vs[0]},
+		model.Tensor{Name: name + ".bias", Rows: 1, Cols: width, Values: vs[1]})
+	m.Buffers = append(m.Buffers,
+		model.Tensor{Name: name + ".running_mean", Rows: 1, Cols: width, Values: vs[2]},
+		model.Tensor{Name: name + ".running_var", Rows: 1, Cols: width, Values: vs[3]})
+	if it.double {
+		m.DType = model.Float64
+	}
+	return nil
 }

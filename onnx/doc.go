@@ -17,7 +17,8 @@
 //
 // Unmarshal (and Decode, Load) reads an ONNX file whose graph is a chain
 // from one input to one output of the operators descent knows: optional
-// Sub/Div preprocessing, Gemm or MatMul(+Add) layers, and the activations
+// Sub/Div preprocessing, Gemm or MatMul(+Add) layers, BatchNormalization
+// in inference mode after a layer (epsilon 1e-5), and the activations
 // Sigmoid, Tanh, Relu, LeakyRelu, Softmax, Softplus, Gelu (or its exact
 // expansion x·0.5·(1+Erf(x/√2))), with Identity and Flatten (of a
 // matrix) skipped. Anything else is refused with an error naming the

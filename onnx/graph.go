@@ -33,6 +33,8 @@ const (
 	itemClip // smooth clipping after the scaler: x / sqrt(1 + (x/c)²)
 	itemMul  // the target scaler's Mul by a constant vector, after the layers
 	itemAdd  // and its Add of one
+	// itemBatchNorm is BatchNormalization in inference mode.
+	itemBatchNorm
 )
 
 // item is one step of the chain, as descent sees it.
@@ -46,6 +48,8 @@ type item struct {
 	double  bool
 	act     activation.Spec // itemAct
 	clip    float64         // itemClip
+	// itemBatchNorm: scale, bias, mean and variance.
+	bn [4]*constant
 }
 
 func newGraph(g *onnxpb.GraphProto, opset int64) (*graph, error) {
@@ -285,6 +289,8 @@ func (gr *graph) step(n *onnxpb.NodeProto, cur string) (it item, next string, sk
 			it.kind = itemAdd
 		}
 		return it, next, false, nil
+	case "BatchNormalization":
+		return gr.batchNormStep(n, it)
 	case "Gemm":
 		return gr.gemm(n, it)
 	case "MatMul":

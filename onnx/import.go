@@ -366,6 +366,11 @@ func assemble(m *model.Model, items []item, cols int) error {
 			return fmt.Errorf("%w: %s: descent clips only the scaled features", ErrUnsupported, nodeDesc(it.node))
 		case itemMul, itemAdd:
 			return targetScaler(m, items[i:], width)
+		case itemBatchNorm:
+			if err := batchNormLayer(m, it, width); err != nil {
+				return err
+			}
+			continue
 		}
 		if it.in != width {
 			return fmt.Errorf("%s: weights have %d rows, the layer before gives %d values", nodeDesc(it.node), it.in, width)
