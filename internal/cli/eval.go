@@ -96,8 +96,8 @@ func runEval(e *env, args []string) error {
 	if d.Y == nil || d.Y.Cols == 0 {
 		return fmt.Errorf("eval: %s has no target column; eval needs labelled data (use predict for unlabelled data)", *src)
 	}
-	if d.Y.Cols != m.Spec.Layers[len(m.Spec.Layers)-1].Units {
-		return fmt.Errorf("eval: %s has %d target columns, the model has %d outputs", *src, d.Y.Cols, m.Spec.Layers[len(m.Spec.Layers)-1].Units)
+	if d.Y.Cols != m.Spec.Outputs() {
+		return fmt.Errorf("eval: %s has %d target columns, the model has %d outputs", *src, d.Y.Cols, m.Spec.Outputs())
 	}
 	res, cm, err := evaluate(m, d)
 	if err != nil {

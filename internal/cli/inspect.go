@@ -12,6 +12,7 @@ import (
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/internal/plural"
 	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/nn"
 )
 
 func init() {
@@ -59,11 +60,54 @@ type inspectArchitecture struct {
 }
 
 type inspectLayer struct {
+	// Kind is the layer's kind, absent for dense layers (as in files
+	// written before there were other kinds).
+	Kind string `json:"kind,omitempty"`
+	// Inputs and Units are the values per sample going in and coming out
+	// (a dense layer's units).
 	Inputs     int    `json:"inputs"`
 	Units      int    `json:"units"`
 	Activation string `json:"activation"`
 	Bias       bool   `json:"bias"`
 	Parameters int    `json:"parameters"`
+	// Layer is the layer as -layers writes it, and OutputShape its output
+	// sample's shape when that is not flat (after a convolution, say);
+	// both absent for dense layers.
+	Layer       string `json:"layer,omitempty"`
+	OutputShape string `json:"output_shape,omitempty"`
+}
+
+// inspectLayers describes each layer of spec from the shapes and the
+// parameters it implies, whatever the layer's kind.
+func inspectLayers(spec nn.Spec) ([]inspectLayer, error) {
+	layout, err := spec.Layout()
+	if err != nil {
+		return nil, err
+	}
+	var out []inspectLayer
+	prev := spec.Inputs
+	for i, l := range spec.Layers {
+		part := spec
+		part.Layers = spec.Layers[:i+1]
+		shape := part.OutShape()
+		il := inspectLayer{Inputs: prev, Units: shape.Size(), Activation: l.Activation.String()}
+		prefix := fmt.Sprintf("layer%d.", i+1)
+		for _, p := range layout {
+			if strings.HasPrefix(p.Name, prefix) {
+				il.Parameters += p.Rows * p.Cols
+				il.Bias = il.Bias || p.Name == prefix+"bias"
+			}
+		}
+		if l.KindName() != nn.KindDense {
+			il.Kind, il.Layer = l.KindName(), nn.FormatLayer(l)
+			if len(shape) > 1 {
+				il.OutputShape = shape.String()
+			}
+		}
+		out = append(out, il)
+		prev = il.Units
+	}
+	return out, nil
 }
 
 type inspectPreprocessing struct {
@@ -135,15 +179,11 @@ func inspectFile(path string) (*inspection, error) {
 	}
 	a := &in.Architecture
 	a.Inputs, a.Loss = m.Spec.Inputs, m.Loss
-	prev := m.Spec.Inputs
-	for _, l := range m.Spec.Layers {
-		n := prev * l.Units
-		if !l.NoBias {
-			n += l.Units
-		}
-		a.Layers = append(a.Layers, inspectLayer{Inputs: prev, Units: l.Units, Activation: l.Activation.String(), Bias: !l.NoBias, Parameters: n})
-		a.Parameters += n
-		prev = l.Units
+	if a.Layers, err = inspectLayers(m.Spec); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for _, l := range a.Layers {
+		a.Parameters += l.Parameters
 	}
 	if link, err := m.Link(); err == nil && link.Name != "identity" {
 		a.OutputLink = link.String()
@@ -179,6 +219,16 @@ func printInspection(w io.Writer, in *inspection) {
 		bias := "no bias"
 		if l.Bias {
 			bias = "bias"
+		}
+		if l.Kind != "" {
+			// Other kinds have their settings instead of an activation and
+			// a bias column.
+			what := l.Layer
+			if l.OutputShape != "" {
+				what += " (" + l.OutputShape + ")"
+			}
+			fmt.Fprintf(w, "  layer %d: %4d → %-4d %-21s %6d parameters\n", i+1, l.Inputs, l.Units, what, l.Parameters)
+			continue
 		}
 		fmt.Fprintf(w, "  layer %d: %4d → %-4d %-12s %-8s %6d parameters\n", i+1, l.Inputs, l.Units, l.Activation, bias, l.Parameters)
 	}

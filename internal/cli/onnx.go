@@ -62,7 +62,7 @@ func runExport(e *env, args []string) error {
 		scaling = string(m.Scaler.Kind) + " scaling included"
 	}
 	fmt.Fprintf(e.stdout, "wrote %s: ONNX opset %d, float32; input %q [batch, %d] raw features (%s); output %q [batch, %d] %s\n",
-		*out, *opset, *input, m.Spec.Inputs, scaling, *output, m.Spec.Layers[len(m.Spec.Layers)-1].Units, what)
+		*out, *opset, *input, m.Spec.Inputs, scaling, *output, m.Spec.Outputs(), what)
 	if m.DType == model.Float64 {
 		fmt.Fprintln(e.stdout, "note: the model is float64; ONNX export is float32, so its weights were rounded to float32")
 	}
@@ -93,10 +93,9 @@ func runImport(e *env, args []string) error {
 	if err := model.Save(*out, m, f); err != nil {
 		return err
 	}
-	var layers []string
-	for _, l := range m.Spec.Layers {
-		layers = append(layers, fmt.Sprintf("%d %s", l.Units, l.Activation))
-	}
-	fmt.Fprintf(e.stdout, "wrote %s: %d inputs → %s; %s, loss %s, %s\n", *out, m.Spec.Inputs, strings.Join(layers, " → "), m.DType, m.Loss, m.Task)
+	// Spec.String describes layers of every kind, e.g. "4 → 16 relu →
+	// dropout 0.2 → 3 identity", after the input count.
+	layers := strings.TrimPrefix(m.Spec.String(), fmt.Sprint(m.Spec.Inputs))
+	fmt.Fprintf(e.stdout, "wrote %s: %d inputs%s; %s, loss %s, %s\n", *out, m.Spec.Inputs, layers, m.DType, m.Loss, m.Task)
 	return nil
 }

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -67,5 +69,38 @@ func TestTrainLayersRefused(t *testing.T) {
 				t.Errorf("%v: %q does not say %q", tt.args, errOut, w)
 			}
 		}
+	}
+}
+
+// TestInspectLayerKinds checks that inspect describes layers of any kind
+// from their shapes and parameters rather than from dense units.
+func TestInspectLayerKinds(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "iris.json")
+	if code, _, errOut := runCLI(t, "train", "-data", "builtin:iris", "-layers", "8,dropout:0.25,batchnorm", "-epochs", "1", "-o", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	code, stdout, errOut := runCLI(t, "inspect", "-model", out, "-json")
+	if code != 0 {
+		t.Fatalf("inspect: exit %d: %s", code, errOut)
+	}
+	var in inspection
+	if err := json.Unmarshal([]byte(stdout), &in); err != nil {
+		t.Fatal(err)
+	}
+	want := []inspectLayer{
+		{Inputs: 4, Units: 8, Activation: "relu", Bias: true, Parameters: 4*8 + 8},
+		{Kind: "dropout", Inputs: 8, Units: 8, Activation: "", Parameters: 0, Layer: "dropout:0.25"},
+		{Kind: "batchnorm", Inputs: 8, Units: 8, Activation: "", Bias: true, Parameters: 2 * 8, Layer: "batchnorm"},
+		{Inputs: 8, Units: 3, Activation: "identity", Bias: true, Parameters: 8*3 + 3},
+	}
+	if !reflect.DeepEqual(in.Architecture.Layers, want) {
+		t.Errorf("layers:\n got %+v\nwant %+v", in.Architecture.Layers, want)
+	}
+	if got, want := in.Architecture.Parameters, 40+16+27; got != want {
+		t.Errorf("parameters = %d, want %d", got, want)
+	}
+	code, stdout, _ = runCLI(t, "inspect", "-model", out)
+	if code != 0 || !strings.Contains(stdout, "layer 2:    8 → 8    dropout:0.25") {
+		t.Errorf("inspect text:\n%s", stdout)
 	}
 }
