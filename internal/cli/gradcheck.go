@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/descent-ml/descent/activation"
 	"github.com/descent-ml/descent/fit"
@@ -25,7 +26,8 @@ func init() {
 // differences and fails when any tensor's error exceeds the tolerance.
 func runGradcheck(e *env, args []string) error {
 	fs := newFlagSet(e, "gradcheck")
-	layers := fs.String("layers", "3,5,4,2", "layer `sizes`, inputs first")
+	layers := fs.String("layers", "3,5,4,2", "the input size, then the `layers`: sizes of dense layers or layers of any kind ("+strings.Join(nn.Kinds(), ", ")+"); with -input-shape, the layers alone")
+	inputShape := fs.String("input-shape", "", "each sample's `shape`, e.g. 1,8,8 (channels, height, width); -layers then gives only layers")
 	act := fs.String("activation", "tanh", "activation of the hidden layers")
 	output := fs.String("output", "auto", "output activation; auto follows the loss")
 	lossName := fs.String("loss", loss.NameMSE, "loss to differentiate")
@@ -54,11 +56,24 @@ func runGradcheck(e *env, args []string) error {
 		}
 		return checkAndReport(e, net, l, fmt.Sprintf("model %s: %s, loss %s", *modelPath, net.Spec(), m.Loss), *batch, *seed, *tol)
 	}
-	sizes, err := parseInts("layers", *layers)
+	shape, err := parseShape("gradcheck", *inputShape)
 	if err != nil {
 		return err
 	}
-	if len(sizes) < 2 {
+	specs, err := parseLayers("gradcheck", *layers)
+	if err != nil {
+		return err
+	}
+	spec := nn.Spec{}
+	if shape != nil {
+		spec.InputShape = nn.Shape(shape)
+		spec.Inputs = spec.InputShape.Size()
+	} else if len(specs) > 0 && plainDense(specs[:1]) {
+		spec.Inputs, specs = specs[0].Units, specs[1:]
+	} else {
+		return usagef("gradcheck: -layers starts with the input size, e.g. 3,5,2 (or give -input-shape)")
+	}
+	if len(specs) == 0 {
 		return usagef("gradcheck: -layers needs the input size and at least one layer")
 	}
 	hidden, err := activation.Parse(*act)
@@ -75,13 +90,16 @@ func runGradcheck(e *env, args []string) error {
 			return &UsageError{Err: err}
 		}
 	}
-	spec := nn.Spec{Inputs: sizes[0]}
-	for i, s := range sizes[1:] {
-		a := hidden
-		if i == len(sizes)-2 {
-			a = out
+	for i, ls := range specs {
+		// As in train: a dense (or convolutional) layer without an
+		// activation gets -activation, the last one -output.
+		if ls.Activation.Name == "" && (ls.KindName() == nn.KindDense || ls.KindName() == "conv2d") {
+			ls.Activation = hidden
+			if i == len(specs)-1 {
+				ls.Activation = out
+			}
 		}
-		spec.Layers = append(spec.Layers, nn.LayerSpec{Units: s, Activation: a})
+		spec.Layers = append(spec.Layers, ls)
 	}
 	rng := newRand(*seed)
 	net, err := nn.New[float64](spec, rng)
@@ -90,15 +108,19 @@ func runGradcheck(e *env, args []string) error {
 	}
 	// Non-zero biases, so their path is exercised away from zero.
 	for _, p := range net.Params() {
-		if p.Value.Rows == 1 {
+		if strings.HasSuffix(p.Name, ".bias") {
 			fillUniform(rng, p.Value.Data, -0.1, 0.1)
 		}
 	}
-	return checkAndReport(e, net, l, fmt.Sprintf("network %v, hidden %s, output %s, loss %s", sizes, hidden, out, l.Name()), *batch, *seed^1, *tol)
+	return checkAndReport(e, net, l, fmt.Sprintf("network %s, hidden %s, output %s, loss %s", spec, hidden, out, l.Name()), *batch, *seed^1, *tol)
 }
 
 // checkAndReport runs the check on a random batch and prints the report.
 func checkAndReport(e *env, net *nn.Network[float64], l loss.Loss[float64], title string, batch int, seed uint64, tol float64) error {
+	// Layers that draw at random (dropout's mask) repeat their first
+	// draws, so that the network is a fixed function of its weights, as
+	// finite differences need.
+	net.FixRandom(true)
 	rng := newRand(seed)
 	x := tensor.New[float64](batch, net.Inputs())
 	fillUniform(rng, x.Data, -1, 1)

@@ -104,3 +104,25 @@ func TestInspectLayerKinds(t *testing.T) {
 		t.Errorf("inspect text:\n%s", stdout)
 	}
 }
+
+// TestGradcheckLayerKinds checks layers of any kind, dropout with its
+// mask held fixed for the finite differences, and -input-shape.
+func TestGradcheckLayerKinds(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-layers", "4,8,dropout:0.5,3", "-loss", "softmax_cross_entropy"}, 0, "network 4 → 8 tanh → dropout 0.5 → 3 identity"},
+		{[]string{"-layers", "dense:5,dropout:0.3,batchnorm,2", "-input-shape", "1,2,2", "-batch", "16"}, 0, "all gradients agree"},
+		{[]string{"-layers", "dropout:0.3,2"}, 2, "-layers starts with the input size"},
+		{[]string{"-layers", "4,dropuot:0.3,2"}, 2, `did you mean "dropout"?`},
+		{[]string{"-layers", "4"}, 2, "at least one layer"},
+	}
+	for _, tt := range tests {
+		code, stdout, errOut := runCLI(t, append([]string{"gradcheck"}, tt.args...)...)
+		if code != tt.code || !strings.Contains(stdout+errOut, tt.want) {
+			t.Errorf("gradcheck %v: exit %d, want %d with %q:\n%s%s", tt.args, code, tt.code, tt.want, stdout, errOut)
+		}
+	}
+}
