@@ -46,6 +46,82 @@ type Conv2D[T tensor.Float] struct {
 	y      []T // Filters × (batch·OutH·OutW): the product, then dLoss/dz in that layout
 	z, a   tensor.Matrix[T]
 	dz, dx tensor.Matrix[T]
+	dzp    *tensor.Matrix[T] // Backward's dz while opGradRows reads it
+	par    convPass[T]       // the loop kernel.For is splitting
+}
+
+// convPass is one of Conv2D's loops over samples or filters, handed to
+// kernel.For: each sample's windows and sums, and each filter's row of
+// the product, are computed the same way whichever goroutine gets them.
+type convPass[T tensor.Float] struct {
+	c  *Conv2D[T]
+	op convOp
+}
+
+// convOp names the loop a convPass runs.
+type convOp uint8
+
+const (
+	opIm2col   convOp = iota // samples: windows into cols
+	opSums                   // samples: z = product + bias, one row per sample
+	opGradRows               // filters: dz into the product's layout, bias gradient
+	opCol2im                 // samples: dx from the window gradients
+)
+
+// Range runs the loop over samples or filters lo..hi-1.
+func (p *convPass[T]) Range(lo, hi int) {
+	c := p.c
+	pos := c.oh * c.ow
+	np := c.x.Rows * pos
+	switch p.op {
+	case opIm2col:
+		for s := lo; s < hi; s++ {
+			c.im2col(c.x.Data[s*c.x.Cols:(s+1)*c.x.Cols], s*pos, np)
+		}
+	case opSums:
+		for s := lo; s < hi; s++ {
+			row := c.z.Data[s*c.z.Cols : (s+1)*c.z.Cols]
+			for f := range c.filters {
+				var b T
+				if c.B != nil {
+					b = c.B.Value.Data[f]
+				}
+				dst := row[f*pos : (f+1)*pos]
+				for i, v := range c.y[f*np+s*pos : f*np+(s+1)*pos] {
+					dst[i] = v + b
+				}
+			}
+		}
+	case opGradRows:
+		dz := c.dzp
+		for f := lo; f < hi; f++ {
+			dst := c.y[f*np : (f+1)*np]
+			for s := range c.x.Rows {
+				copy(dst[s*pos:(s+1)*pos], dz.Data[s*dz.Cols+f*pos:s*dz.Cols+(f+1)*pos])
+			}
+			if c.B != nil {
+				var sum T
+				for _, v := range dst {
+					sum += v
+				}
+				c.B.Grad.Data[f] += sum
+			}
+		}
+	case opCol2im:
+		n := c.x.Cols
+		for s := lo; s < hi; s++ {
+			dx := c.dx.Data[s*n : (s+1)*n]
+			clear(dx)
+			c.col2im(dx, s*pos, np)
+		}
+	}
+}
+
+// run splits the loop op over n samples or filters of about cost element
+// operations each between the kernel's workers.
+func (c *Conv2D[T]) run(op convOp, n, cost int) {
+	c.par.c, c.par.op = c, op
+	kernel.For(n, cost, &c.par)
 }
 
 // KindConv2D names the 2-D convolution layer kind; its settings are
@@ -217,24 +293,10 @@ func (c *Conv2D[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 	np := n * p
 	c.cols = grow(c.cols, ckk*np)
 	c.y = grow(c.y, c.filters*np)
-	for s := range n {
-		c.im2col(x.Data[s*x.Cols:(s+1)*x.Cols], s*p, np)
-	}
+	c.run(opIm2col, n, ckk*p)
 	kernel.Gemm(false, false, c.filters, np, ckk, 1, c.W.Value.Data, ckk, c.cols, np, 0, c.y, np)
 	reshape(&c.z, n, c.filters*p)
-	for f := range c.filters {
-		var b T
-		if c.B != nil {
-			b = c.B.Value.Data[f]
-		}
-		src := c.y[f*np : (f+1)*np]
-		for s := range n {
-			dst := c.z.Data[s*c.z.Cols+f*p : s*c.z.Cols+(f+1)*p]
-			for i, v := range src[s*p : (s+1)*p] {
-				dst[i] = v + b
-			}
-		}
-	}
+	c.run(opSums, n, c.filters*p)
 	if c.identity {
 		return &c.z
 	}
@@ -263,20 +325,11 @@ func (c *Conv2D[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matri
 	n, ckk, p := da.Rows, c.W.Value.Cols, c.oh*c.ow
 	np := n * p
 	// dz into the product's layout, filter by filter, in y (the forward
-	// product is no longer needed).
-	for f := range c.filters {
-		dst := c.y[f*np : (f+1)*np]
-		for s := range n {
-			copy(dst[s*p:(s+1)*p], dz.Data[s*dz.Cols+f*p:s*dz.Cols+(f+1)*p])
-		}
-		if c.B != nil {
-			var sum T
-			for _, v := range dst {
-				sum += v
-			}
-			c.B.Grad.Data[f] += sum
-		}
-	}
+	// product is no longer needed); each filter's bias gradient is summed
+	// over its row in sample order, whoever sums it.
+	c.dzp = dz
+	c.run(opGradRows, c.filters, 2*np)
+	c.dzp = nil
 	kernel.Gemm(false, true, c.filters, ckk, np, 1, c.y, np, c.cols, np, 1, c.W.Grad.Data, ckk)
 	if !inputGrad {
 		return nil
@@ -284,10 +337,7 @@ func (c *Conv2D[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matri
 	c.dcols = grow(c.dcols, ckk*np)
 	kernel.Gemm(true, false, ckk, np, c.filters, 1, c.W.Value.Data, ckk, c.y, np, 0, c.dcols, np)
 	reshape(&c.dx, n, c.x.Cols)
-	clear(c.dx.Data[:n*c.x.Cols])
-	for s := range n {
-		c.col2im(c.dx.Data[s*c.x.Cols:(s+1)*c.x.Cols], s*p, np)
-	}
+	c.run(opCol2im, n, ckk*p)
 	return &c.dx
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/descent-ml/descent/internal/kernel"
 	"github.com/descent-ml/descent/tensor"
 )
 
@@ -24,6 +25,9 @@ type Pool2D[T tensor.Float] struct {
 	// output's maximum in the last Forward.
 	arg  []int32
 	rows int // the last Forward's batch size
+	// x and dOut are the batch while Forward or Backward splits its loop.
+	x, dOut *tensor.Matrix[T]
+	par     poolPass[T]
 }
 
 // Kind names of the pooling layers; their settings are Kernel, Stride
@@ -137,9 +141,10 @@ func (p *Pool2D[T]) window(oy, ox int) (y0, y1, x0, x1 int) {
 	return max(y0, 0), y1, max(x0, 0), x1
 }
 
-// Forward pools every channel of every sample. Max pooling keeps the
-// first largest value of a window, scanning row by row, and remembers
-// where it was for Backward.
+// Forward pools every channel of every sample, the samples split
+// between the kernel's workers. Max pooling keeps the first largest value
+// of a window, scanning row by row, and remembers where it was for
+// Backward.
 func (p *Pool2D[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 	in := p.inShape.Size()
 	if x.Cols != in {
@@ -151,58 +156,125 @@ func (p *Pool2D[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 	if p.max {
 		p.arg = grow(p.arg, x.Rows*outs)
 	}
-	area := T(p.k * p.k)
-	for s := range x.Rows {
-		xs := x.Data[s*in : (s+1)*in]
-		out := p.out.Data[s*outs : (s+1)*outs]
-		o := 0
-		for ch := range p.channels {
-			base := ch * p.h * p.w
-			for oy := range p.oh {
-				for ox := range p.ow {
-					y0, y1, x0, x1 := p.window(oy, ox)
-					if p.max && p.pad == 0 {
-						// The window lies inside the input: no cutting.
-						best := base + y0*p.w + x0
-						bv := xs[best]
-						for iy := range p.k {
-							r := base + (y0+iy)*p.w + x0
-							for j, v := range xs[r : r+p.k] {
-								if v > bv {
-									best, bv = r+j, v
-								}
-							}
-						}
-						out[o], p.arg[s*outs+o] = bv, int32(best)
-					} else if p.max {
-						best := base + y0*p.w + x0
-						for iy := y0; iy < y1; iy++ {
-							for ix := x0; ix < x1; ix++ {
-								if i := base + iy*p.w + ix; xs[i] > xs[best] {
-									best = i
-								}
-							}
-						}
-						out[o], p.arg[s*outs+o] = xs[best], int32(best)
-					} else {
-						var sum T
-						for iy := y0; iy < y1; iy++ {
-							for _, v := range xs[base+iy*p.w+x0 : base+iy*p.w+x1] {
-								sum += v
-							}
-						}
-						out[o] = sum / area
-					}
-					o++
-				}
-			}
-		}
-	}
+	p.x = x
+	p.par.p, p.par.backward = p, false
+	kernel.For(x.Rows, in, &p.par)
+	p.x = nil
 	return &p.out
 }
 
+// poolPass is Forward's or Backward's loop over samples, handed to
+// kernel.For; samples are independent, so the split changes no bits.
+type poolPass[T tensor.Float] struct {
+	p        *Pool2D[T]
+	backward bool
+}
+
+// Range pools, or sends back the gradients of, samples lo..hi-1.
+func (r *poolPass[T]) Range(lo, hi int) {
+	for s := lo; s < hi; s++ {
+		if r.backward {
+			r.p.backwardSample(s)
+		} else {
+			r.p.forwardSample(s)
+		}
+	}
+}
+
+// forwardSample pools sample s of p.x.
+func (p *Pool2D[T]) forwardSample(s int) {
+	in, outs := p.inShape.Size(), p.outShape.Size()
+	xs := p.x.Data[s*in : (s+1)*in]
+	out := p.out.Data[s*outs : (s+1)*outs]
+	var arg []int32
+	if p.max {
+		arg = p.arg[s*outs : (s+1)*outs]
+	}
+	if p.max && p.k == 2 && p.stride == 2 && p.pad == 0 {
+		p.max2x2(xs, out, arg)
+		return
+	}
+	area := T(p.k * p.k)
+	o := 0
+	for ch := range p.channels {
+		base := ch * p.h * p.w
+		for oy := range p.oh {
+			for ox := range p.ow {
+				y0, y1, x0, x1 := p.window(oy, ox)
+				if p.max && p.pad == 0 {
+					// The window lies inside the input: no cutting.
+					best := base + y0*p.w + x0
+					bv := xs[best]
+					for iy := range p.k {
+						r := base + (y0+iy)*p.w + x0
+						for j, v := range xs[r : r+p.k] {
+							if v > bv {
+								best, bv = r+j, v
+							}
+						}
+					}
+					out[o], arg[o] = bv, int32(best)
+				} else if p.max {
+					best := base + y0*p.w + x0
+					for iy := y0; iy < y1; iy++ {
+						for ix := x0; ix < x1; ix++ {
+							if i := base + iy*p.w + ix; xs[i] > xs[best] {
+								best = i
+							}
+						}
+					}
+					out[o], arg[o] = xs[best], int32(best)
+				} else {
+					var sum T
+					for iy := y0; iy < y1; iy++ {
+						for _, v := range xs[base+iy*p.w+x0 : base+iy*p.w+x1] {
+							sum += v
+						}
+					}
+					out[o] = sum / area
+				}
+				o++
+			}
+		}
+	}
+}
+
+// max2x2 is max pooling over 2×2 windows 2 apart, what nearly every CNN
+// uses, written out: the same comparisons in the same order as the
+// general loop (top left, top right, bottom left, bottom right; a later
+// value wins only when strictly larger), without its loops and checks.
+func (p *Pool2D[T]) max2x2(xs, out []T, arg []int32) {
+	o := 0
+	for ch := range p.channels {
+		base := ch * p.h * p.w
+		for oy := range p.oh {
+			r0 := base + 2*oy*p.w
+			top := xs[r0 : r0+2*p.ow]
+			bot := xs[r0+p.w : r0+p.w+2*p.ow]
+			dst := out[o : o+p.ow]
+			ai := arg[o : o+p.ow]
+			for ox := range dst {
+				j := 2 * ox
+				best, bv := r0+j, top[j]
+				if v := top[j+1]; v > bv {
+					best, bv = r0+j+1, v
+				}
+				if v := bot[j]; v > bv {
+					best, bv = r0+p.w+j, v
+				}
+				if v := bot[j+1]; v > bv {
+					best, bv = r0+p.w+j+1, v
+				}
+				dst[ox], ai[ox] = bv, int32(best)
+			}
+			o += p.ow
+		}
+	}
+}
+
 // Backward sends each output's gradient to the input that was its
-// maximum, or spreads it evenly over its window.
+// maximum, or spreads it evenly over its window, the samples split
+// between the kernel's workers.
 func (p *Pool2D[T]) Backward(dOut *tensor.Matrix[T], inputGrad bool) *tensor.Matrix[T] {
 	outs := p.outShape.Size()
 	if dOut.Rows != p.rows || dOut.Cols != outs {
@@ -211,36 +283,42 @@ func (p *Pool2D[T]) Backward(dOut *tensor.Matrix[T], inputGrad bool) *tensor.Mat
 	if !inputGrad {
 		return nil
 	}
-	in := p.inShape.Size()
-	reshape(&p.dx, dOut.Rows, in)
-	clear(p.dx.Data[:dOut.Rows*in])
-	area := T(p.k * p.k)
-	for s := range dOut.Rows {
-		g := dOut.Data[s*outs : (s+1)*outs]
-		dx := p.dx.Data[s*in : (s+1)*in]
-		if p.max {
-			for o, i := range p.arg[s*outs : (s+1)*outs] {
-				dx[i] += g[o]
-			}
-			continue
+	reshape(&p.dx, dOut.Rows, p.inShape.Size())
+	p.dOut = dOut
+	p.par.p, p.par.backward = p, true
+	kernel.For(dOut.Rows, p.inShape.Size(), &p.par)
+	p.dOut = nil
+	return &p.dx
+}
+
+// backwardSample sets sample s's rows of p.dx from p.dOut.
+func (p *Pool2D[T]) backwardSample(s int) {
+	in, outs := p.inShape.Size(), p.outShape.Size()
+	g := p.dOut.Data[s*outs : (s+1)*outs]
+	dx := p.dx.Data[s*in : (s+1)*in]
+	clear(dx)
+	if p.max {
+		for o, i := range p.arg[s*outs : (s+1)*outs] {
+			dx[i] += g[o]
 		}
-		o := 0
-		for ch := range p.channels {
-			base := ch * p.h * p.w
-			for oy := range p.oh {
-				for ox := range p.ow {
-					v := g[o] / area
-					o++
-					y0, y1, x0, x1 := p.window(oy, ox)
-					for iy := y0; iy < y1; iy++ {
-						row := dx[base+iy*p.w+x0 : base+iy*p.w+x1]
-						for i := range row {
-							row[i] += v
-						}
+		return
+	}
+	area := T(p.k * p.k)
+	o := 0
+	for ch := range p.channels {
+		base := ch * p.h * p.w
+		for oy := range p.oh {
+			for ox := range p.ow {
+				v := g[o] / area
+				o++
+				y0, y1, x0, x1 := p.window(oy, ox)
+				for iy := y0; iy < y1; iy++ {
+					row := dx[base+iy*p.w+x0 : base+iy*p.w+x1]
+					for i := range row {
+						row[i] += v
 					}
 				}
 			}
 		}
 	}
-	return &p.dx
 }
