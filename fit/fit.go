@@ -433,14 +433,11 @@ func (j *job[T]) spec() (nn.Spec, error) {
 // hidden layers' default should fill in: dense and convolutional layers.
 func takesActivation(l nn.LayerSpec) bool {
 	switch l.KindName() {
-	case nn.KindDense, kindConv2D:
+	case nn.KindDense, nn.KindConv2D:
 		return true
 	}
 	return false
 }
-
-// kindConv2D is nn's name for a convolution.
-const kindConv2D = "conv2d"
 
 // prepare returns what fills and scales a batch of j.d.X's rows as a
 // copy of the data, filled by schema's fills (when j.d has pending fills)

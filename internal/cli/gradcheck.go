@@ -93,7 +93,7 @@ func runGradcheck(e *env, args []string) error {
 	for i, ls := range specs {
 		// As in train: a dense (or convolutional) layer without an
 		// activation gets -activation, the last one -output.
-		if ls.Activation.Name == "" && (ls.KindName() == nn.KindDense || ls.KindName() == "conv2d") {
+		if ls.Activation.Name == "" && (ls.KindName() == nn.KindDense || ls.KindName() == nn.KindConv2D) {
 			ls.Activation = hidden
 			if i == len(specs)-1 {
 				ls.Activation = out

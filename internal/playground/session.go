@@ -244,6 +244,7 @@ func newRun(st Settings, up *upload) (*run, error) {
 	for i := range r.order {
 		r.order[i] = i
 	}
+	r.view.SetTraining(false) // the view only predicts
 	r.trainLoss, r.testLoss = r.evaluate()
 	r.hist.add(0, r.trainLoss, r.testLoss, test.Len() > 0)
 	return r, nil
@@ -390,12 +391,21 @@ func gather(dst *tensor.Matrix[float64], src *tensor.Matrix[float64], idx []int)
 // evaluate returns the loss on the training and test sets (NaN for an
 // empty test set).
 func (s *run) evaluate() (train, test float64) {
+	defer s.scoring()()
 	train = s.net.Loss(s.lossFn, s.train.X, s.train.Y)
 	test = math.NaN()
 	if s.test.Len() > 0 {
 		test = s.net.Loss(s.lossFn, s.test.X, s.test.Y)
 	}
 	return train, test
+}
+
+// scoring puts the network in evaluation mode (dropout passes values
+// through) and returns what puts its mode back.
+func (s *run) scoring() func() {
+	training := s.net.Training()
+	s.net.SetTraining(false)
+	return func() { s.net.SetTraining(training) }
 }
 
 // predictions returns the network's predictions for x (scaled), through the
@@ -416,6 +426,7 @@ func (s *run) accuracy(d *data.Dataset) float64 {
 	if s.task != data.Classification || d.Len() == 0 {
 		return math.NaN()
 	}
+	defer s.scoring()()
 	p := s.predictions(s.net, d.X)
 	right := 0
 	for i := range p.Rows {
