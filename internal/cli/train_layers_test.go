@@ -115,6 +115,8 @@ func TestGradcheckLayerKinds(t *testing.T) {
 	}{
 		{[]string{"-layers", "4,8,dropout:0.5,3", "-loss", "softmax_cross_entropy"}, 0, "network 4 → 8 tanh → dropout 0.5 → 3 identity"},
 		{[]string{"-layers", "dense:5,dropout:0.3,batchnorm,2", "-input-shape", "1,2,2", "-batch", "16"}, 0, "all gradients agree"},
+		// The issue's check: every kind, dropout's mask fixed.
+		{[]string{"-layers", "conv:3:3,maxpool:2,batchnorm,dense:5,dropout:0.3,2", "-input-shape", "1,8,8"}, 0, "all gradients agree"},
 		{[]string{"-layers", "dropout:0.3,2"}, 2, "-layers starts with the input size"},
 		{[]string{"-layers", "4,dropuot:0.3,2"}, 2, `did you mean "dropout"?`},
 		{[]string{"-layers", "4"}, 2, "at least one layer"},
