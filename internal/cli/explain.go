@@ -25,7 +25,7 @@ func init() {
 // chain rule uses, as the tutorial does.
 func runExplain(e *env, args []string) error {
 	fs := newFlagSet(e, "explain")
-	layers := fs.String("layers", "2,2,1", "layer `sizes`, inputs first: 2,2,1 is 2 inputs, 2 hidden neurons, 1 output")
+	layers := fs.String("layers", "2,2,1", "layer `sizes`, inputs first: 2,2,1 is 2 inputs, 2 hidden neurons, 1 output (dense:N:ACT gives a layer its own activation; dense layers only)")
 	src := fs.String("data", "", "take samples from `SRC` (a CSV file or builtin:NAME) instead of -x/-y")
 	target := fs.String("target", "", "target `column` of -data (name or index; default last)")
 	xs := fs.String("x", "0.1,0.4", "the input `values`")
@@ -45,7 +45,7 @@ func runExplain(e *env, args []string) error {
 	if err := positive(fs, "lr"); err != nil {
 		return err
 	}
-	sizes, err := parseInts("layers", *layers)
+	sizes, acts, err := explainLayers(*layers)
 	if err != nil {
 		return err
 	}
@@ -113,6 +113,9 @@ func runExplain(e *env, args []string) error {
 		if i == len(sizes)-2 {
 			a = out
 		}
+		if acts[i].Name != "" {
+			a = acts[i] // dense:N:ACT names its own
+		}
 		spec.Layers = append(spec.Layers, nn.LayerSpec{Units: s, Activation: a, NoBias: !*bias, Init: ini})
 	}
 	net, err := nn.New[float64](spec, newRand(*seed))
@@ -154,6 +157,32 @@ func runExplain(e *env, args []string) error {
 	pred := net.Forward(tensor.FromSlice(1, x.Cols, x.Row(0)))
 	fmt.Fprintf(e.stdout, "after %d step(s): prediction for sample 1 = %s, error = %.6g\n", *steps, fmtRow(pred.Row(0)), l.Forward(pred, tensor.FromSlice(1, y.Cols, y.Row(0))))
 	return nil
+}
+
+// explainLayers reads explain's -layers: the input size, then dense
+// layers as train writes them (64 or dense:64:tanh). It returns the sizes,
+// inputs first, and each layer's own activation (empty where the layer
+// gives none). Other kinds are refused by name: explain prints the
+// tutorial's sums of products and chain-rule factors, which only dense
+// layers have.
+func explainLayers(list string) (sizes []int, acts []activation.Spec, err error) {
+	specs, err := parseLayers("explain", list)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, l := range specs {
+		if k := l.KindName(); k != nn.KindDense {
+			return nil, nil, usagef("explain: -layers item %d (%s) is a %s layer; explain shows the chain rule of dense layers only — descent gradcheck -layers checks the gradients of layers of any kind", i+1, nn.FormatLayer(l), k)
+		}
+		if i == 0 && l.Activation.Name != "" {
+			return nil, nil, usagef("explain: -layers starts with the input size, a plain number, not %s", nn.FormatLayer(l))
+		}
+		sizes = append(sizes, l.Units)
+		if i > 0 {
+			acts = append(acts, l.Activation)
+		}
+	}
+	return sizes, acts, nil
 }
 
 func fmtRow(v []float64) string {
