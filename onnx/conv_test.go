@@ -1,9 +1,7 @@
 package onnx_test
 
 import (
-	"errors"
 	"slices"
-	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -85,15 +83,32 @@ func TestExportConvGraph(t *testing.T) {
 	}
 }
 
-// TestImportRefusesConv: import reads dense graphs only so far, and says
-// so for a convolutional one rather than misreading it.
-func TestImportRefusesConv(t *testing.T) {
-	b, err := onnx.Marshal(convModel().build(t, 1), onnx.Options{})
+// TestImportConv imports the CNN's export without descent's metadata:
+// the Reshape gives the input shape, Conv, MaxPool and AveragePool their
+// layers, the Flatten nothing (dense layers flatten), and the dropout is
+// gone, as the graph has none.
+func TestImportConv(t *testing.T) {
+	m := convModel().build(t, 1)
+	b, err := onnx.Marshal(m, onnx.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = onnx.Unmarshal(b, onnx.ImportOptions{})
-	if !errors.Is(err, onnx.ErrUnsupported) || !strings.Contains(err.Error(), "Reshape") {
-		t.Errorf("got %v, want ErrUnsupported naming the Reshape", err)
+	got, err := onnx.Unmarshal(stripMetadata(t, b), onnx.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "128 → conv2d 3×3×3 stride 1 pad 1 relu → maxpool2d 2×2 stride 2 pad 0 → avgpool2d 2×2 stride 2 pad 1 → 4 relu → 3 identity"
+	if g := got.Spec.String(); g != want {
+		t.Errorf("spec %s, want %s", g, want)
+	}
+	if g := got.Spec.InputShape; !slices.Equal(g, nn.Shape{2, 8, 8}) {
+		t.Errorf("input shape %v, want [2 8 8]", g)
+	}
+	var names []string
+	for _, p := range got.Params {
+		names = append(names, p.Name)
+	}
+	if w := []string{"layer1.weight", "layer1.bias", "layer4.weight", "layer4.bias", "layer5.weight", "layer5.bias"}; !slices.Equal(names, w) {
+		t.Errorf("parameters %v, want %v", names, w)
 	}
 }

@@ -35,6 +35,10 @@ const (
 	itemAdd  // and its Add of one
 	// itemBatchNorm is BatchNormalization in inference mode.
 	itemBatchNorm
+	itemConv    // Conv: filters in out, channels in in, weights F×(C·K·K) in w
+	itemPool    // MaxPool (max) or AveragePool
+	itemShape   // Reshape of a batch of rows to N×C×H×W
+	itemFlatten // Flatten, or Reshape to rows; in is the width asked, -1 for any
 )
 
 // item is one step of the chain, as descent sees it.
@@ -49,7 +53,10 @@ type item struct {
 	act     activation.Spec // itemAct
 	clip    float64         // itemClip
 	// itemBatchNorm: scale, bias, mean and variance.
-	bn [4]*constant
+	bn    [4]*constant
+	win   window // itemConv, itemPool
+	max   bool   // itemPool
+	shape []int  // itemShape: C, H, W
 }
 
 func newGraph(g *onnxpb.GraphProto, opset int64) (*graph, error) {
@@ -223,11 +230,20 @@ func (gr *graph) walk(input, output string) ([]item, error) {
 
 // step turns the node n, whose input cur is the chain's current value,
 // into an item. It returns the value the chain continues with, and skip
-// for a node that changes nothing (Identity, Flatten of a matrix).
+// for a node that changes nothing (Identity, Dropout at inference).
 func (gr *graph) step(n *onnxpb.NodeProto, cur string) (it item, next string, skip bool, err error) {
 	it.node = n
 	if !isDefaultDomain(n.GetDomain()) {
 		return it, "", false, unsupported(n, "")
+	}
+	if n.GetOpType() == "Dropout" {
+		// Checked before the one-output rule below: Dropout may list
+		// its mask as a second output.
+		if len(n.GetInput()) == 0 || n.GetInput()[0] != cur {
+			return it, "", false, fmt.Errorf("%w: %s takes %q as an operand other than its first", ErrUnsupported, nodeDesc(n), cur)
+		}
+		next, err := gr.dropout(n)
+		return it, next, true, err
 	}
 	if len(n.GetOutput()) != 1 || n.GetOutput()[0] == "" {
 		return it, "", false, fmt.Errorf("%w: %s has %d outputs; descent reads nodes with one", ErrUnsupported, nodeDesc(n), len(n.GetOutput()))
@@ -262,7 +278,16 @@ func (gr *graph) step(n *onnxpb.NodeProto, cur string) (it item, next string, sk
 		if axis, _, err := intAttr(n, "axis", 1); err != nil || axis != 1 {
 			return it, "", false, unsupported(n, "only axis 1, which leaves a batch of feature rows as it is")
 		}
-		return it, next, true, arity(1, 1)
+		it.kind, it.in = itemFlatten, -1
+		return it, next, false, arity(1, 1)
+	case "Reshape":
+		return gr.reshape(n, it)
+	case "Conv":
+		return gr.conv(n, it)
+	case "MaxPool", "AveragePool":
+		return gr.pool(n, it)
+	case "Pad":
+		return gr.pad(n, it)
 	case "Sub", "Div":
 		if err := arity(2, 2); err != nil {
 			return it, "", false, err

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"strings"
 
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
@@ -197,7 +199,7 @@ func fromGraph(g *onnxpb.GraphProto, opset int64, md *metadata, opts ImportOptio
 	if err != nil {
 		return nil, err
 	}
-	input, cols, err := gr.input()
+	input, inShape, err := gr.input()
 	if err != nil {
 		return nil, err
 	}
@@ -232,7 +234,7 @@ func fromGraph(g *onnxpb.GraphProto, opset int64, md *metadata, opts ImportOptio
 	}
 
 	m := &model.Model{Version: model.Version, DType: model.Float32, Loss: lossName}
-	if err := assemble(m, items, cols); err != nil {
+	if err := assemble(m, items, inShape); err != nil {
 		return nil, err
 	}
 	m.Task = opts.Task
@@ -259,47 +261,70 @@ func fromGraph(g *onnxpb.GraphProto, opset int64, md *metadata, opts ImportOptio
 }
 
 // input returns the graph's one real input (initializers may be listed as
-// inputs too, as older files do) and its number of columns, or 0 when the
-// file does not say.
-func (gr *graph) input() (string, int, error) {
+// inputs too, as older files do) and the shape of one sample: {columns}
+// for a batch of rows, {C, H, W} for a batch of images N×C×H×W (as
+// PyTorch exports a CNN), nil when the file does not say.
+func (gr *graph) input() (string, nn.Shape, error) {
 	var in *onnxpb.ValueInfoProto
 	for _, v := range gr.g.GetInput() {
 		if _, ok := gr.inits[v.GetName()]; ok {
 			continue
 		}
 		if in != nil {
-			return "", 0, fmt.Errorf("%w: the graph has more than one input (%q, %q); descent reads one", ErrUnsupported, in.GetName(), v.GetName())
+			return "", nil, fmt.Errorf("%w: the graph has more than one input (%q, %q); descent reads one", ErrUnsupported, in.GetName(), v.GetName())
 		}
 		in = v
 	}
 	if in == nil {
-		return "", 0, fmt.Errorf("%w: the graph has no input", ErrNotONNX)
+		return "", nil, fmt.Errorf("%w: the graph has no input", ErrNotONNX)
 	}
 	tt := in.GetType().GetTensorType()
 	if tt == nil {
-		return "", 0, fmt.Errorf("%w: input %q is not a tensor", ErrUnsupported, in.GetName())
+		return "", nil, fmt.Errorf("%w: input %q is not a tensor", ErrUnsupported, in.GetName())
 	}
 	switch onnxpb.TensorProto_DataType(tt.GetElemType()) {
 	case onnxpb.TensorProto_FLOAT, onnxpb.TensorProto_DOUBLE:
 	default:
-		return "", 0, fmt.Errorf("%w: input %q has element type %s; descent takes float features", ErrUnsupported, in.GetName(), dataTypeName(tt.GetElemType()))
+		return "", nil, fmt.Errorf("%w: input %q has element type %s; descent takes float features", ErrUnsupported, in.GetName(), dataTypeName(tt.GetElemType()))
 	}
-	cols := 0
-	if sh := tt.GetShape(); sh != nil {
-		if len(sh.GetDim()) != 2 {
-			return "", 0, fmt.Errorf("%w: input %q has %d dimensions; descent takes a batch of feature rows (2)", ErrUnsupported, in.GetName(), len(sh.GetDim()))
-		}
-		if v := sh.GetDim()[1].GetDimValue(); v > 0 {
-			cols = int(min(v, 1<<31))
-		}
+	sh := tt.GetShape()
+	if sh == nil {
+		return in.GetName(), nil, nil
 	}
-	return in.GetName(), cols, nil
+	// Sizes beyond this are no image or table descent could hold; the
+	// bound keeps the product from overflowing.
+	const limit = 1 << 24
+	dims := sh.GetDim()
+	switch len(dims) {
+	case 2:
+		if v := dims[1].GetDimValue(); v > 0 {
+			return in.GetName(), nn.Shape{int(min(v, 1<<31))}, nil
+		}
+		return in.GetName(), nil, nil
+	case 4:
+		var s nn.Shape
+		for i, d := range dims[1:] {
+			v := d.GetDimValue()
+			if v <= 0 || v > limit {
+				return "", nil, fmt.Errorf("%w: input %q is N×C×H×W but does not give its %s as a number (%v)", ErrUnsupported, in.GetName(), []string{"channels", "height", "width"}[i], dims[i+1])
+			}
+			s = append(s, int(v))
+		}
+		if s.Size() > 1<<31 {
+			return "", nil, fmt.Errorf("%w: input %q has samples of shape %v, too large", ErrUnsupported, in.GetName(), s)
+		}
+		return in.GetName(), s, nil
+	}
+	return "", nil, fmt.Errorf("%w: input %q has %d dimensions; descent takes a batch of feature rows (2) or of images N×C×H×W (4)", ErrUnsupported, in.GetName(), len(dims))
 }
 
 // assemble turns the chain's items into m's scaler, spec and parameters:
-// optional Sub then Div, then dense layers each followed by at most one
-// activation. cols is the input's width, or 0 when unknown.
-func assemble(m *model.Model, items []item, cols int) error {
+// optional Sub then Div (and smooth clipping), then layers: dense layers
+// and convolutions each followed by at most one activation, pooling,
+// batch normalisation, and the reshapes between a batch of rows and one
+// of images. inShape is the shape of one input sample ({columns} or
+// {C, H, W}), nil when the graph does not say.
+func assemble(m *model.Model, items []item, inShape nn.Shape) error {
 	i := 0
 	var sub, div *item
 	for ; i < len(items) && (items[i].kind == itemSub || items[i].kind == itemDiv); i++ {
@@ -318,17 +343,28 @@ func assemble(m *model.Model, items []item, cols int) error {
 	if clip {
 		first++
 	}
-	if first >= len(items) || items[first].kind != itemDense {
-		if first < len(items) {
-			return fmt.Errorf("%w: %s comes before the first layer", ErrUnsupported, nodeDesc(items[first].node))
+	if first >= len(items) {
+		return fmt.Errorf("%w: the graph has no layer (Gemm, MatMul, Conv, pooling or BatchNormalization)", ErrUnsupported)
+	}
+	switch items[first].kind {
+	case itemDense, itemConv, itemPool, itemBatchNorm, itemShape, itemFlatten:
+	default:
+		return fmt.Errorf("%w: %s comes before the first layer", ErrUnsupported, nodeDesc(items[first].node))
+	}
+	// spatial says the value flowing is N×C×H×W, not a batch of rows.
+	spatial := len(inShape) == 3
+	if inShape == nil {
+		w := firstWidth(items[first:])
+		if w <= 0 {
+			return fmt.Errorf("%w: the graph's input does not give its width, and %s does not tell it", ErrUnsupported, nodeDesc(items[first].node))
 		}
-		return fmt.Errorf("%w: the graph has no Gemm or MatMul layer", ErrUnsupported)
+		inShape = nn.Shape{w}
 	}
-	inputs := items[first].in
-	if cols != 0 && cols != inputs {
-		return fmt.Errorf("the input has %d columns, the first layer's weights %d rows", cols, inputs)
-	}
+	inputs := inShape.Size()
 	m.Spec.Inputs = inputs
+	if spatial {
+		m.Spec.InputShape = inShape
+	}
 	if sub != nil || div != nil {
 		s := &data.Scaler{Kind: data.Standard, Offset: make([]float64, inputs), Scale: make([]float64, inputs)}
 		for j := range s.Scale {
@@ -342,7 +378,9 @@ func assemble(m *model.Model, items []item, cols int) error {
 				continue
 			}
 			v, ok := p.it.vec.vector(inputs)
-			if !ok {
+			// On images only a scalar broadcasts as descent's
+			// per-feature scaler does.
+			if !ok || (spatial && len(p.it.vec.values) != 1) {
 				return fmt.Errorf("%w: %s: operand %q has shape %v, want [%d]", ErrUnsupported, nodeDesc(p.it.node), p.it.vec.name, p.it.vec.dims, inputs)
 			}
 			copy(p.dst, v)
@@ -354,45 +392,146 @@ func assemble(m *model.Model, items []item, cols int) error {
 		i++
 	}
 
-	width := inputs
+	shape := inShape // the shape of one sample of the value flowing
 	for ; i < len(items); i++ {
 		it := items[i]
+		// A layer's activation, when the next item is one.
+		activ := func() activation.Spec {
+			if i+1 < len(items) && items[i+1].kind == itemAct {
+				i++
+				return items[i].act
+			}
+			return activation.Spec{Name: activation.NameIdentity}
+		}
 		switch it.kind {
 		case itemSub, itemDiv:
 			return fmt.Errorf("%w: %s after the first layer; descent scales only the raw features", ErrUnsupported, nodeDesc(it.node))
 		case itemAct:
+			if prev := len(m.Spec.Layers); prev > 0 {
+				switch k := m.Spec.Layers[prev-1].KindName(); k {
+				case nn.KindBatchNorm, nn.KindMaxPool2D, nn.KindAvgPool2D:
+					return fmt.Errorf("%w: %s after a %s layer; descent applies activations only in dense and conv2d layers, before batch normalisation or pooling (export the model with batch norm folded into the convolution, torch.onnx.export's default in evaluation mode)", ErrUnsupported, nodeDesc(it.node), k)
+				}
+			}
 			return fmt.Errorf("%w: %s directly after another activation", ErrUnsupported, nodeDesc(it.node))
 		case itemClip:
 			return fmt.Errorf("%w: %s: descent clips only the scaled features", ErrUnsupported, nodeDesc(it.node))
 		case itemMul, itemAdd:
-			return targetScaler(m, items[i:], width)
+			return targetScaler(m, items[i:], shape.Size())
+		case itemShape:
+			target := nn.Shape(it.shape)
+			switch {
+			case spatial:
+				if !slices.Equal(shape, target) {
+					return fmt.Errorf("%w: %s reshapes images of shape %v to %v; descent keeps a layer's output shape", ErrUnsupported, nodeDesc(it.node), shape, target)
+				}
+			case len(m.Spec.Layers) == 0:
+				if target.Size() != inputs {
+					return fmt.Errorf("%s reshapes %d input values to %v, which holds %d", nodeDesc(it.node), inputs, target, target.Size())
+				}
+				m.Spec.InputShape = target
+			case !slices.Equal(shape, target):
+				return fmt.Errorf("%w: %s reshapes samples of shape %v to %v; descent reshapes only the input, or back to a spatial layer's own shape", ErrUnsupported, nodeDesc(it.node), shape, target)
+			}
+			shape, spatial = target, true
+		case itemFlatten:
+			if it.in > 0 && it.in != shape.Size() {
+				return fmt.Errorf("%s reshapes samples of %d values to %d columns", nodeDesc(it.node), shape.Size(), it.in)
+			}
+			// Dense layers flatten what comes in; the shape stays
+			// for the next layer's input.
+			spatial = false
 		case itemBatchNorm:
+			width := shape.Size()
+			if spatial {
+				width = shape[0]
+			} else if len(shape) > 1 {
+				return fmt.Errorf("%w: %s normalises each of the %d flattened values of %v samples; descent's batchnorm normalises each channel of those", ErrUnsupported, nodeDesc(it.node), shape.Size(), shape)
+			}
 			if err := batchNormLayer(m, it, width); err != nil {
 				return err
 			}
-			continue
+		case itemConv, itemPool:
+			if !spatial {
+				return fmt.Errorf("%w: %s takes a batch of rows; descent's spatial layers take N×C×H×W images (reshape the input first)", ErrUnsupported, nodeDesc(it.node))
+			}
+			l := nn.LayerSpec{Kind: nn.KindAvgPool2D, Kernel: it.win.k, Stride: it.win.stride, Padding: it.win.pad}
+			if it.kind == itemPool && it.max {
+				l.Kind = nn.KindMaxPool2D
+			}
+			if it.kind == itemConv {
+				if it.in != shape[0] {
+					return fmt.Errorf("%s: weights for %d channels, the layer before gives %d", nodeDesc(it.node), it.in, shape[0])
+				}
+				l.Kind, l.Filters, l.NoBias = nn.KindConv2D, it.out, it.b == nil
+				l.Activation = activ()
+				l.Init = initializer.Default(l.Activation)
+			}
+			s := nn.Spec{Inputs: shape.Size(), InputShape: shape, Layers: []nn.LayerSpec{l}}
+			out := s.OutShape()
+			if out == nil {
+				return fmt.Errorf("%w: %s: %w", ErrUnsupported, nodeDesc(it.node), s.Validate())
+			}
+			n := len(m.Spec.Layers) + 1
+			m.Spec.Layers = append(m.Spec.Layers, l)
+			if it.kind == itemConv {
+				m.Params = append(m.Params, model.Tensor{Name: fmt.Sprintf("layer%d.weight", n), Rows: it.out, Cols: len(it.w) / it.out, Values: it.w})
+				if it.b != nil {
+					m.Params = append(m.Params, model.Tensor{Name: fmt.Sprintf("layer%d.bias", n), Rows: 1, Cols: it.out, Values: it.b})
+				}
+				if it.double {
+					m.DType = model.Float64
+				}
+			}
+			shape = out
+		case itemDense:
+			if spatial {
+				return fmt.Errorf("%w: %s takes N×C×H×W images; descent's dense layers take rows (a Flatten first)", ErrUnsupported, nodeDesc(it.node))
+			}
+			if it.in != shape.Size() {
+				return fmt.Errorf("%s: weights have %d rows, the layer before gives %d values", nodeDesc(it.node), it.in, shape.Size())
+			}
+			n := len(m.Spec.Layers) + 1
+			ls := nn.LayerSpec{Units: it.out, NoBias: it.b == nil}
+			ls.Activation = activ()
+			ls.Init = initializer.Default(ls.Activation)
+			m.Spec.Layers = append(m.Spec.Layers, ls)
+			m.Params = append(m.Params, model.Tensor{Name: fmt.Sprintf("layer%d.weight", n), Rows: it.in, Cols: it.out, Values: it.w})
+			if it.b != nil {
+				m.Params = append(m.Params, model.Tensor{Name: fmt.Sprintf("layer%d.bias", n), Rows: 1, Cols: it.out, Values: it.b})
+			}
+			if it.double {
+				m.DType = model.Float64
+			}
+			shape = nn.Shape{it.out}
 		}
-		if it.in != width {
-			return fmt.Errorf("%s: weights have %d rows, the layer before gives %d values", nodeDesc(it.node), it.in, width)
-		}
-		n := len(m.Spec.Layers) + 1
-		ls := nn.LayerSpec{Units: it.out, Activation: activation.Spec{Name: activation.NameIdentity}, NoBias: it.b == nil}
-		if i+1 < len(items) && items[i+1].kind == itemAct {
-			i++
-			ls.Activation = items[i].act
-		}
-		ls.Init = initializer.Default(ls.Activation)
-		m.Spec.Layers = append(m.Spec.Layers, ls)
-		m.Params = append(m.Params, model.Tensor{Name: fmt.Sprintf("layer%d.weight", n), Rows: it.in, Cols: it.out, Values: it.w})
-		if it.b != nil {
-			m.Params = append(m.Params, model.Tensor{Name: fmt.Sprintf("layer%d.bias", n), Rows: 1, Cols: it.out, Values: it.b})
-		}
-		if it.double {
-			m.DType = model.Float64
-		}
-		width = it.out
+	}
+	if len(m.Spec.Layers) == 0 {
+		return fmt.Errorf("%w: the graph has no layer (Gemm, MatMul, Conv, pooling or BatchNormalization)", ErrUnsupported)
 	}
 	return nil
+}
+
+// firstWidth returns the width of the input as the first layer's weights
+// tell it, or 0 when they do not.
+func firstWidth(items []item) int {
+	for _, it := range items {
+		switch it.kind {
+		case itemFlatten:
+			if it.in > 0 {
+				return it.in
+			}
+			continue
+		case itemDense:
+			return it.in
+		case itemBatchNorm:
+			return len(it.bn[0].values)
+		case itemShape:
+			return nn.Shape(it.shape).Size()
+		}
+		return 0
+	}
+	return 0
 }
 
 // targetScaler reads the optional Mul then Add that end a regression graph
@@ -433,8 +572,9 @@ func targetScaler(m *model.Model, items []item, width int) error {
 func reconcile(m *model.Model, md *metadata) {
 	m.ClassNames, m.FeatureNames, m.Schema = md.ClassNames, md.FeatureNames, md.Schema
 	m.Training, m.Metrics, m.Created = md.Training, md.Metrics, md.Created
-	if sameArchitecture(m.Spec, md.Spec) {
+	if index, ok := sameArchitecture(m.Spec, md.Spec); ok {
 		m.Spec = md.Spec
+		renumber(m, index)
 	}
 	switch {
 	case md.Scaler == nil:
@@ -454,28 +594,86 @@ func reconcile(m *model.Model, md *metadata) {
 
 // sameArchitecture reports whether the metadata's spec describes the
 // graph's network: the same layers, units, biases and activations (a
-// leaky ReLU's slope equal in float32, the precision of the graph).
-func sameArchitecture(graph, md nn.Spec) bool {
-	if graph.Inputs != md.Inputs || len(graph.Layers) != len(md.Layers) {
-		return false
+// leaky ReLU's slope equal in float32, the precision of the graph), the
+// same windows, and dropout layers (the identity at inference, so not in
+// the graph) anywhere. It returns, for each of the graph's layers, the
+// index of the metadata's.
+func sameArchitecture(graph, md nn.Spec) ([]int, bool) {
+	if graph.Inputs != md.Inputs || (len(graph.InputShape) > 0 && !slices.Equal(graph.InputShape, md.InputShape)) {
+		return nil, false
+	}
+	var index []int
+	for j, l := range md.Layers {
+		if l.KindName() != nn.KindDropout {
+			index = append(index, j)
+		}
+	}
+	if len(index) != len(graph.Layers) {
+		return nil, false
 	}
 	for i, g := range graph.Layers {
-		l := md.Layers[i]
-		if g.Units != l.Units || g.NoBias != l.NoBias || g.Activation.Name != l.Activation.Name {
-			return false
+		l := md.Layers[index[i]]
+		if g.KindName() != l.KindName() {
+			return nil, false
+		}
+		switch g.KindName() {
+		case nn.KindBatchNorm:
+			continue
+		case nn.KindMaxPool2D, nn.KindAvgPool2D:
+			stride := l.Stride
+			if stride == 0 {
+				stride = l.Kernel
+			}
+			if g.Kernel != l.Kernel || g.Stride != stride || g.Padding != l.Padding {
+				return nil, false
+			}
+			continue
+		case nn.KindConv2D:
+			if g.Filters != l.Filters || g.Kernel != l.Kernel || g.Stride != max(l.Stride, 1) || g.Padding != l.Padding {
+				return nil, false
+			}
+		default:
+			if g.Units != l.Units {
+				return nil, false
+			}
+		}
+		// An empty activation means the kind's default, ReLU for a
+		// convolution; for a dense layer the old reader wanted it
+		// written out, and so does this one.
+		act := l.Activation.Name
+		if act == "" && g.KindName() == nn.KindConv2D {
+			act = activation.NameReLU
+		}
+		if g.NoBias != l.NoBias || g.Activation.Name != act || l.Init.Validate() != nil {
+			return nil, false
 		}
 		slope := l.Activation.Slope
 		if slope == 0 {
 			slope = activation.DefaultLeakySlope
 		}
 		if g.Activation.Name == activation.NameLeakyReLU && float32(slope) != float32(g.Activation.Slope) {
-			return false
-		}
-		if l.Init.Validate() != nil {
-			return false
+			return nil, false
 		}
 	}
-	return true
+	return index, true
+}
+
+// renumber renames the parameters and buffers of the graph's layer i,
+// "layer{i+1}.*", to those of the metadata's layer index[i], which
+// counts the dropout layers the graph leaves out.
+func renumber(m *model.Model, index []int) {
+	rename := func(ts []model.Tensor) {
+		for k := range ts {
+			for i, j := range index {
+				if prefix := fmt.Sprintf("layer%d.", i+1); strings.HasPrefix(ts[k].Name, prefix) {
+					ts[k].Name = fmt.Sprintf("layer%d.%s", j+1, ts[k].Name[len(prefix):])
+					break
+				}
+			}
+		}
+	}
+	rename(m.Params)
+	rename(m.Buffers)
 }
 
 // roundsTo reports whether exact rounds to the float32 values in graph.
