@@ -6,6 +6,7 @@
 #	bench/compare.sh                 # everything, a few minutes on 2 cores
 #	REPEAT=5 bench/compare.sh        # more runs per cell (the best is kept)
 #	SKIP_MNIST=1 bench/compare.sh    # leave out time-to-98 % on MNIST
+#	SKIP_CNN=1 bench/compare.sh      # leave out the CNN rows
 #
 # It installs Debian's python3-torch, python3-numpy and the OpenBLAS they
 # run on if they are missing (needs root and apt), builds descent once, and
@@ -37,7 +38,7 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$root" && go build -o "$work/descent" ./cmd/descent)
+(cd "$root" && go build -o "$work/descent" ./cmd/descent && go build -o "$work/cnnbench" ./bench/cnnbench)
 results=$work/results.tsv
 : >"$results"
 
@@ -49,6 +50,18 @@ descent_cell() {
 		printf 'descent\t%s\t%s\t%s\n' "$c" "$t" "$out" >>"$results"
 	else
 		printf 'descent\t%s\t%s\t{"failed": true}\n' "$c" "$t" >>"$results"
+	fi
+}
+
+# cnn_cell THREADS ARGS… records one run of descent's CNN (bench/cnnbench,
+# until descent bench takes -layers of any kind with -input-shape).
+cnn_cell() {
+	t=$1
+	shift
+	if out=$(timeout "$CELL_TIMEOUT" "$work/cnnbench" -threads "$t" "$@"); then
+		printf 'descent\tcnn\t%s\t%s\n' "$t" "$out" >>"$results"
+	else
+		printf 'descent\tcnn\t%s\t{"failed": true}\n' "$t" >>"$results"
 	fi
 }
 
@@ -87,6 +100,17 @@ for t in 1 2; do
 	descent_cell gemm32 $t -workload gemm -size 2048 -dtype float32 -repeat "$REPEAT"
 	descent_cell gemm64 $t -workload gemm -size 2048 -dtype float64 -repeat "$REPEAT"
 done
+# The MNIST-shaped CNN, batch 64, SGD, on synthetic 1×28×28
+# samples: descent and PyTorch one after the other at each thread count.
+CNN_SAMPLES=${CNN_SAMPLES:-3200}
+if [ -z "${SKIP_CNN:-}" ]; then
+	for t in 1 2; do
+		cnn_cell $t -batch 64 -samples "$CNN_SAMPLES" -repeat "$REPEAT"
+		py_cell torch cnn $t cnn --batch 64 --samples "$CNN_SAMPLES" --repeat "$REPEAT"
+	done
+	py_cell torch cnn 2p cnn --batch 64 --samples "$CNN_SAMPLES" --repeat "$REPEAT"
+fi
+
 for tool in numpy torch; do
 	threads="1 2"
 	if [ $tool = torch ]; then threads="1 2 2p"; fi

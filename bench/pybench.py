@@ -23,7 +23,7 @@ import time
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("tool", choices=["torch", "numpy"])
-    p.add_argument("workload", choices=["info", "tutorial", "tiny", "mlp", "gemm", "mnist"])
+    p.add_argument("workload", choices=["info", "tutorial", "tiny", "mlp", "cnn", "gemm", "mnist", "mnist_cnn"])
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--repeat", type=int, default=1, help="run the timed part this many times, report the fastest")
     p.add_argument("--steps", type=int, default=0, help="tutorial iterations (10000) or tiny steps (100000)")
@@ -254,6 +254,45 @@ def mlp_torch(_):
     return time.perf_counter() - start, float(loss)
 
 
+def cnn_net():
+    """The issue's MNIST-shaped CNN, as descent builds
+    conv:32:3,maxpool:2,conv:64:3,maxpool:2,128,dropout:0.25 with 10
+    outputs: ReLU after each convolution and the dense layer."""
+    nn = torch.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(64 * 5 * 5, 128), nn.ReLU(), nn.Dropout(0.25),
+        nn.Linear(128, 10),
+    ).to(getattr(torch, ARGS.dtype))
+
+
+def cnn_torch(_):
+    """SGD steps of the CNN on synthetic 1×28×28 samples, batch ARGS.batch."""
+    x, y, _ = synthetic(ARGS.samples, 784, 10, ARGS.dtype)
+    x = torch.from_numpy(x).reshape(-1, 1, 28, 28)
+    labels = torch.from_numpy(y.argmax(1))
+    net = cnn_net()
+    net.train()
+    opt = torch.optim.SGD(net.parameters(), lr=ARGS.lr or 0.01)
+    lossf = torch.nn.CrossEntropyLoss()
+    b = ARGS.batch
+    batches = [(x[lo : lo + b], labels[lo : lo + b]) for lo in range(0, ARGS.samples, b)]
+
+    def step(xb, yb):
+        opt.zero_grad()
+        loss = lossf(net(xb), yb)
+        loss.backward()
+        opt.step()
+        return loss
+
+    step(*batches[0])
+    start = time.perf_counter()
+    for xb, yb in batches:
+        loss = step(xb, yb)
+    return time.perf_counter() - start, float(loss)
+
+
 def mlp_numpy(_):
     """Hand-written float32 forward and backward, SGD, mean loss over the batch."""
     sz = sizes()
@@ -417,7 +456,7 @@ def main():
     fn = {
         ("numpy", "tutorial"): tutorial_numpy, ("torch", "tutorial"): tutorial_torch,
         ("numpy", "tiny"): tiny_numpy, ("torch", "tiny"): tiny_torch,
-        ("numpy", "mlp"): mlp_numpy, ("torch", "mlp"): mlp_torch,
+        ("numpy", "mlp"): mlp_numpy, ("torch", "mlp"): mlp_torch, ("torch", "cnn"): cnn_torch,
         ("numpy", "gemm"): gemm, ("torch", "gemm"): gemm,
     }[(ARGS.tool, w)]
     steps = ARGS.steps or {"tutorial": 10000, "tiny": 100000}.get(w, 0)
@@ -430,6 +469,9 @@ def main():
         flops = sum(2 * sz[i - 1] * sz[i] * (2 if i == 1 else 3) for i in range(1, len(sz)))
         out.update(layers=sz, batch=ARGS.batch, samples=ARGS.samples, optimizer="sgd",
                    samples_per_sec=ARGS.samples / sec, gflops=flops * ARGS.samples / sec / 1e9, final=final)
+    elif w == "cnn":
+        out.update(layers="conv:32:3,maxpool:2,conv:64:3,maxpool:2,128,dropout:0.25", batch=ARGS.batch,
+                   samples=ARGS.samples, optimizer="sgd", samples_per_sec=ARGS.samples / sec, final=final)
     elif w == "gemm":
         m, n, k, _, _ = gemm_shape()
         if ARGS.shape:

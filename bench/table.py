@@ -19,6 +19,7 @@ CASES = {
     "mlp1": ("(4) 784-256-128-10, batch 1, 5,000 samples", "samples_per_sec", True, "samples/s"),
     "gemm32": ("(5) GEMM 2048², float32", "gflops", True, "GFLOP/s"),
     "gemm64": ("(5) GEMM 2048², float64", "gflops", True, "GFLOP/s"),
+    "cnn": ("(6) CNN conv32-pool-conv64-pool-128-10, batch 64", "samples_per_sec", True, "samples/s"),
 }
 TOOLS = ["descent", "numpy", "torch"]
 
@@ -152,6 +153,8 @@ def targets(runs):
         ("MLP batch 64: descent 2t ≥ 1.25× numpy at its best", speedup("mlp64", d2, best(runs, "numpy", "mlp64")[1]), 1.25),
         ("MLP batch 64: descent 1t ≥ 1.2× PyTorch 1t", speedup("mlp64", d1, value(runs, "torch", "mlp64", "1")), 1.2),
         ("MLP batch 64: descent 2t ≥ 1.8× descent 1t", speedup("mlp64", d2, d1), 1.8),
+        ("CNN batch 64: descent 2t ≥ 1.5× PyTorch at its best",
+         speedup("cnn", value(runs, "descent", "cnn", "2"), best(runs, "torch", "cnn")[1]), 1.5),
         ("GEMM float32 2048², one core: descent ≥ 0.70× OpenBLAS (numpy)",
          speedup("gemm32", value(runs, "descent", "gemm32", "1"), value(runs, "numpy", "gemm32", "1")), 0.7),
         ("GEMM float32 at every MLP shape, one core: descent ≥ 0.70× OpenBLAS (numpy), worst shape",
