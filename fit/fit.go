@@ -300,7 +300,7 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
 	}
 	if horizon == 0 {
-		j.logf("network: %s, %d parameters, loss %s, optimizer %s, lr %g, %s", spec, net.NumParams(), j.lossName, j.o.Optimizer.Name, j.o.LearningRate, j.o.DType)
+		j.logf("network: %s, %d parameters, loss %s, optimizer %s, lr %g, %s", net.Spec(), net.NumParams(), j.lossName, j.o.Optimizer.Name, j.o.LearningRate, j.o.DType)
 	}
 
 	cfg := train.Config{
