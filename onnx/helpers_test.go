@@ -128,6 +128,8 @@ type ortJob struct {
 	Rows  int       `json:"rows"`
 	Cols  int       `json:"cols"`
 	Data  []float64 `json:"data"`
+	// Dims, when set, is the input's shape, such as N×C×H×W.
+	Dims []int `json:"dims,omitempty"`
 }
 
 type ortResult struct {

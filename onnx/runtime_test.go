@@ -167,3 +167,30 @@ func TestRuntime(t *testing.T) {
 		})
 	}
 }
+
+// TestRuntimeTorchCNN runs the PyTorch-exported CNN in ONNX Runtime on
+// its N×C×H×W input and compares with descent's predictions of the
+// imported model.
+func TestRuntimeTorchCNN(t *testing.T) {
+	node := needRuntime(t)
+	m, tc := loadTorchCNN(t)
+	x := tensor.FromRows(tc.Inputs)
+	want, err := m.Predict(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path, err := filepath.Abs(filepath.Join("testdata", "torch_cnn.onnx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dims := append([]int{x.Rows}, tc.Shape...)
+	res := runORT(t, node, []ortJob{{Model: path, Input: "input", Rows: x.Rows, Cols: x.Cols, Data: x.Data, Dims: dims}})
+	d, err := maxAbsDiff(res[0], want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("max abs diff %.3g", d)
+	if d >= tolerance {
+		t.Errorf("ONNX Runtime and descent differ by %g (≥ %g)", d, tolerance)
+	}
+}

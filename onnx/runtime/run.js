@@ -1,7 +1,8 @@
 // run.js runs ONNX models in ONNX Runtime for the onnx package's tests.
 //
 // stdin: a JSON array of jobs {"model": path, "input": name,
-// "rows": n, "cols": m, "data": [n*m numbers, row-major]}.
+// "rows": n, "cols": m, "data": [n*m numbers, row-major]}, and "dims"
+// (e.g. [n, C, H, W]) for an input that is not a matrix.
 // stdout: a JSON array, per job {"output": name, "dims": [...],
 // "data": [...]} or {"error": message}.
 // All jobs run in one process so the runtime loads once.
@@ -11,7 +12,7 @@ const ort = require('onnxruntime-node');
 async function runJob(job) {
   try {
     const session = await ort.InferenceSession.create(job.model);
-    const input = new ort.Tensor('float32', Float32Array.from(job.data), [job.rows, job.cols]);
+    const input = new ort.Tensor('float32', Float32Array.from(job.data), job.dims || [job.rows, job.cols]);
     const results = await session.run({ [job.input]: input });
     const name = session.outputNames[0];
     const out = results[name];
