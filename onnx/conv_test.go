@@ -1,7 +1,9 @@
 package onnx_test
 
 import (
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -110,5 +112,72 @@ func TestImportConv(t *testing.T) {
 	}
 	if w := []string{"layer1.weight", "layer1.bias", "layer4.weight", "layer4.bias", "layer5.weight", "layer5.bias"}; !slices.Equal(names, w) {
 		t.Errorf("parameters %v, want %v", names, w)
+	}
+}
+
+// TestImportConvUnsupported edits the CNN's export into graphs descent
+// cannot express and wants ErrUnsupported naming the operator and why.
+func TestImportConvUnsupported(t *testing.T) {
+	base := stripMetadata(t, mustMarshal(t, convModel().build(t, 1), onnx.Options{}))
+	op := func(mp *onnxpb.ModelProto, name string) *onnxpb.NodeProto {
+		for _, n := range mp.Graph.Node {
+			if n.OpType == name {
+				return n
+			}
+		}
+		t.Fatalf("no %s node", name)
+		return nil
+	}
+	setInts := func(n *onnxpb.NodeProto, name string, v ...int64) {
+		for _, a := range n.Attribute {
+			if a.Name == name {
+				a.Ints = v
+				return
+			}
+		}
+		n.Attribute = append(n.Attribute, &onnxpb.AttributeProto{Name: name, Type: onnxpb.AttributeType_INTS, Ints: v})
+	}
+	setInt := func(n *onnxpb.NodeProto, name string, v int64) {
+		for _, a := range n.Attribute {
+			if a.Name == name {
+				a.I = v
+				return
+			}
+		}
+		n.Attribute = append(n.Attribute, &onnxpb.AttributeProto{Name: name, Type: onnxpb.AttributeType_INT, I: v})
+	}
+	tests := []struct {
+		name string
+		edit func(mp *onnxpb.ModelProto)
+		want string
+	}{
+		{"conv group 3", func(mp *onnxpb.ModelProto) { setInt(op(mp, "Conv"), "group", 3) }, "group=3"},
+		{"conv dilation 2", func(mp *onnxpb.ModelProto) { setInts(op(mp, "Conv"), "dilations", 2, 2) }, "dilation 2"},
+		{"conv asymmetric pads", func(mp *onnxpb.ModelProto) { setInts(op(mp, "Conv"), "pads", 1, 0, 1, 0) }, "pads [1 0 1 0]"},
+		{"max pool strides 2×1", func(mp *onnxpb.ModelProto) { setInts(op(mp, "MaxPool"), "strides", 2, 1) }, "strides [2 1]"},
+		{"max pool ceil mode", func(mp *onnxpb.ModelProto) { setInt(op(mp, "MaxPool"), "ceil_mode", 1) }, "ceil_mode=1"},
+		{"average pool excluding padding", func(mp *onnxpb.ModelProto) { setInt(op(mp, "AveragePool"), "count_include_pad", 0) }, "count_include_pad=0"},
+		{"reshape fixing the batch", func(mp *onnxpb.ModelProto) {
+			for _, i := range mp.Graph.Initializer {
+				if i.Name == "layer1.shape" {
+					i.Int64Data[0] = 5
+				}
+			}
+		}, "shape [5 2 8 8]"},
+		{"relu after max pool", func(mp *onnxpb.ModelProto) {
+			// Move the conv's Relu to after the MaxPool.
+			conv, relu, pool := op(mp, "Conv"), op(mp, "Relu"), op(mp, "MaxPool")
+			pool.Input[0] = conv.Output[0]
+			relu.Input[0], relu.Output[0] = pool.Output[0], "pooled.relu"
+			op(mp, "AveragePool").Input[0] = "pooled.relu"
+		}, "after a maxpool2d layer"},
+	}
+	for _, c := range tests {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := onnx.Unmarshal(editModel(t, base, c.edit), onnx.ImportOptions{})
+			if !errors.Is(err, onnx.ErrUnsupported) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("got %v, want ErrUnsupported mentioning %q", err, c.want)
+			}
+		})
 	}
 }
