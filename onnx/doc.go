@@ -17,12 +17,17 @@
 //
 // Unmarshal (and Decode, Load) reads an ONNX file whose graph is a chain
 // from one input to one output of the operators descent knows: optional
-// Sub/Div preprocessing, Gemm or MatMul(+Add) layers, BatchNormalization
-// in inference mode after a layer (epsilon 1e-5), and the activations
-// Sigmoid, Tanh, Relu, LeakyRelu, Softmax, Softplus, Gelu (or its exact
-// expansion x·0.5·(1+Erf(x/√2))), with Identity and Flatten (of a
-// matrix) skipped. Anything else is refused with an error naming the
-// operator and its node.
+// Sub/Div preprocessing, Gemm or MatMul(+Add) layers, Conv (group 1,
+// dilation 1, square kernels, even padding), MaxPool and AveragePool
+// (padding counted as zeros, or a zero Pad just before, as PyTorch
+// writes it), BatchNormalization in inference mode (epsilon 1e-5), and
+// the activations Sigmoid, Tanh, Relu, LeakyRelu, Softmax, Softplus,
+// Gelu (or its exact expansion x·0.5·(1+Erf(x/√2))) after a Gemm, MatMul
+// or Conv. The input is a batch of rows, or of images N×C×H×W (which
+// sets the model's input shape); Reshape to N×C×H×W at the start and
+// Flatten (or Reshape to rows) before a dense layer move between the
+// two; Identity and Dropout are skipped. Anything else is refused with
+// an error naming the operator and its node.
 // Reading is bounded: Load reads only regular files of at most
 // ImportOptions.MaxFileSize bytes, and Unmarshal walks the wire format
 // before decoding so that a file of many tiny messages is refused instead
