@@ -33,7 +33,13 @@ type Conv2D[T tensor.Float] struct {
 	// Act is the element-wise activation.
 	Act activation.Func[T]
 
-	identity          bool
+	identity bool
+	// fused is set for ReLU and leaky ReLU on outputs small enough for
+	// kernel.LeakyReLU to run on the calling goroutine: the activation
+	// and its gradient are then applied inside the per-sample and
+	// per-filter loops, saving a pass over the batch's outputs each way.
+	fused             bool
+	slope             T
 	channels, h, w    int // input
 	filters, oh, ow   int // output
 	k, stride, pad    int
@@ -68,6 +74,10 @@ const (
 	opCol2im                 // samples: dx from the window gradients
 )
 
+// fusedMaxPositions bounds the output positions per filter for which the
+// activation is fused into Conv2D's loops (see Conv2D.fused).
+const fusedMaxPositions = 4096
+
 // Range runs the loop over samples or filters lo..hi-1.
 func (p *convPass[T]) Range(lo, hi int) {
 	c := p.c
@@ -90,6 +100,9 @@ func (p *convPass[T]) Range(lo, hi int) {
 				for i, v := range c.y[f*np+s*pos : f*np+(s+1)*pos] {
 					dst[i] = v + b
 				}
+				if c.fused {
+					kernel.LeakyReLU(c.a.Data[s*c.a.Cols+f*pos:s*c.a.Cols+(f+1)*pos], dst, c.slope)
+				}
 			}
 		}
 	case opGradRows:
@@ -97,7 +110,13 @@ func (p *convPass[T]) Range(lo, hi int) {
 		for f := lo; f < hi; f++ {
 			dst := c.y[f*np : (f+1)*np]
 			for s := range c.x.Rows {
-				copy(dst[s*pos:(s+1)*pos], dz.Data[s*dz.Cols+f*pos:s*dz.Cols+(f+1)*pos])
+				src := dz.Data[s*dz.Cols+f*pos : s*dz.Cols+(f+1)*pos]
+				if c.fused {
+					// dz is still dLoss/da here.
+					kernel.LeakyReLUBackward(dst[s*pos:(s+1)*pos], c.z.Data[s*c.z.Cols+f*pos:s*c.z.Cols+(f+1)*pos], src, c.slope)
+				} else {
+					copy(dst[s*pos:(s+1)*pos], src)
+				}
 			}
 			if c.B != nil {
 				var sum T
@@ -232,6 +251,15 @@ func NewConv2D[T tensor.Float](name string, in Shape, filters, kernelSize, strid
 		c.B = newParam[T](paramName(name, "bias"), 1, filters)
 	}
 	_, c.identity = act.(activation.Identity[T])
+	switch a := act.(type) {
+	case activation.ReLU[T]:
+		c.fused = true
+	case activation.LeakyReLU[T]:
+		c.fused, c.slope = true, a.Slope
+	}
+	// kernel.LeakyReLU splits slices from 8192 values on; a split inside
+	// a kernel.For range would compete with it for the same workers.
+	c.fused = c.fused && oh*ow < fusedMaxPositions
 	return c
 }
 
@@ -296,12 +324,16 @@ func (c *Conv2D[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 	c.run(opIm2col, n, ckk*p)
 	kernel.Gemm(false, false, c.filters, np, ckk, 1, c.W.Value.Data, ckk, c.cols, np, 0, c.y, np)
 	reshape(&c.z, n, c.filters*p)
+	if !c.identity {
+		reshape(&c.a, n, c.filters*p)
+	}
 	c.run(opSums, n, c.filters*p)
 	if c.identity {
 		return &c.z
 	}
-	reshape(&c.a, n, c.filters*p)
-	c.Act.Forward(&c.a, &c.z)
+	if !c.fused {
+		c.Act.Forward(&c.a, &c.z)
+	}
 	return &c.a
 }
 
@@ -317,7 +349,7 @@ func (c *Conv2D[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matri
 		panic(fmt.Sprintf("nn: %s Backward got %d×%d, output is %d×%d", c.W.Name, da.Rows, da.Cols, c.z.Rows, c.z.Cols))
 	}
 	dz := da
-	if !c.identity {
+	if !c.identity && !c.fused {
 		reshape(&c.dz, da.Rows, da.Cols)
 		c.Act.Backward(&c.dz, &c.z, &c.a, da)
 		dz = &c.dz
