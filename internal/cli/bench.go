@@ -36,6 +36,10 @@ const (
 	// cross-entropy on synthetic data (the default, and the only workload
 	// before -workload existed).
 	workloadMLP = "mlp"
+	// workloadCNN is the mlp workload with issue 14's convolutional
+	// network on 1×28×28 samples as its default -layers and -input-shape
+	// (pybench.py's cnn workload).
+	workloadCNN = "cnn"
 	// workloadTutorial is the tutorial's network: one input, one weight,
 	// no bias, sigmoid, squared error, x = 0.1, target = 0.3.
 	workloadTutorial = "tutorial"
@@ -49,10 +53,15 @@ const (
 )
 
 // benchResult is what the mlp workload prints; its fields are the ones
-// bench printed before the other workloads existed.
+// bench printed before the other workloads existed, and InputShape.
 type benchResult struct {
-	Workload      string  `json:"workload"`
-	Layers        []int   `json:"layers"`
+	Workload string `json:"workload"`
+	// Layers is the sizes, inputs first, for a network of plain dense
+	// layers (as bench printed before layer kinds), and the -layers text
+	// otherwise (as pybench.py's cnn workload prints it).
+	Layers any `json:"layers"`
+	// InputShape is -input-shape, when given.
+	InputShape    []int   `json:"input_shape,omitempty"`
 	Batch         int     `json:"batch"`
 	DType         string  `json:"dtype"`
 	Threads       int     `json:"threads"`
@@ -60,7 +69,9 @@ type benchResult struct {
 	Optimizer     string  `json:"optimizer"`
 	Seconds       float64 `json:"seconds"`
 	SamplesPerSec float64 `json:"samples_per_sec"`
-	GFLOPS        float64 `json:"gflops"`
+	// GFLOPS counts the products of dense layers; it is left out for
+	// networks with other kinds.
+	GFLOPS float64 `json:"gflops,omitempty"`
 }
 
 // loopResult is what the tutorial and tiny workloads print: the time of
@@ -96,25 +107,35 @@ type gemmResult struct {
 
 // mnistResult is what the mnist workload prints.
 type mnistResult struct {
-	Workload  string  `json:"workload"`
-	Layers    []int   `json:"layers"`
-	Batch     int     `json:"batch"`
-	DType     string  `json:"dtype"`
-	Threads   int     `json:"threads"`
-	Optimizer string  `json:"optimizer"`
-	LR        float64 `json:"lr"`
-	Target    float64 `json:"target_accuracy"`
-	Reached   bool    `json:"reached"`
-	Epochs    int     `json:"epochs"`
+	Workload string `json:"workload"`
+	// Layers and InputShape are as in benchResult.
+	Layers     any     `json:"layers"`
+	InputShape []int   `json:"input_shape,omitempty"`
+	Batch      int     `json:"batch"`
+	DType      string  `json:"dtype"`
+	Threads    int     `json:"threads"`
+	Optimizer  string  `json:"optimizer"`
+	LR         float64 `json:"lr"`
+	Target     float64 `json:"target_accuracy"`
+	Reached    bool    `json:"reached"`
+	Epochs     int     `json:"epochs"`
 	// Seconds covers training and the test evaluation after every epoch;
 	// loading and standardising the files is not timed.
 	Seconds    float64   `json:"seconds"`
 	Accuracies []float64 `json:"test_accuracy_by_epoch"`
 }
 
+// The cnn workload's network: the issue's CNN with 10 outputs, as
+// pybench.py builds it.
+const (
+	cnnLayers     = "conv:32:3,maxpool:2,conv:64:3,maxpool:2,128,dropout:0.25,10"
+	cnnInputShape = "1,28,28"
+)
+
 // benchFlags holds bench's flags.
 type benchFlags struct {
 	workload, layers, dtype, opt, mnistDir, cpuProfile string
+	inputShape                                         string
 	batch, samples, threads, steps, size, repeat       int
 	shape, trans                                       string
 	maxEpochs                                          int
@@ -125,8 +146,9 @@ type benchFlags struct {
 func runBench(e *env, args []string) error {
 	fs := newFlagSet(e, "bench")
 	var f benchFlags
-	fs.StringVar(&f.workload, "workload", workloadMLP, "what to time: mlp (one epoch on synthetic data), tutorial (the 1-weight network), tiny (2-8-1 sigmoid, batch 1), gemm (kernel.Gemm on -size² matrices) or mnist (train on MNIST from -mnist until -target test accuracy)")
-	fs.StringVar(&f.layers, "layers", "784,256,128,10", "layer `sizes` for mlp and mnist, inputs first; ReLU hidden layers, softmax cross-entropy output")
+	fs.StringVar(&f.workload, "workload", workloadMLP, "what to time: mlp (one epoch on synthetic data), cnn (mlp with -layers "+cnnLayers+" and -input-shape "+cnnInputShape+" unless given), tutorial (the 1-weight network), tiny (2-8-1 sigmoid, batch 1), gemm (kernel.Gemm on -size² matrices) or mnist (train on MNIST from -mnist until -target test accuracy)")
+	fs.StringVar(&f.layers, "layers", "784,256,128,10", "the network for mlp and mnist: the input size, then `layers` as train -layers writes them (sizes, dense:N:ACT, conv:F:K, maxpool:S, dropout:P, batchnorm, …); with -input-shape, the layers alone. Hidden layers default to ReLU, the last to identity (logits for softmax cross-entropy)")
+	fs.StringVar(&f.inputShape, "input-shape", "", "each sample's `shape` for mlp and mnist, e.g. 1,28,28 (channels, height, width) for convolutions; -layers then gives only layers, e.g. -layers conv:32:3,maxpool:2,conv:64:3,maxpool:2,128,10 -input-shape 1,28,28")
 	fs.IntVar(&f.batch, "batch", 64, "samples per step (mlp, mnist)")
 	fs.IntVar(&f.samples, "samples", 60000, "samples in the epoch (mlp)")
 	fs.StringVar(&f.dtype, "dtype", "float32", "float32 or float64")
@@ -147,6 +169,14 @@ func runBench(e *env, args []string) error {
 	fs.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the timed part to `file`")
 	if err := parse(e, fs, args); err != nil {
 		return err
+	}
+	if set := setFlags(fs); f.workload == workloadCNN {
+		if !set["layers"] {
+			f.layers = cnnLayers
+		}
+		if !set["input-shape"] {
+			f.inputShape = cnnInputShape
+		}
 	}
 	if err := positive(fs, "batch", "samples", "size", "max-epochs", "target"); err != nil {
 		return err
@@ -213,7 +243,7 @@ func profile(path string, run func(timed func(func() error) error) error) error 
 func runWorkload(f *benchFlags, timed func(func() error) error) (any, error) {
 	f32 := f.dtype == model.Float32
 	switch f.workload {
-	case workloadMLP:
+	case workloadMLP, workloadCNN:
 		return benchMLP(f, timed)
 	case workloadTutorial:
 		r := loopResult{Workload: f.workload, DType: f.dtype, Threads: f.threads, Steps: or(f.steps, 10000)}
@@ -261,7 +291,7 @@ func runWorkload(f *benchFlags, timed func(func() error) error) (any, error) {
 		}
 		return benchMNIST[float64](f, timed)
 	}
-	return nil, usagef("bench: unknown -workload %q (want mlp, tutorial, tiny, gemm or mnist)", f.workload)
+	return nil, usagef("bench: unknown -workload %q (want mlp, cnn, tutorial, tiny, gemm or mnist)", f.workload)
 }
 
 // or returns v, or def when v is 0.
@@ -294,12 +324,12 @@ func best(repeat int, f func() (float64, error)) (float64, error) {
 }
 
 func benchMLP(f *benchFlags, timed func(func() error) error) (any, error) {
-	sizes, err := parseInts("layers", f.layers)
+	spec, sizes, err := benchSpec(f)
 	if err != nil {
 		return nil, err
 	}
-	if len(sizes) < 2 || f.batch < 1 || f.samples < f.batch {
-		return nil, usagef("bench: need at least two -layers, -batch ≥ 1 and -samples ≥ -batch")
+	if f.batch < 1 || f.samples < f.batch {
+		return nil, usagef("bench: need -batch ≥ 1 and -samples ≥ -batch")
 	}
 	name := f.opt
 	if name == "" {
@@ -310,19 +340,78 @@ func benchMLP(f *benchFlags, timed func(func() error) error) (any, error) {
 		return nil, &UsageError{Err: err}
 	}
 	lr := orF(f.lr, 0.01)
-	res := benchResult{Workload: workloadMLP, Layers: sizes, Batch: f.batch, DType: f.dtype, Threads: f.threads, Samples: f.samples, Optimizer: name}
+	res := benchResult{Workload: f.workload, Layers: benchLayers(f, sizes), InputShape: spec.InputShape, Batch: f.batch, DType: f.dtype, Threads: f.threads, Samples: f.samples, Optimizer: name}
 	res.Seconds, err = best(f.repeat, func() (float64, error) {
 		if f.dtype == model.Float32 {
-			return benchEpoch[float32](sizes, f.batch, f.samples, oc, lr, f.seed, timed)
+			return benchEpoch[float32](spec, f.batch, f.samples, oc, lr, f.seed, timed)
 		}
-		return benchEpoch[float64](sizes, f.batch, f.samples, oc, lr, f.seed, timed)
+		return benchEpoch[float64](spec, f.batch, f.samples, oc, lr, f.seed, timed)
 	})
 	if err != nil {
 		return nil, err
 	}
 	res.SamplesPerSec = float64(f.samples) / res.Seconds
-	res.GFLOPS = stepFlops(sizes) * float64(f.samples) / res.Seconds / 1e9
+	if sizes != nil {
+		res.GFLOPS = stepFlops(sizes) * float64(f.samples) / res.Seconds / 1e9
+	}
 	return res, nil
+}
+
+// benchSpec reads -layers and -input-shape into the network bench trains:
+// without -input-shape the list starts with the input size. A dense or
+// convolutional layer without an activation gets ReLU, or identity when
+// it is the last (the logits softmax cross-entropy takes). sizes is the
+// list as sizes, inputs first, when every layer is a plain dense one, and
+// nil otherwise.
+func benchSpec(f *benchFlags) (spec nn.Spec, sizes []int, err error) {
+	shape, err := parseShape("bench", f.inputShape)
+	if err != nil {
+		return nn.Spec{}, nil, err
+	}
+	layers, err := parseLayers("bench", f.layers)
+	if err != nil {
+		return nn.Spec{}, nil, err
+	}
+	switch {
+	case shape != nil:
+		spec.InputShape = nn.Shape(shape)
+		spec.Inputs = spec.InputShape.Size()
+	case len(layers) > 0 && plainDense(layers[:1]):
+		spec.Inputs, layers = layers[0].Units, layers[1:]
+	default:
+		return nn.Spec{}, nil, usagef("bench: -layers starts with the input size, e.g. 784,256,10 (or give -input-shape)")
+	}
+	if len(layers) == 0 {
+		return nn.Spec{}, nil, usagef("bench: -layers needs the input size and at least one layer")
+	}
+	if shape == nil && plainDense(layers) {
+		sizes = []int{spec.Inputs}
+		for _, l := range layers {
+			sizes = append(sizes, l.Units)
+		}
+	}
+	for i, l := range layers {
+		if k := l.KindName(); l.Activation.Name == "" && (k == nn.KindDense || k == nn.KindConv2D) {
+			l.Activation = activation.Spec{Name: activation.NameReLU}
+			if i == len(layers)-1 {
+				l.Activation = activation.Spec{Name: activation.NameIdentity}
+			}
+		}
+		spec.Layers = append(spec.Layers, l)
+	}
+	if err := spec.Validate(); err != nil {
+		return nn.Spec{}, nil, usagef("bench: -layers: %w", err)
+	}
+	return spec, sizes, nil
+}
+
+// benchLayers is what a result shows as its layers: the sizes of a plain
+// dense network, the -layers text otherwise.
+func benchLayers(f *benchFlags, sizes []int) any {
+	if sizes != nil {
+		return sizes
+	}
+	return f.layers
 }
 
 // stepFlops counts the multiply-adds (as two flops) of one sample's step:
@@ -340,30 +429,21 @@ func stepFlops(sizes []int) float64 {
 	return f
 }
 
-// reluNet builds a network of ReLU hidden layers and an identity output
-// (the logits softmax cross-entropy takes).
-func reluNet[T tensor.Float](sizes []int, seed uint64) (*nn.Network[T], error) {
-	relu := activation.Spec{Name: activation.NameReLU}
-	spec := nn.Spec{Inputs: sizes[0]}
-	for i, s := range sizes[1:] {
-		a := relu
-		if i == len(sizes)-2 {
-			a = activation.Spec{Name: activation.NameIdentity}
-		}
-		spec.Layers = append(spec.Layers, nn.LayerSpec{Units: s, Activation: a})
-	}
+// benchNet builds spec's network (see benchSpec) in training mode.
+func benchNet[T tensor.Float](spec nn.Spec, seed uint64) (*nn.Network[T], error) {
 	net, err := nn.New[T](spec, newRand(seed))
 	if err != nil {
 		return nil, &UsageError{Err: err}
 	}
+	net.SetTraining(true)
 	return net, nil
 }
 
 // benchEpoch trains one epoch over synthetic samples, batch by batch, and
 // returns the seconds it took (the first step, which sizes every
 // workspace, is not timed). timed wraps the timed loop.
-func benchEpoch[T tensor.Float](sizes []int, batch, samples int, oc optim.Config, lr float64, seed uint64, timed func(func() error) error) (float64, error) {
-	net, err := reluNet[T](sizes, seed)
+func benchEpoch[T tensor.Float](spec nn.Spec, batch, samples int, oc optim.Config, lr float64, seed uint64, timed func(func() error) error) (float64, error) {
+	net, err := benchNet[T](spec, seed)
 	if err != nil {
 		return 0, err
 	}
@@ -372,7 +452,7 @@ func benchEpoch[T tensor.Float](sizes []int, batch, samples int, oc optim.Config
 	if err != nil {
 		return 0, err
 	}
-	in, out := sizes[0], sizes[len(sizes)-1]
+	in, out := net.Inputs(), net.Outputs()
 	x := tensor.New[T](samples, in)
 	for i := range x.Data {
 		x.Data[i] = T(rng.Float64())
@@ -580,12 +660,12 @@ func benchMNIST[T tensor.Float](f *benchFlags, timed func(func() error) error) (
 	if f.mnistDir == "" {
 		return nil, usagef("bench: -workload mnist needs -mnist FOLDER (scripts/fetch-mnist.sh prints one)")
 	}
-	sizes, err := parseInts("layers", f.layers)
+	spec, sizes, err := benchSpec(f)
 	if err != nil {
 		return nil, err
 	}
-	if len(sizes) < 2 || sizes[0] != 784 || sizes[len(sizes)-1] != 10 || f.batch < 1 || f.maxEpochs < 1 {
-		return nil, usagef("bench: mnist needs -layers 784,…,10, -batch ≥ 1 and -max-epochs ≥ 1")
+	if spec.Inputs != 784 || spec.Outputs() != 10 || f.batch < 1 || f.maxEpochs < 1 {
+		return nil, usagef("bench: mnist needs 784 inputs (-layers 784,… or -input-shape 1,28,28), 10 outputs, -batch ≥ 1 and -max-epochs ≥ 1")
 	}
 	trainSet, err := data.LoadMNIST(f.mnistDir, true)
 	if err != nil {
@@ -628,11 +708,11 @@ func benchMNIST[T tensor.Float](f *benchFlags, timed func(func() error) error) (
 	if err != nil {
 		return nil, err
 	}
-	net, err := reluNet[T](sizes, f.seed)
+	net, err := benchNet[T](spec, f.seed)
 	if err != nil {
 		return nil, err
 	}
-	res := mnistResult{Workload: workloadMNIST, Layers: sizes, Batch: f.batch, DType: f.dtype, Threads: f.threads,
+	res := mnistResult{Workload: workloadMNIST, Layers: benchLayers(f, sizes), InputShape: spec.InputShape, Batch: f.batch, DType: f.dtype, Threads: f.threads,
 		Optimizer: name, LR: orF(f.lr, 0.001), Target: f.target}
 	rng := newRand(f.seed + 1)
 	order := make([]int, xTrain.Rows)
@@ -674,8 +754,11 @@ func benchMNIST[T tensor.Float](f *benchFlags, timed func(func() error) error) (
 }
 
 // mnistAccuracy returns the fraction of the test rows x whose largest
-// logit is their class in d.
+// logit is their class in d, in evaluation mode (dropout off, batch norm
+// on its running statistics), putting training mode back after.
 func mnistAccuracy[T tensor.Float](net *nn.Network[T], x *tensor.Matrix[T], d *data.Dataset) float64 {
+	net.SetTraining(false)
+	defer net.SetTraining(true)
 	right := 0
 	for lo := 0; lo < x.Rows; lo += mnistEvalBatch {
 		n := min(mnistEvalBatch, x.Rows-lo)

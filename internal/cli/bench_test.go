@@ -7,6 +7,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -127,6 +130,13 @@ func TestBenchMNIST(t *testing.T) {
 	if !r.Reached || r.Accuracies[len(r.Accuracies)-1] < 0.98 {
 		t.Errorf("did not learn the bands: %+v", r)
 	}
+	// A convolutional network on the images' shape, with dropout, which
+	// the test accuracy must not see.
+	var c mnistResult
+	benchJSON(t, &c, "-workload", "mnist", "-mnist", dir, "-layers", "conv:4:3,maxpool:2,dropout:0.5,10", "-input-shape", "1,28,28", "-batch", "10", "-lr", "0.01", "-max-epochs", "10", "-threads", "1")
+	if c.Layers != "conv:4:3,maxpool:2,dropout:0.5,10" || !slices.Equal(c.InputShape, []int{1, 28, 28}) || !c.Reached {
+		t.Errorf("CNN: got %+v", c)
+	}
 }
 
 func TestBenchBadFlags(t *testing.T) {
@@ -143,6 +153,62 @@ func TestBenchBadFlags(t *testing.T) {
 	} {
 		if code, _, errOut := runCLI(t, append([]string{"bench"}, args...)...); code != 2 || errOut == "" {
 			t.Errorf("bench %v: exit %d, stderr %q; want 2 and a message", args, code, errOut)
+		}
+	}
+}
+
+// TestBenchLayerKinds times networks of any kind: -layers as train reads
+// it, with -input-shape giving the samples' shape and -layers only
+// layers, and the cnn workload's defaults.
+func TestBenchLayerKinds(t *testing.T) {
+	tests := []struct {
+		args       []string
+		workload   string
+		layers     any
+		inputShape []int
+	}{
+		{[]string{"-layers", "conv:4:3,maxpool:2,dropout:0.25,batchnorm,conv:2:2:1:1,avgpool:2,dense:6:tanh,3", "-input-shape", "1,8,8"},
+			"mlp", "conv:4:3,maxpool:2,dropout:0.25,batchnorm,conv:2:2:1:1,avgpool:2,dense:6:tanh,3", []int{1, 8, 8}},
+		// Without -input-shape the list starts with the input size.
+		{[]string{"-layers", "12,dropout:0.1,5,3"}, "mlp", "12,dropout:0.1,5,3", nil},
+		// A plain dense list prints its sizes, as before layer kinds.
+		{[]string{"-layers", "12,5,3"}, "mlp", []any{12.0, 5.0, 3.0}, nil},
+		{[]string{"-workload", "cnn", "-layers", "conv:2:5,maxpool:4,10"}, "cnn", "conv:2:5,maxpool:4,10", []int{1, 28, 28}},
+	}
+	for _, tt := range tests {
+		for _, dt := range []string{"float32", "float64"} {
+			var r benchResult
+			benchJSON(t, &r, append(tt.args, "-batch", "8", "-samples", "64", "-threads", "1", "-dtype", dt)...)
+			if r.Workload != tt.workload || !reflect.DeepEqual(r.Layers, tt.layers) || !slices.Equal(r.InputShape, tt.inputShape) ||
+				r.Samples != 64 || !(r.SamplesPerSec > 0) {
+				t.Errorf("bench %v -dtype %s: got %+v, want workload %s, layers %v, input shape %v", tt.args, dt, r, tt.workload, tt.layers, tt.inputShape)
+			}
+			if _, dense := tt.layers.([]any); dense != (r.GFLOPS > 0) {
+				t.Errorf("bench %v: gflops %v; want it for plain dense networks only", tt.args, r.GFLOPS)
+			}
+		}
+	}
+}
+
+// TestBenchLayerKindsBad checks that a network bench cannot build is a
+// usage error that says why.
+func TestBenchLayerKindsBad(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-layers", "conv:4:3,10"}, "-layers starts with the input size"},
+		{[]string{"-layers", "64"}, "at least one layer"},
+		{[]string{"-layers", "64,dropuot:0.2,10"}, `did you mean "dropout"?`},
+		{[]string{"-layers", "64,conv:4:3,10"}, "channels×height×width"},
+		{[]string{"-layers", "conv:4:5,10", "-input-shape", "1,3,3"}, "does not fit"},
+		{[]string{"-layers", "conv:4:3,10", "-input-shape", "1,x,3"}, "-input-shape"},
+		{[]string{"-workload", "mnist", "-mnist", ".", "-layers", "conv:4:3,10", "-input-shape", "1,8,8"}, "784 inputs"},
+	}
+	for _, tt := range tests {
+		code, _, errOut := runCLI(t, append([]string{"bench"}, tt.args...)...)
+		if code != 2 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("bench %v: exit %d, stderr %q; want 2 and %q", tt.args, code, errOut, tt.want)
 		}
 	}
 }
