@@ -112,7 +112,7 @@ func runGradcheck(e *env, args []string) error {
 			fillUniform(rng, p.Value.Data, -0.1, 0.1)
 		}
 	}
-	return checkAndReport(e, net, l, fmt.Sprintf("network %s, hidden %s, output %s, loss %s", spec, hidden, out, l.Name()), *batch, *seed^1, *tol)
+	return checkAndReport(e, net, l, fmt.Sprintf("network %s, hidden %s, output %s, loss %s", net.Spec(), hidden, out, l.Name()), *batch, *seed^1, *tol)
 }
 
 // checkAndReport runs the check on a random batch and prints the report.
