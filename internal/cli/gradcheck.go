@@ -26,7 +26,7 @@ func init() {
 // differences and fails when any tensor's error exceeds the tolerance.
 func runGradcheck(e *env, args []string) error {
 	fs := newFlagSet(e, "gradcheck")
-	layers := fs.String("layers", "3,5,4,2", "the input size, then the `layers`: sizes of dense layers or layers of any kind ("+strings.Join(nn.Kinds(), ", ")+"); with -input-shape, the layers alone")
+	layers := fs.String("layers", "3,5,4,2", "the input size, then the `layers` as train -layers writes them: sizes of dense layers, dense:N:ACT, conv:F:K[:S[:P]][:ACT], maxpool:K, avgpool:K, batchnorm, dropout:P; with -input-shape, the layers alone")
 	inputShape := fs.String("input-shape", "", "each sample's `shape`, e.g. 1,8,8 (channels, height, width); -layers then gives only layers")
 	act := fs.String("activation", "tanh", "activation of the hidden layers")
 	output := fs.String("output", "auto", "output activation; auto follows the loss")
