@@ -209,14 +209,18 @@ func catchSignals(parent context.Context) (ctx context.Context, caught func() os
 		mu  sync.Mutex
 		got os.Signal
 	)
-	done := make(chan struct{})
+	done, exited := make(chan struct{}), make(chan struct{})
+	record := func(s os.Signal) {
+		mu.Lock()
+		got = s
+		mu.Unlock()
+		cancel()
+	}
 	go func() {
+		defer close(exited)
 		select {
 		case s := <-ch:
-			mu.Lock()
-			got = s
-			mu.Unlock()
-			cancel()
+			record(s)
 		case <-done:
 		}
 	}()
@@ -225,6 +229,14 @@ func catchSignals(parent context.Context) (ctx context.Context, caught func() os
 		once.Do(func() {
 			signal.Stop(ch)
 			close(done)
+			<-exited
+			// A signal delivered just before Stop may still sit in ch
+			// while the goroutine took done: it still counts.
+			select {
+			case s := <-ch:
+				record(s)
+			default:
+			}
 			cancel()
 		})
 	}

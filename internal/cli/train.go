@@ -406,6 +406,7 @@ func trainWith(e *env, f trainFlags, o fit.Options, format model.Format) error {
 		if fitErr != nil {
 			return fitErr
 		}
+		stop() // counts a signal still in flight
 		return signalled(caught())
 	}
 	fmt.Fprintf(e.stdout, "%s (%.1fs)\n", summary(res), time.Since(start).Seconds())
@@ -416,10 +417,8 @@ func trainWith(e *env, f trainFlags, o fit.Options, format model.Format) error {
 	if fitErr != nil {
 		return fitErr
 	}
-	if sig := caught(); sig != nil {
-		return &SignalError{Signal: sig}
-	}
-	return nil
+	stop() // counts a signal still in flight
+	return signalled(caught())
 }
 
 // addWeightFlags defines -class-weight and -weight-column on fs.

@@ -169,8 +169,8 @@ func runTune(e *env, args []string) error {
 	// came, as a shell expects.
 	ctx, caught, stop := catchSignals(e.ctx)
 	res, err := fit.Tune(ctx, d, schema, base, to)
-	sig := caught()
 	stop()
+	sig := caught() // after stop, which counts a signal still in flight
 	board.clear()
 	if err != nil {
 		return err
@@ -192,10 +192,10 @@ func runTune(e *env, args []string) error {
 	o.Log = e.stderr
 	fctx, fcaught, fstop := catchSignals(context.WithoutCancel(e.ctx))
 	fr, err := fit.Train(fctx, d, schema, o)
+	fstop()
 	if s := fcaught(); s != nil {
 		sig = s
 	}
-	fstop()
 	if err != nil {
 		return fmt.Errorf("tune: final training: %w", err)
 	}
