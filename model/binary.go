@@ -42,10 +42,10 @@ func (c *crcWriter) Write(p []byte) (int, error) {
 }
 
 // putFixed writes the magic, the version and the header.
-func (c *crcWriter) putFixed(magic string, header []byte) {
+func (c *crcWriter) putFixed(magic string, version int, header []byte) {
 	var b [8]byte
 	io.WriteString(c, magic)
-	binary.LittleEndian.PutUint32(b[:4], Version)
+	binary.LittleEndian.PutUint32(b[:4], uint32(version))
 	binary.LittleEndian.PutUint32(b[4:], uint32(len(header)))
 	c.Write(b[:])
 	c.Write(header)
@@ -81,12 +81,13 @@ func (c *crcWriter) finish() error {
 
 // writeModelBinary writes m in the binary format of FORMAT.md.
 func writeModelBinary(w io.Writer, m *Model) error {
-	header, err := json.Marshal(toWire(m))
+	wm := toWire(m)
+	header, err := json.Marshal(wm)
 	if err != nil {
 		return err
 	}
 	c := &crcWriter{w: w}
-	c.putFixed(magicModel, header)
+	c.putFixed(magicModel, wm.Version, header)
 	bits := elemBits(m.DType)
 	for _, t := range m.Params {
 		c.putFloats(t.Values, bits)
@@ -162,6 +163,7 @@ func decodeModelBinary(b []byte) (*Model, error) {
 	if err := m.validateLayout(); err != nil {
 		return nil, err
 	}
+	fillShapes(m)
 	rest, err := readTensors(body, m.Params, elemBits(m.DType))
 	if err != nil {
 		return nil, err

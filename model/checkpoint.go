@@ -183,7 +183,7 @@ func decodeCheckpoint(b []byte) (*Checkpoint, error) {
 
 func writeCheckpointJSON(w io.Writer, c *Checkpoint) error {
 	head, err := json.MarshalIndent(wireCheckpoint{
-		Format: formatCheckpoint, Version: Version, Epoch: c.Epoch, History: c.History,
+		Format: formatCheckpoint, Version: c.Model.formatVersion(), Epoch: c.Epoch, History: c.History,
 		Optimizer: wireOptim{Name: c.Optimizer.Name, Step: c.Optimizer.Step},
 	}, "", "  ")
 	if err != nil {
@@ -360,8 +360,11 @@ func finishCheckpoint(w *wireCheckpoint, m *Model, slots [][][]float64) (*Checkp
 // the JSON header, the embedded binary model (its length first), every
 // optimizer buffer as float64, and the CRC-32.
 func writeCheckpointBinary(w io.Writer, c *Checkpoint) error {
+	// A checkpoint takes its model's version, so that one of a dense
+	// model keeps the bytes of version 1.
+	version := c.Model.formatVersion()
 	header, err := json.Marshal(wireCheckpoint{
-		Format: formatCheckpoint, Version: Version, Epoch: c.Epoch, History: c.History,
+		Format: formatCheckpoint, Version: version, Epoch: c.Epoch, History: c.History,
 		Optimizer: wireOptim{Name: c.Optimizer.Name, Step: c.Optimizer.Step, NumSlots: len(c.Optimizer.Slots)},
 	})
 	if err != nil {
@@ -372,7 +375,7 @@ func writeCheckpointBinary(w io.Writer, c *Checkpoint) error {
 		return err
 	}
 	cw := &crcWriter{w: w}
-	cw.putFixed(magicCheckpoint, header)
+	cw.putFixed(magicCheckpoint, version, header)
 	var n [8]byte
 	binary.LittleEndian.PutUint64(n[:], uint64(mb.Len()))
 	cw.Write(n[:])

@@ -87,6 +87,7 @@ func corpus(t testing.TB) map[string][]byte {
 	digit := valuesAt + bytes.IndexAny(mj[valuesAt:], "123456789")
 	corruptJSON := bytes.Clone(mj)
 	corruptJSON[digit] = "21"[min(1, int(corruptJSON[digit]-'1'))]
+	cj := encoded(t, convModel(t), JSON)
 	return map[string][]byte{
 		"model.json":      mj,
 		"model.bin":       mb,
@@ -96,6 +97,8 @@ func corpus(t testing.TB) map[string][]byte {
 		"checkpoint.bin":  encodedCheckpoint(t, checkpoint(t), Binary),
 		"batchnorm.json":  encoded(t, batchNormModel(t), JSON),
 		"batchnorm.bin":   encoded(t, batchNormModel(t), Binary),
+		"conv.json":       cj,
+		"conv.bin":        encoded(t, convModel(t), Binary),
 
 		"bad/empty.json":         nil,
 		"bad/blank.json":         []byte(" \n\t\n"),
@@ -124,6 +127,9 @@ func corpus(t testing.TB) map[string][]byte {
 		"bad/scaler.json":        replaceOnce(t, mj, `"scale": [`+"\n      2", `"scale": [`+"\n      0"),
 		"bad/scaler-digit.json":  replaceOnce(t, mj, `"offset": [`+"\n      0.5", `"offset": [`+"\n      0.6"),
 		"bad/float32-range.json": replaceOnce(t, encoded(t, m32, JSON), `"values": [`+"\n      ", `"values": [`+"\n      1e39, "),
+		"bad/tensor-shape.json":  replaceOnce(t, cj, `"shape": [3, 2, 3, 3]`, `"shape": [3, 2, 9]`),
+		"bad/matrix-shape.json":  replaceOnce(t, cj, `"cols": 3, "values"`, `"cols": 3, "shape": [1, 3], "values"`),
+		"bad/v1-shape.json":      replaceOnce(t, cj, `"version": 2`, `"version": 1`),
 	}
 }
 
@@ -163,6 +169,8 @@ func TestLoadGood(t *testing.T) {
 		{"model32.bin", binary32(t)},
 		{"batchnorm.json", batchNormModel(t)},
 		{"batchnorm.bin", batchNormModel(t)},
+		{"conv.json", convModel(t)},
+		{"conv.bin", convModel(t)},
 	} {
 		got, err := Load(filepath.Join("testdata", tt.file))
 		if err != nil {
@@ -207,8 +215,8 @@ func TestLoadBad(t *testing.T) {
 		{"nan.bin", ErrInvalid, "NaN, not a finite number"},
 		{"activation.json", ErrInvalid, `unknown activation "swish"`},
 		{"loss.json", ErrInvalid, `unknown loss "hinge"`},
-		{"future.json", ErrNewerVersion, "format version 3 is newer than this descent understands (1); upgrade descent"},
-		{"future.bin", ErrNewerVersion, "format version 3 is newer than this descent understands (1); upgrade descent"},
+		{"future.json", ErrNewerVersion, "format version 3 is newer than this descent understands (2); upgrade descent"},
+		{"future.bin", ErrNewerVersion, "format version 3 is newer than this descent understands (2); upgrade descent"},
 		{"magic.bin", ErrNotModel, "starts with"},
 		{"nochecksum.json", ErrInvalid, "sha255"},
 		{"unknown-field.json", ErrInvalid, `unknown field "colour"`},
@@ -218,6 +226,9 @@ func TestLoadBad(t *testing.T) {
 		{"scaler.json", ErrInvalid, "column 0 has offset 0.5, scale 0"},
 		{"scaler-digit.json", ErrChecksum, "sha256"},
 		{"float32-range.json", ErrInvalid, "1e39 is not a finite float32"},
+		{"tensor-shape.json", ErrInvalid, "parameter 1 is layer1.weight 3×2×9 (3×18), the architecture needs layer1.weight 3×2×3×3 (3×18)"},
+		{"matrix-shape.json", ErrInvalid, "parameter 2 is layer1.bias 1×3 (1×3), the architecture needs layer1.bias 1×3"},
+		{"v1-shape.json", ErrInvalid, "layer1.weight has a shape, which needs format version 2; the file says 1"},
 	}
 	for _, tt := range tests {
 		path := filepath.Join("testdata", "bad", tt.file)

@@ -44,6 +44,9 @@ type wireTensor struct {
 	Name string `json:"name"`
 	Rows int    `json:"rows"`
 	Cols int    `json:"cols"`
+	// Shape is the full shape of a tensor that is not a matrix (format
+	// version 2); absent for a matrix.
+	Shape []int `json:"shape,omitempty"`
 	// Values is kept raw and read by parseValues once the shape is
 	// known to fit the architecture and the bytes: decoded by
 	// encoding/json, each two-byte "0," would cost a 16-byte string
@@ -58,10 +61,12 @@ type wireHeader struct {
 	Version int    `json:"version"`
 }
 
-// toWire returns m's fields without the parameter values.
+// toWire returns m's fields without the parameter values, with the
+// lowest format version that holds them and each tensor's full shape as
+// the architecture gives it.
 func toWire(m *Model) *wireModel {
 	w := &wireModel{
-		Format: formatModel, Version: m.Version, DType: m.DType, Task: m.Task, Loss: m.Loss, LossDelta: m.LossDelta,
+		Format: formatModel, Version: m.formatVersion(), DType: m.DType, Task: m.Task, Loss: m.Loss, LossDelta: m.LossDelta,
 		Created: m.Created.UTC(), FeatureNames: m.FeatureNames, ClassNames: m.ClassNames,
 		Metrics: m.Metrics, Training: m.Training, Spec: m.Spec, Scaler: m.Scaler, Schema: m.Schema,
 		TargetScaler: m.TargetScaler,
@@ -69,11 +74,14 @@ func toWire(m *Model) *wireModel {
 	if m.Created.IsZero() {
 		w.Created = time.Time{}
 	}
-	for _, t := range m.Params {
-		w.Params = append(w.Params, wireTensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols})
+	// A model built by hand may leave a shape out; the file has it. The
+	// model has been validated, so the layouts match its tensors.
+	params, bufs := layout(m.Spec), bufferLayout(m.Spec)
+	for i, t := range m.Params {
+		w.Params = append(w.Params, wireTensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols, Shape: params[i].Shape})
 	}
-	for _, t := range m.Buffers {
-		w.Buffers = append(w.Buffers, wireTensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols})
+	for i, t := range m.Buffers {
+		w.Buffers = append(w.Buffers, wireTensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols, Shape: bufs[i].Shape})
 	}
 	return w
 }
@@ -108,13 +116,35 @@ func fromWire(w *wireModel) (*Model, error) {
 	if len(w.Metrics) > 0 {
 		m.Metrics = w.Metrics
 	}
+	for _, ts := range [][]wireTensor{w.Params, w.Buffers} {
+		for _, t := range ts {
+			// An old reader would refuse the unknown field; this one
+			// holds the file to what its version promises.
+			if len(t.Shape) > 0 && w.Version < 2 {
+				return nil, fmt.Errorf("%w: %s has a shape, which needs format version 2; the file says %d", ErrInvalid, errtext.Excerpt(t.Name), w.Version)
+			}
+		}
+	}
 	for _, t := range w.Params {
-		m.Params = append(m.Params, Tensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols})
+		m.Params = append(m.Params, Tensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols, Shape: t.Shape})
 	}
 	for _, t := range w.Buffers {
-		m.Buffers = append(m.Buffers, Tensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols})
+		m.Buffers = append(m.Buffers, Tensor{Name: t.Name, Rows: t.Rows, Cols: t.Cols, Shape: t.Shape})
 	}
 	return m, nil
+}
+
+// fillShapes gives every tensor of m, whose layout has been validated,
+// its full shape from the architecture, so that a model loaded from a
+// version-1 file (which has none) equals the one FromNetwork makes.
+func fillShapes(m *Model) {
+	params, bufs := layout(m.Spec), bufferLayout(m.Spec)
+	for i := range m.Params {
+		m.Params[i].Shape = params[i].Shape
+	}
+	for i := range m.Buffers {
+		m.Buffers[i].Shape = bufs[i].Shape
+	}
 }
 
 // normalize returns *v after a JSON round trip, or nil for nil.
@@ -142,13 +172,20 @@ func nilIfEmpty(s []string) []string {
 
 // checkHeader checks the format name and version a file declares.
 func checkHeader(h wireHeader, format string) error {
+	return checkHeaderUpTo(h, format, Version)
+}
+
+// checkHeaderUpTo is checkHeader for a reader whose newest version is
+// newest: a reader of version 1 runs it with 1, so the tests can show how
+// such a reader meets a file of version 2.
+func checkHeaderUpTo(h wireHeader, format string, newest int) error {
 	switch {
 	case h.Format != format && (h.Format == formatModel || h.Format == formatCheckpoint):
 		return fmt.Errorf("%w: this is a %s file, not a %s file", ErrNotModel, h.Format, format)
 	case h.Format != format:
 		return fmt.Errorf("%w: format %q, want %q", ErrNotModel, errtext.Excerpt(h.Format), format)
-	case h.Version > Version:
-		return fmt.Errorf("%w: format version %d is newer than this descent understands (%d); upgrade descent", ErrNewerVersion, h.Version, Version)
+	case h.Version > newest:
+		return fmt.Errorf("%w: format version %d is newer than this descent understands (%d); upgrade descent", ErrNewerVersion, h.Version, newest)
 	case h.Version < 1:
 		return fmt.Errorf("%w: format version %d", ErrInvalid, h.Version)
 	}
@@ -173,24 +210,30 @@ func writeModelJSON(b *bytes.Buffer, m *Model, indent string) error {
 		bits = 32
 	}
 	in := indent + "  "
-	writeTensorsJSON(b, "params", m.Params, in, bits)
+	writeTensorsJSON(b, "params", m.Params, layout(m.Spec), in, bits)
 	if len(m.Buffers) > 0 {
-		writeTensorsJSON(b, "buffers", m.Buffers, in, bits)
+		writeTensorsJSON(b, "buffers", m.Buffers, bufferLayout(m.Spec), in, bits)
 	}
 	b.WriteString("\n" + indent + "}")
 	return nil
 }
 
 // writeTensorsJSON writes ts as the field key of an object whose fields
-// are indented by in, one matrix row per line.
-func writeTensorsJSON(b *bytes.Buffer, key string, ts []Tensor, in string, bits int) {
+// are indented by in, one matrix row per line, each with the full shape
+// its layout entry in want gives, if any.
+func writeTensorsJSON(b *bytes.Buffer, key string, ts, want []Tensor, in string, bits int) {
 	b.WriteString(",\n" + in + `"` + key + `": [`)
 	for i, t := range ts {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		name, _ := json.Marshal(t.Name)
-		fmt.Fprintf(b, "\n%s  {\"name\": %s, \"rows\": %d, \"cols\": %d, \"values\": [", in, name, t.Rows, t.Cols)
+		fmt.Fprintf(b, "\n%s  {\"name\": %s, \"rows\": %d, \"cols\": %d, ", in, name, t.Rows, t.Cols)
+		if shape := want[i].Shape; len(shape) > 0 {
+			dims, _ := json.Marshal(shape)
+			fmt.Fprintf(b, "\"shape\": %s, ", bytes.ReplaceAll(dims, []byte(","), []byte(", ")))
+		}
+		b.WriteString("\"values\": [")
 		for j, v := range t.Values {
 			switch {
 			case j == 0:
@@ -229,6 +272,7 @@ func decodeModelJSON(b []byte) (*Model, error) {
 	if err := m.validateLayout(); err != nil {
 		return nil, err
 	}
+	fillShapes(m)
 	bits := 64
 	if w.DType == Float32 {
 		bits = 32

@@ -17,8 +17,12 @@ import (
 )
 
 // Version is the newest format version this package writes and reads.
-// Files with a larger version are refused with ErrNewerVersion.
-const Version = 1
+// Files with a larger version are refused with ErrNewerVersion. A model
+// is written as version 1, which readers from before version 2 load,
+// unless it needs what such a reader would misread or reject with a
+// confusing message (see formatVersion); then it is written as version 2,
+// which they refuse by its number.
+const Version = 2
 
 // The element types a model can be trained in.
 const (
@@ -32,7 +36,10 @@ const (
 // become predictions). Build one with FromNetwork, turn it back into a
 // network with Network, and save it with Save.
 type Model struct {
-	// Version is the format version; FromNetwork sets it to Version.
+	// Version is the format version the model was read from; FromNetwork
+	// sets the lowest one that can hold the model. Saving writes that
+	// lowest version whatever this says, so that a dense model keeps the
+	// bytes of version 1.
 	Version int
 	// DType is the element type the network was trained in, Float32 or
 	// Float64. Parameters of a Float32 model are exactly representable
@@ -85,8 +92,14 @@ type Model struct {
 type Tensor struct {
 	// Name is the parameter's name, e.g. "layer1.weight".
 	Name string
-	// Rows and Cols give its shape.
+	// Rows and Cols give its shape as the network holds it, a matrix.
 	Rows, Cols int
+	// Shape gives the tensor's dimensions, outermost first, when it is
+	// not a plain matrix: a convolution's weights are filters × channels
+	// × kernel × kernel, held as Rows = filters and Cols = the product
+	// of the rest. Nil for a matrix; a model built by hand may also leave
+	// it nil for other tensors (FromNetwork and the loaders set it).
+	Shape []int
 	// Values holds the Rows*Cols elements, converted exactly to float64.
 	Values []float64
 }
@@ -121,7 +134,7 @@ func FromNetwork[T tensor.Float](net *nn.Network[T], lossName, task string) (*Mo
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{Version: Version, DType: dtypeOf[T](), Spec: spec, Loss: lossName, Task: task}
+	m := &Model{DType: dtypeOf[T](), Spec: spec, Loss: lossName, Task: task}
 	want := layout(spec)
 	params := net.Params()
 	if len(params) != len(want) {
@@ -154,10 +167,34 @@ func FromNetwork[T tensor.Float](net *nn.Network[T], lossName, task string) (*Mo
 		}
 		m.Buffers = append(m.Buffers, t)
 	}
+	m.Version = m.formatVersion()
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	return m, nil
+}
+
+// formatVersion returns the lowest format version that holds m: 2 when a
+// version-1 reader could not read it correctly, because it has a layer
+// other than dense, an input shape, saved buffers or a tensor that is not
+// a matrix; 1 otherwise, so that every dense model keeps its bytes.
+func (m *Model) formatVersion() int {
+	if len(m.Spec.InputShape) > 0 || len(m.Buffers) > 0 {
+		return 2
+	}
+	for _, l := range m.Spec.Layers {
+		if l.KindName() != nn.KindDense {
+			return 2
+		}
+	}
+	for _, ts := range [][]Tensor{m.Params, m.Buffers} {
+		for _, t := range ts {
+			if len(t.Shape) > 0 {
+				return 2
+			}
+		}
+	}
+	return 1
 }
 
 // specOf returns the network's spec, which every layer kind can give.
@@ -178,12 +215,34 @@ func dtypeOf[T tensor.Float]() string {
 }
 
 // layout returns the parameter tensors a valid spec implies, without
-// values, as the layers' registry lays them out.
+// values, as the layers' registry lays them out, each convolution's
+// weights with their full shape.
 func layout(s nn.Spec) []Tensor {
 	shapes, _ := s.Layout()
 	ts := make([]Tensor, len(shapes))
 	for i, p := range shapes {
 		ts[i] = Tensor{Name: p.Name, Rows: p.Rows, Cols: p.Cols}
+	}
+	for i, l := range s.Layers {
+		if l.KindName() != nn.KindConv2D {
+			continue
+		}
+		// The layer's input is the output of the spec up to it.
+		in := s.InShape()
+		if i > 0 {
+			in = nn.Spec{Inputs: s.Inputs, InputShape: s.InputShape, Layers: s.Layers[:i]}.OutShape()
+		}
+		if len(in) == 3 {
+			full := []int{l.Filters, in[0], l.Kernel, l.Kernel}
+			name := fmt.Sprintf("layer%d.weight", i+1)
+			for j := range ts {
+				// The registry's layout is the authority: a shape
+				// that does not multiply out to it is left out.
+				if ts[j].Name == name && ts[j].Rows == full[0] && ts[j].Cols == full[1]*full[2]*full[3] {
+					ts[j].Shape = full
+				}
+			}
+		}
 	}
 	return ts
 }
@@ -333,8 +392,10 @@ func (m *Model) validateLayout() error {
 	}
 	for i, t := range m.Params {
 		w := want[i]
-		if t.Name != w.Name || t.Rows != w.Rows || t.Cols != w.Cols {
-			return fmt.Errorf("%w: parameter %d is %s %d×%d, the architecture needs %s %d×%d", ErrInvalid, i+1, errtext.Excerpt(t.Name), t.Rows, t.Cols, w.Name, w.Rows, w.Cols)
+		// No shape means the matrix Rows×Cols, which is what every
+		// tensor of a version-1 file is.
+		if t.Name != w.Name || t.Rows != w.Rows || t.Cols != w.Cols || len(t.Shape) > 0 && !slices.Equal(t.Shape, w.Shape) {
+			return fmt.Errorf("%w: parameter %d is %s %s, the architecture needs %s %s", ErrInvalid, i+1, errtext.Excerpt(t.Name), dims(t), w.Name, dims(w))
 		}
 	}
 	wantBufs := bufferLayout(m.Spec)
@@ -343,11 +404,21 @@ func (m *Model) validateLayout() error {
 	}
 	for i, t := range m.Buffers {
 		w := wantBufs[i]
-		if t.Name != w.Name || t.Rows != w.Rows || t.Cols != w.Cols {
-			return fmt.Errorf("%w: buffer %d is %s %d×%d, the architecture needs %s %d×%d", ErrInvalid, i+1, errtext.Excerpt(t.Name), t.Rows, t.Cols, w.Name, w.Rows, w.Cols)
+		if t.Name != w.Name || t.Rows != w.Rows || t.Cols != w.Cols || len(t.Shape) > 0 && !slices.Equal(t.Shape, w.Shape) {
+			return fmt.Errorf("%w: buffer %d is %s %s, the architecture needs %s %s", ErrInvalid, i+1, errtext.Excerpt(t.Name), dims(t), w.Name, dims(w))
 		}
 	}
 	return nil
+}
+
+// dims writes a tensor's shape for messages: "3×5" for a matrix,
+// "16×1×3×3 (16×9)" for a tensor of another rank and how it is held.
+func dims(t Tensor) string {
+	m := fmt.Sprintf("%d×%d", t.Rows, t.Cols)
+	if len(t.Shape) == 0 {
+		return m
+	}
+	return nn.Shape(t.Shape).String() + " (" + m + ")"
 }
 
 // validateParams checks the parameters' values; validateLayout has
