@@ -19,9 +19,10 @@ import (
 // Version is the newest format version this package writes and reads.
 // Files with a larger version are refused with ErrNewerVersion. A model
 // is written as version 1, which readers from before version 2 load,
-// unless it needs what such a reader would misread or reject with a
-// confusing message (see formatVersion); then it is written as version 2,
-// which they refuse by its number.
+// unless it has what such a reader would misread or reject with a
+// confusing message (a layer other than dense, an input shape, buffers or
+// a tensor that is not a matrix); then it is written as version 2, which
+// they refuse by its number.
 const Version = 2
 
 // The element types a model can be trained in.
