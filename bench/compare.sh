@@ -38,7 +38,7 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$root" && go build -o "$work/descent" ./cmd/descent && go build -o "$work/cnnbench" ./bench/cnnbench)
+(cd "$root" && go build -o "$work/descent" ./cmd/descent)
 results=$work/results.tsv
 : >"$results"
 
@@ -53,12 +53,12 @@ descent_cell() {
 	fi
 }
 
-# cnn_cell THREADS ARGS… records one run of descent's CNN (bench/cnnbench,
-# until descent bench takes -layers of any kind with -input-shape).
+# cnn_cell THREADS ARGS… records one run of descent's CNN (descent bench
+# -workload cnn: the network on 1×28×28 inputs).
 cnn_cell() {
 	t=$1
 	shift
-	if out=$(timeout "$CELL_TIMEOUT" "$work/cnnbench" -threads "$t" "$@"); then
+	if out=$(timeout "$CELL_TIMEOUT" "$work/descent" bench -workload cnn -threads "$t" "$@"); then
 		printf 'descent\tcnn\t%s\t%s\n' "$t" "$out" >>"$results"
 	else
 		printf 'descent\tcnn\t%s\t{"failed": true}\n' "$t" >>"$results"
