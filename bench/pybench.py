@@ -3,10 +3,14 @@ times, and prints one JSON object per run, with the same fields.
 
 Usage: pybench.py TOOL WORKLOAD [options]   (see --help)
 
-TOOL is torch or numpy; WORKLOAD is tutorial, tiny, mlp, gemm, mnist or
-info (which BLAS and kernel are loaded). The thread count is set before
-numpy or torch is imported (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS,
-MKL_NUM_THREADS) and again with torch.set_num_threads. As in descent, only
+TOOL is torch or numpy; WORKLOAD is tutorial, tiny, mlp, gemm, mnist,
+suite (several mlp and gemm cases in one process, --cases) or info (which
+BLAS and kernel are loaded). The thread counts are set before numpy or
+torch is imported: --threads is the intra-op count (OMP_NUM_THREADS and
+torch.set_num_threads), --blas-threads OpenBLAS's own pthreads
+(OPENBLAS_NUM_THREADS, MKL_NUM_THREADS; default: --threads). They are
+separate because PyTorch's fastest layout on 2 cores can be one intra-op
+thread with OpenBLAS on two. As in descent, only
 the training loop (or the product) is timed: not the interpreter's start,
 the imports, nor making the data. compare.sh runs this script with
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset.
@@ -23,8 +27,12 @@ import time
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("tool", choices=["torch", "numpy"])
-    p.add_argument("workload", choices=["info", "tutorial", "tiny", "mlp", "cnn", "gemm", "mnist", "mnist_cnn"])
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("workload", choices=["info", "suite", "tutorial", "tiny", "mlp", "cnn", "gemm", "mnist", "mnist_cnn"])
+    p.add_argument("--threads", type=int, default=1, help="intra-op threads (torch.set_num_threads, OMP_NUM_THREADS)")
+    p.add_argument("--blas-threads", type=int, default=0, help="OpenBLAS threads (default: --threads)")
+    p.add_argument("--cases", default="",
+                   help="for suite: space-separated NAME=mlp:LAYERS:BATCH:SAMPLES or NAME=gemm:SIZE, "
+                        "e.g. 'mlp64=mlp:784,256,128,10:64:30720 peak=gemm:2048'")
     p.add_argument("--repeat", type=int, default=1, help="run the timed part this many times, report the fastest")
     p.add_argument("--steps", type=int, default=0, help="tutorial iterations (10000) or tiny steps (100000)")
     p.add_argument("--batch", type=int, default=64)
@@ -43,8 +51,10 @@ def parse_args():
 
 
 ARGS = parse_args()
-for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[var] = str(ARGS.threads)
+BLAS_THREADS = ARGS.blas_threads or ARGS.threads
+os.environ["OMP_NUM_THREADS"] = str(ARGS.threads)
+for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = str(BLAS_THREADS)
 
 import numpy as np  # noqa: E402  (after the thread variables are set)
 
@@ -58,6 +68,8 @@ if ARGS.tool == "torch":
 def emit(**fields):
     fields.setdefault("tool", ARGS.tool)
     fields.setdefault("threads", ARGS.threads)
+    fields.setdefault("blas_threads", BLAS_THREADS)
+    fields.setdefault("omp_wait_policy", os.environ.get("OMP_WAIT_POLICY", ""))
     print(json.dumps(fields), flush=True)
 
 
@@ -436,8 +448,29 @@ def mnist_torch():
          test_accuracy_by_epoch=accs)
 
 
+def suite():
+    """Runs each of --cases in this one process, so that a layout search
+    pays the interpreter's start and torch's import once per layout, and
+    prints one JSON line per case with a "case" field. Every case is timed
+    as its own workload is (the fastest of --repeat)."""
+    openblas = blas_info().get("openblas_threads")
+    for spec in ARGS.cases.split():
+        name, _, rest = spec.partition("=")
+        kind, *f = rest.split(":")
+        if kind == "mlp":
+            ARGS.layers, ARGS.batch, ARGS.samples = f[0], int(f[1]), int(f[2])
+        elif kind == "gemm":
+            ARGS.size, ARGS.shape = int(f[0]), ""
+        else:
+            sys.exit(f"pybench.py: --cases {spec!r}: want NAME=mlp:LAYERS:BATCH:SAMPLES or NAME=gemm:SIZE")
+        run(kind, case=name, openblas_threads=openblas)
+
+
 def main():
     w = ARGS.workload
+    if w == "suite":
+        suite()
+        return
     if w == "info":
         info = blas_info()
         info["numpy"] = np.__version__
@@ -453,6 +486,11 @@ def main():
             sys.exit("pybench.py: mnist is written for torch only")
         mnist_torch()
         return
+    run(w)
+
+
+def run(w, **extra):
+    """Times workload w (not info or mnist) and prints its JSON line."""
     fn = {
         ("numpy", "tutorial"): tutorial_numpy, ("torch", "tutorial"): tutorial_torch,
         ("numpy", "tiny"): tiny_numpy, ("torch", "tiny"): tiny_torch,
@@ -461,7 +499,7 @@ def main():
     }[(ARGS.tool, w)]
     steps = ARGS.steps or {"tutorial": 10000, "tiny": 100000}.get(w, 0)
     sec, final = best(lambda: fn(steps))
-    out = {"workload": w, "dtype": ARGS.dtype, "seconds": sec}
+    out = {"workload": w, "dtype": ARGS.dtype, "seconds": sec, **extra}
     if w in ("tutorial", "tiny"):
         out.update(steps=steps, ns_per_step=sec / steps * 1e9, final=final)
     elif w == "mlp":
