@@ -97,11 +97,13 @@ func (p *convPass[T]) Range(lo, hi int) {
 					b = c.B.Value.Data[f]
 				}
 				dst := row[f*pos : (f+1)*pos]
-				for i, v := range c.y[f*np+s*pos : f*np+(s+1)*pos] {
-					dst[i] = v + b
-				}
+				src := c.y[f*np+s*pos : f*np+(s+1)*pos]
 				if c.fused {
-					kernel.LeakyReLU(c.a.Data[s*c.a.Cols+f*pos:s*c.a.Cols+(f+1)*pos], dst, c.slope)
+					kernel.BiasLeakyReLU(c.a.Data[s*c.a.Cols+f*pos:s*c.a.Cols+(f+1)*pos], dst, src, b, c.slope)
+					continue
+				}
+				for i, v := range src {
+					dst[i] = v + b
 				}
 			}
 		}
@@ -113,17 +115,13 @@ func (p *convPass[T]) Range(lo, hi int) {
 				src := dz.Data[s*dz.Cols+f*pos : s*dz.Cols+(f+1)*pos]
 				if c.fused {
 					// dz is still dLoss/da here.
-					kernel.LeakyReLUBackward(dst[s*pos:(s+1)*pos], c.z.Data[s*c.z.Cols+f*pos:s*c.z.Cols+(f+1)*pos], src, c.slope)
+					kernel.LeakyReLUGrad(dst[s*pos:(s+1)*pos], c.z.Data[s*c.z.Cols+f*pos:s*c.z.Cols+(f+1)*pos], src, c.slope)
 				} else {
 					copy(dst[s*pos:(s+1)*pos], src)
 				}
 			}
 			if c.B != nil {
-				var sum T
-				for _, v := range dst {
-					sum += v
-				}
-				c.B.Grad.Data[f] += sum
+				c.B.Grad.Data[f] += kernel.Sum(dst)
 			}
 		}
 	case opCol2im:
@@ -358,7 +356,7 @@ func (c *Conv2D[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matri
 	np := n * p
 	// dz into the product's layout, filter by filter, in y (the forward
 	// product is no longer needed); each filter's bias gradient is summed
-	// over its row in sample order, whoever sums it.
+	// over its row by kernel.Sum, in an order fixed whoever sums it.
 	c.dzp = dz
 	c.run(opGradRows, c.filters, 2*np)
 	c.dzp = nil
@@ -428,10 +426,7 @@ func (c *Conv2D[T]) col2im(dx []T, off, ld int) {
 					src := row[oy*c.ow : (oy+1)*c.ow]
 					if c.stride == 1 && c.pad == 0 {
 						// Every window column lands in the row: no checks.
-						d := dst[kj : kj+len(src)]
-						for i, v := range src {
-							d[i] += v
-						}
+						kernel.AddTo(dst[kj:kj+len(src)], src)
 						continue
 					}
 					for ox, v := range src {

@@ -1,0 +1,84 @@
+package kernel
+
+// The loops of a convolutional layer's forward and backward passes on
+// rows too short for ewParts to split: the layer splits its samples and
+// filters itself (For), so these run on the calling goroutine, with
+// AVX2 where the CPU has it and the same bits either way.
+
+// BiasLeakyReLU sets z[i] = y[i] + b and a[i] = max(z[i], 0) + slope·min(z[i], 0),
+// LeakyReLU's formula, in one pass; slope 0 is the plain ReLU.
+func BiasLeakyReLU[T Float](a, z, y []T, b, slope T) {
+	z = z[:len(y)]
+	a = a[:len(y)]
+	i := 0
+	if hasAVX2FMA {
+		if yv, ok := any(y).([]float32); ok && len(yv) >= 8 {
+			i = len(yv) &^ 7
+			biasLeakyReLU32(i, &any(a).([]float32)[0], &any(z).([]float32)[0], &yv[0], float32(b), float32(slope))
+		}
+	}
+	for ; i < len(y); i++ {
+		v := y[i] + b
+		z[i] = v
+		a[i] = max(v, 0) + slope*min(v, 0)
+	}
+}
+
+// LeakyReLUGrad is LeakyReLUBackward on the calling goroutine, whatever
+// the length: dz[i] = da[i] for z[i] > 0 and slope·da[i] otherwise.
+func LeakyReLUGrad[T Float](dz, z, da []T, slope T) {
+	dz = dz[:len(z)]
+	da = da[:len(z)]
+	if hasAVX2FMA {
+		if zv, ok := any(z).([]float32); ok && len(zv) >= 8 {
+			n := len(zv) &^ 7
+			leakyReLUGrad32(n, &any(dz).([]float32)[0], &zv[0], &any(da).([]float32)[0], float32(slope))
+			leakyReLUBackward(dz[n:], z[n:], da[n:], slope)
+			return
+		}
+	}
+	leakyReLUBackward(dz, z, da, slope)
+}
+
+// AddTo sets y[i] += x[i]; x and y have equal length. It is Axpy with
+// alpha 1 (a fused multiply-add by 1 rounds as the sum does) without the
+// split, for the short rows of a col2im.
+func AddTo[T Float](y, x []T) {
+	x = x[:len(y)]
+	if hasAVX2FMA && len(y) >= 8 {
+		switch yv := any(y).(type) {
+		case []float32:
+			axpy32(len(yv), 1, &any(x).([]float32)[0], &yv[0])
+			return
+		case []float64:
+			axpy64(len(yv), 1, &any(x).([]float64)[0], &yv[0])
+			return
+		}
+	}
+	for i, v := range x {
+		y[i] += v
+	}
+}
+
+// Sum returns Σ x[i] in a fixed order: eight running sums over the
+// indices modulo 8, added pairwise at the end. A single running sum
+// waits on each addition's latency; eight keep the adder busy.
+func Sum[T Float](x []T) T {
+	var s [8]T
+	i := 0
+	for ; i+8 <= len(x); i += 8 {
+		c := x[i : i+8 : i+8]
+		s[0] += c[0]
+		s[1] += c[1]
+		s[2] += c[2]
+		s[3] += c[3]
+		s[4] += c[4]
+		s[5] += c[5]
+		s[6] += c[6]
+		s[7] += c[7]
+	}
+	for j := 0; i < len(x); i, j = i+1, j+1 {
+		s[j] += x[i]
+	}
+	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
+}
