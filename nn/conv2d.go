@@ -382,6 +382,11 @@ func (c *Conv2D[T]) im2col(x []T, off, ld int) {
 			for kj := range c.k {
 				row := c.cols[r*ld+off : r*ld+off+c.oh*c.ow]
 				r++
+				if c.stride == 1 && c.pad == 0 {
+					// The window's rows lie inside the plane, w apart.
+					kernel.Copy2D(c.oh, c.ow, row, c.ow, plane[ki*c.w+kj:], c.w)
+					continue
+				}
 				for oy := range c.oh {
 					dst := row[oy*c.ow : (oy+1)*c.ow]
 					iy := oy*c.stride - c.pad + ki
@@ -390,10 +395,6 @@ func (c *Conv2D[T]) im2col(x []T, off, ld int) {
 						continue
 					}
 					src := plane[iy*c.w : (iy+1)*c.w]
-					if c.stride == 1 && c.pad == 0 {
-						copy(dst, src[kj:kj+c.ow])
-						continue
-					}
 					for ox := range dst {
 						if ix := ox*c.stride - c.pad + kj; ix >= 0 && ix < c.w {
 							dst[ox] = src[ix]
@@ -417,6 +418,11 @@ func (c *Conv2D[T]) col2im(dx []T, off, ld int) {
 			for kj := range c.k {
 				row := c.dcols[r*ld+off : r*ld+off+c.oh*c.ow]
 				r++
+				if c.stride == 1 && c.pad == 0 {
+					// Every window lands inside the plane: no checks.
+					kernel.Add2D(c.oh, c.ow, plane[ki*c.w+kj:], c.w, row, c.ow)
+					continue
+				}
 				for oy := range c.oh {
 					iy := oy*c.stride - c.pad + ki
 					if iy < 0 || iy >= c.h {
@@ -424,11 +430,6 @@ func (c *Conv2D[T]) col2im(dx []T, off, ld int) {
 					}
 					dst := plane[iy*c.w : (iy+1)*c.w]
 					src := row[oy*c.ow : (oy+1)*c.ow]
-					if c.stride == 1 && c.pad == 0 {
-						// Every window column lands in the row: no checks.
-						kernel.AddTo(dst[kj:kj+len(src)], src)
-						continue
-					}
 					for ox, v := range src {
 						if ix := ox*c.stride - c.pad + kj; ix >= 0 && ix < c.w {
 							dst[ix] += v

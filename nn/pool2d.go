@@ -242,7 +242,8 @@ func (p *Pool2D[T]) forwardSample(s int) {
 // max2x2 is max pooling over 2×2 windows 2 apart, what nearly every CNN
 // uses, written out: the same comparisons in the same order as the
 // general loop (top left, top right, bottom left, bottom right; a later
-// value wins only when strictly larger), without its loops and checks.
+// value wins only when strictly larger), without its loops and checks,
+// and 8 outputs at a time by kernel.MaxPool2x2Row on rows long enough.
 func (p *Pool2D[T]) max2x2(xs, out []T, arg []int32) {
 	o := 0
 	for ch := range p.channels {
@@ -253,6 +254,10 @@ func (p *Pool2D[T]) max2x2(xs, out []T, arg []int32) {
 			bot := xs[r0+p.w : r0+p.w+2*p.ow]
 			dst := out[o : o+p.ow]
 			ai := arg[o : o+p.ow]
+			o += p.ow
+			if kernel.MaxPool2x2Row(dst, ai, top, bot, r0, p.w) {
+				continue
+			}
 			for ox := range dst {
 				j := 2 * ox
 				best, bv := r0+j, top[j]
@@ -267,7 +272,6 @@ func (p *Pool2D[T]) max2x2(xs, out []T, arg []int32) {
 				}
 				dst[ox], ai[ox] = bv, int32(best)
 			}
-			o += p.ow
 		}
 	}
 }

@@ -82,3 +82,52 @@ func Sum[T Float](x []T) T {
 	}
 	return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]))
 }
+
+// check2D panics unless a rows×cols block with rows ld apart fits in x.
+func check2D(what string, rows, cols int, x []float32, ld int) {
+	if cols > ld && rows > 1 || rows > 0 && (rows-1)*ld+cols > len(x) {
+		panic("kernel: " + what + " block out of range")
+	}
+}
+
+// Add2D adds the rows×cols block src, its rows lds apart, onto the block
+// dst, its rows ldd apart: dst[i·ldd+j] += src[i·lds+j]. It is col2im's
+// inner loop for a stride of 1: one call per window offset instead of
+// one per output row.
+func Add2D[T Float](rows, cols int, dst []T, ldd int, src []T, lds int) {
+	if rows <= 0 || cols <= 0 {
+		return
+	}
+	if d, ok := any(dst).([]float32); ok && hasAVX2FMA {
+		s := any(src).([]float32)
+		check2D("Add2D dst", rows, cols, d, ldd)
+		check2D("Add2D src", rows, cols, s, lds)
+		add2D32(rows, cols, &d[0], ldd, &s[0], lds)
+		return
+	}
+	for i := range rows {
+		d := dst[i*ldd : i*ldd+cols]
+		for j, v := range src[i*lds : i*lds+cols] {
+			d[j] += v
+		}
+	}
+}
+
+// Copy2D copies the rows×cols block src, its rows lds apart, into the
+// block dst, its rows ldd apart: im2col's inner loop for a stride of 1
+// and no padding.
+func Copy2D[T Float](rows, cols int, dst []T, ldd int, src []T, lds int) {
+	if rows <= 0 || cols <= 0 {
+		return
+	}
+	if d, ok := any(dst).([]float32); ok && hasAVX2FMA {
+		s := any(src).([]float32)
+		check2D("Copy2D dst", rows, cols, d, ldd)
+		check2D("Copy2D src", rows, cols, s, lds)
+		copy2D32(rows, cols, &d[0], ldd, &s[0], lds)
+		return
+	}
+	for i := range rows {
+		copy(dst[i*ldd:i*ldd+cols], src[i*lds:i*lds+cols])
+	}
+}

@@ -12,3 +12,18 @@ func biasLeakyReLU32(n int, a, z, y *float32, b, slope float32)
 //
 //go:noescape
 func leakyReLUGrad32(n int, dz, z, da *float32, slope float32)
+
+// max2x2Row32 is MaxPool2x2Row on n outputs, n a multiple of 8, with AVX2.
+//
+//go:noescape
+func max2x2Row32(n int, top, bot, dst *float32, arg *int32, first, w int32)
+
+// add2D32 is Add2D for float32 with AVX2.
+//
+//go:noescape
+func add2D32(rows, cols int, dst *float32, ldd int, src *float32, lds int)
+
+// copy2D32 is Copy2D for float32 with AVX.
+//
+//go:noescape
+func copy2D32(rows, cols int, dst *float32, ldd int, src *float32, lds int)

@@ -63,3 +63,162 @@ gloop:
 gdone:
 	VZEROUPPER
 	RET
+
+DATA iota2<>+0(SB)/4, $0
+DATA iota2<>+4(SB)/4, $2
+DATA iota2<>+8(SB)/4, $4
+DATA iota2<>+12(SB)/4, $6
+DATA iota2<>+16(SB)/4, $8
+DATA iota2<>+20(SB)/4, $10
+DATA iota2<>+24(SB)/4, $12
+DATA iota2<>+28(SB)/4, $14
+GLOBL iota2<>(SB), RODATA|NOPTR, $32
+
+// func max2x2Row32(n int, top, bot, dst *float32, arg *int32, first, w int32)
+// 8 outputs at a time: VSHUFPS splits 16 values of a row into the even
+// and odd columns, in the order 0 1 4 5 2 3 6 7 of the outputs, which
+// VPERMQ puts right at the end; GT_OQ is false for NaNs, as Go's > is.
+TEXT ·max2x2Row32(SB), NOSPLIT, $0-48
+	MOVQ n+0(FP), CX
+	MOVQ top+8(FP), SI
+	MOVQ bot+16(FP), DX
+	MOVQ dst+24(FP), DI
+	MOVQ arg+32(FP), R8
+	MOVL         first+40(FP), AX
+	VMOVD        AX, X14
+	VPBROADCASTD X14, Y14
+	VPADDD       iota2<>(SB), Y14, Y14
+	MOVL         w+44(FP), AX
+	VMOVD        AX, X11
+	VPBROADCASTD X11, Y11
+	VPCMPEQD     Y12, Y12, Y12
+	VPSRLD       $31, Y12, Y12
+	VPADDD       Y11, Y12, Y13
+	VPSLLD       $4, Y12, Y15
+	XORQ         BX, BX
+
+mloop:
+	CMPQ BX, CX
+	JGE  mdone
+	VMOVUPS   (SI)(BX*8), Y0
+	VMOVUPS   32(SI)(BX*8), Y1
+	VSHUFPS   $0x88, Y1, Y0, Y2
+	VSHUFPS   $0xDD, Y1, Y0, Y3
+	VMOVUPS   (DX)(BX*8), Y0
+	VMOVUPS   32(DX)(BX*8), Y1
+	VSHUFPS   $0x88, Y1, Y0, Y4
+	VSHUFPS   $0xDD, Y1, Y0, Y5
+	VPXOR     Y6, Y6, Y6
+	VCMPPS    $0x1E, Y2, Y3, Y7
+	VBLENDVPS Y7, Y3, Y2, Y2
+	VBLENDVPS Y7, Y12, Y6, Y6
+	VCMPPS    $0x1E, Y2, Y4, Y7
+	VBLENDVPS Y7, Y4, Y2, Y2
+	VBLENDVPS Y7, Y11, Y6, Y6
+	VCMPPS    $0x1E, Y2, Y5, Y7
+	VBLENDVPS Y7, Y5, Y2, Y2
+	VBLENDVPS Y7, Y13, Y6, Y6
+	VPERMQ    $0xD8, Y2, Y2
+	VPERMQ    $0xD8, Y6, Y6
+	VPADDD    Y14, Y6, Y6
+	VMOVUPS   Y2, (DI)(BX*4)
+	VMOVDQU   Y6, (R8)(BX*4)
+	VPADDD    Y15, Y14, Y14
+	ADDQ      $8, BX
+	JMP       mloop
+
+mdone:
+	VZEROUPPER
+	RET
+
+// func add2D32(rows, cols int, dst *float32, ldd int, src *float32, lds int)
+// dst[i·ldd+j] += src[i·lds+j], 8 lanes at a time, then one by one.
+TEXT ·add2D32(SB), NOSPLIT, $0-48
+	MOVQ rows+0(FP), R9
+	MOVQ cols+8(FP), CX
+	MOVQ dst+16(FP), DI
+	MOVQ ldd+24(FP), R10
+	SHLQ $2, R10
+	MOVQ src+32(FP), SI
+	MOVQ lds+40(FP), R11
+	SHLQ $2, R11
+
+arow:
+	TESTQ R9, R9
+	JEQ   adone
+	XORQ  AX, AX
+
+a8:
+	MOVQ    CX, DX
+	SUBQ    AX, DX
+	CMPQ    DX, $8
+	JLT     a1
+	VMOVUPS (DI)(AX*4), Y1
+	VADDPS  (SI)(AX*4), Y1, Y1
+	VMOVUPS Y1, (DI)(AX*4)
+	ADDQ    $8, AX
+	JMP     a8
+
+a1:
+	CMPQ   AX, CX
+	JGE    anext
+	VMOVSS (DI)(AX*4), X1
+	VADDSS (SI)(AX*4), X1, X1
+	VMOVSS X1, (DI)(AX*4)
+	INCQ   AX
+	JMP    a1
+
+anext:
+	ADDQ R10, DI
+	ADDQ R11, SI
+	DECQ R9
+	JMP  arow
+
+adone:
+	VZEROUPPER
+	RET
+
+// func copy2D32(rows, cols int, dst *float32, ldd int, src *float32, lds int)
+// dst[i·ldd+j] = src[i·lds+j], 8 lanes at a time, then one by one.
+TEXT ·copy2D32(SB), NOSPLIT, $0-48
+	MOVQ rows+0(FP), R9
+	MOVQ cols+8(FP), CX
+	MOVQ dst+16(FP), DI
+	MOVQ ldd+24(FP), R10
+	SHLQ $2, R10
+	MOVQ src+32(FP), SI
+	MOVQ lds+40(FP), R11
+	SHLQ $2, R11
+
+crow:
+	TESTQ R9, R9
+	JEQ   cdone
+	XORQ  AX, AX
+
+c8:
+	MOVQ    CX, DX
+	SUBQ    AX, DX
+	CMPQ    DX, $8
+	JLT     c1
+	VMOVUPS (SI)(AX*4), Y1
+	VMOVUPS Y1, (DI)(AX*4)
+	ADDQ    $8, AX
+	JMP     c8
+
+c1:
+	CMPQ   AX, CX
+	JGE    cnext
+	MOVL   (SI)(AX*4), DX
+	MOVL   DX, (DI)(AX*4)
+	INCQ   AX
+	JMP    c1
+
+cnext:
+	ADDQ R10, DI
+	ADDQ R11, SI
+	DECQ R9
+	JMP  crow
+
+cdone:
+	VZEROUPPER
+	RET

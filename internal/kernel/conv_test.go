@@ -104,3 +104,69 @@ func TestSumFixedOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestMaxPool2x2RowMatchesScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for n := 8; n < 40; n++ {
+		const w, first = 100, 7
+		top, bot := convInputs(rng, 2*n), convInputs(rng, 2*n)
+		for i := range top {
+			// Ties and NaNs, which the scan order decides.
+			switch rng.IntN(6) {
+			case 0:
+				top[i] = 1
+			case 1:
+				bot[i] = 1
+			case 2:
+				top[i] = float32(math.NaN())
+			}
+		}
+		want, wantArg := make([]float32, n), make([]int32, n)
+		for j := range want {
+			best, bv := 0, top[2*j]
+			for k, v := range []float32{top[2*j+1], bot[2*j], bot[2*j+1]} {
+				if v > bv {
+					best, bv = []int{1, w, w + 1}[k], v
+				}
+			}
+			want[j], wantArg[j] = bv, int32(first+2*j+best)
+		}
+		got, gotArg := make([]float32, n), make([]int32, n)
+		if !MaxPool2x2Row(got, gotArg, top, bot, first, w) {
+			if hasAVX2FMA {
+				t.Fatalf("n=%d: no fast path", n)
+			}
+			return
+		}
+		sameBits32(t, "dst", got, want)
+		for j := range wantArg {
+			if gotArg[j] != wantArg[j] {
+				t.Fatalf("n=%d arg[%d] = %d, want %d", n, j, gotArg[j], wantArg[j])
+			}
+		}
+	}
+}
+
+func TestAdd2DCopy2DMatchLoops(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, tc := range []struct{ rows, cols, ldd, lds int }{
+		{0, 5, 5, 5}, {1, 1, 1, 1}, {11, 11, 13, 11}, {26, 26, 28, 26}, {3, 17, 40, 20}, {4, 8, 8, 9},
+	} {
+		src := convInputs(rng, tc.rows*tc.lds+3)
+		dst := convInputs(rng, tc.rows*tc.ldd+3)
+		wantAdd := append([]float32(nil), dst...)
+		wantCopy := append([]float32(nil), dst...)
+		for i := range tc.rows {
+			for j := range tc.cols {
+				wantAdd[i*tc.ldd+j] += src[i*tc.lds+j]
+				wantCopy[i*tc.ldd+j] = src[i*tc.lds+j]
+			}
+		}
+		got := append([]float32(nil), dst...)
+		Add2D(tc.rows, tc.cols, got, tc.ldd, src, tc.lds)
+		sameBits32(t, "Add2D", got, wantAdd)
+		got = append(got[:0], dst...)
+		Copy2D(tc.rows, tc.cols, got, tc.ldd, src, tc.lds)
+		sameBits32(t, "Copy2D", got, wantCopy)
+	}
+}
