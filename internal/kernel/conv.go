@@ -40,26 +40,6 @@ func LeakyReLUGrad[T Float](dz, z, da []T, slope T) {
 	leakyReLUBackward(dz, z, da, slope)
 }
 
-// AddTo sets y[i] += x[i]; x and y have equal length. It is Axpy with
-// alpha 1 (a fused multiply-add by 1 rounds as the sum does) without the
-// split, for the short rows of a col2im.
-func AddTo[T Float](y, x []T) {
-	x = x[:len(y)]
-	if hasAVX2FMA && len(y) >= 8 {
-		switch yv := any(y).(type) {
-		case []float32:
-			axpy32(len(yv), 1, &any(x).([]float32)[0], &yv[0])
-			return
-		case []float64:
-			axpy64(len(yv), 1, &any(x).([]float64)[0], &yv[0])
-			return
-		}
-	}
-	for i, v := range x {
-		y[i] += v
-	}
-}
-
 // Sum returns Σ x[i] in a fixed order: eight running sums over the
 // indices modulo 8, added pairwise at the end. A single running sum
 // waits on each addition's latency; eight keep the adder busy.

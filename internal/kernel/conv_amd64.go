@@ -27,3 +27,8 @@ func add2D32(rows, cols int, dst *float32, ldd int, src *float32, lds int)
 //
 //go:noescape
 func copy2D32(rows, cols int, dst *float32, ldd int, src *float32, lds int)
+
+// max2x2Row32x4 is MaxPool2x2Row on 4 outputs with 128-bit AVX.
+//
+//go:noescape
+func max2x2Row32x4(top, bot, dst *float32, arg *int32, first, w int32)

@@ -222,3 +222,44 @@ cnext:
 cdone:
 	VZEROUPPER
 	RET
+
+// func max2x2Row32x4(top, bot, dst *float32, arg *int32, first, w int32)
+// max2x2Row32 on 4 outputs, with 128-bit registers, for rows of 4 to 7
+// outputs: VSHUFPS puts them in order here.
+TEXT ·max2x2Row32x4(SB), NOSPLIT, $0-40
+	MOVQ         top+0(FP), SI
+	MOVQ         bot+8(FP), DX
+	MOVQ         dst+16(FP), DI
+	MOVQ         arg+24(FP), R8
+	MOVL         first+32(FP), AX
+	VMOVD        AX, X14
+	VPBROADCASTD X14, X14
+	VPADDD       iota2<>(SB), X14, X14
+	MOVL         w+36(FP), AX
+	VMOVD        AX, X11
+	VPBROADCASTD X11, X11
+	VPCMPEQD     X12, X12, X12
+	VPSRLD       $31, X12, X12
+	VPADDD       X11, X12, X13
+	VMOVUPS      (SI), X0
+	VMOVUPS      16(SI), X1
+	VSHUFPS      $0x88, X1, X0, X2
+	VSHUFPS      $0xDD, X1, X0, X3
+	VMOVUPS      (DX), X0
+	VMOVUPS      16(DX), X1
+	VSHUFPS      $0x88, X1, X0, X4
+	VSHUFPS      $0xDD, X1, X0, X5
+	VPXOR        X6, X6, X6
+	VCMPPS       $0x1E, X2, X3, X7
+	VBLENDVPS    X7, X3, X2, X2
+	VBLENDVPS    X7, X12, X6, X6
+	VCMPPS       $0x1E, X2, X4, X7
+	VBLENDVPS    X7, X4, X2, X2
+	VBLENDVPS    X7, X11, X6, X6
+	VCMPPS       $0x1E, X2, X5, X7
+	VBLENDVPS    X7, X5, X2, X2
+	VBLENDVPS    X7, X13, X6, X6
+	VPADDD       X14, X6, X6
+	VMOVUPS      X2, (DI)
+	VMOVDQU      X6, (R8)
+	RET

@@ -21,3 +21,7 @@ func add2D32(rows, cols int, dst *float32, ldd int, src *float32, lds int) {
 func copy2D32(rows, cols int, dst *float32, ldd int, src *float32, lds int) {
 	panic("kernel: no assembly on this platform")
 }
+
+func max2x2Row32x4(top, bot, dst *float32, arg *int32, first, w int32) {
+	panic("kernel: no assembly on this platform")
+}

@@ -69,24 +69,6 @@ func TestLeakyReLUGradSameBitsAsBackward(t *testing.T) {
 	}
 }
 
-func TestAddToMatchesLoop(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	for n := 0; n < 45; n++ {
-		x, y := convInputs(rng, n), convInputs(rng, n)
-		want := append([]float32(nil), y...)
-		for i := range want {
-			want[i] += x[i]
-		}
-		AddTo(y, x)
-		sameBits32(t, "y", y, want)
-		x64, y64 := []float64{1e-300, -2}, []float64{3, 0.25}
-		AddTo(y64, x64)
-		if y64[0] != 3+1e-300 || y64[1] != -1.75 {
-			t.Fatalf("float64: %v", y64)
-		}
-	}
-}
-
 func TestSumFixedOrder(t *testing.T) {
 	for _, tc := range []struct {
 		x    []float64
@@ -107,7 +89,7 @@ func TestSumFixedOrder(t *testing.T) {
 
 func TestMaxPool2x2RowMatchesScan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
-	for n := 8; n < 40; n++ {
+	for n := 4; n < 40; n++ {
 		const w, first = 100, 7
 		top, bot := convInputs(rng, 2*n), convInputs(rng, 2*n)
 		for i := range top {
@@ -132,7 +114,8 @@ func TestMaxPool2x2RowMatchesScan(t *testing.T) {
 			want[j], wantArg[j] = bv, int32(first+2*j+best)
 		}
 		got, gotArg := make([]float32, n), make([]int32, n)
-		if !MaxPool2x2Row(got, gotArg, top, bot, first, w) {
+		// The rows are cut to exactly 2n values: a read past them panics.
+		if !MaxPool2x2Row(got, gotArg, top[:2*n:2*n], bot[:2*n:2*n], first, w) {
 			if hasAVX2FMA {
 				t.Fatalf("n=%d: no fast path", n)
 			}

@@ -6,11 +6,11 @@ package kernel
 // larger (NaNs never win), and arg[j] = first + 2j plus 0, 1, w or w+1
 // for where it was: its index when top starts at index first of a plane
 // w values wide. It does nothing and returns false where it has no fast
-// path (float64, no AVX2, fewer than 8 outputs), leaving the row to the
+// path (float64, no AVX2, fewer than 4 outputs), leaving the row to the
 // caller's loop.
 func MaxPool2x2Row[T Float](dst []T, arg []int32, top, bot []T, first, w int) bool {
 	n := len(dst)
-	if !hasAVX2FMA || n < 8 {
+	if !hasAVX2FMA || n < 4 {
 		return false
 	}
 	d, ok := any(dst).([]float32)
@@ -19,6 +19,14 @@ func MaxPool2x2Row[T Float](dst []T, arg []int32, top, bot []T, first, w int) bo
 	}
 	t, b := any(top).([]float32)[:2*n], any(bot).([]float32)[:2*n]
 	arg = arg[:n]
+	if n < 8 {
+		// 4 outputs, and the last 4 again where there are more.
+		max2x2Row32x4(&t[0], &b[0], &d[0], &arg[0], int32(first), int32(w))
+		if j := n - 4; j > 0 {
+			max2x2Row32x4(&t[2*j], &b[2*j], &d[j], &arg[j], int32(first+2*j), int32(w))
+		}
+		return true
+	}
 	m := n &^ 7
 	max2x2Row32(m, &t[0], &b[0], &d[0], &arg[0], int32(first), int32(w))
 	if m < n {
