@@ -409,15 +409,18 @@ func checksum(m *Model) string {
 	}
 	put(uint64(len(m.DType)))
 	h.Write([]byte(m.DType))
-	for _, t := range m.Params {
-		put(uint64(len(t.Name)))
-		h.Write([]byte(t.Name))
-		put(uint64(t.Rows))
-		put(uint64(t.Cols))
-		for _, v := range t.Values {
-			put(math.Float64bits(v))
+	putTensors := func(ts []Tensor) {
+		for _, t := range ts {
+			put(uint64(len(t.Name)))
+			h.Write([]byte(t.Name))
+			put(uint64(t.Rows))
+			put(uint64(t.Cols))
+			for _, v := range t.Values {
+				put(math.Float64bits(v))
+			}
 		}
 	}
+	putTensors(m.Params)
 	// The clip and the target scaler join the sum only when present, so
 	// files written before they existed keep their checksums.
 	for i, s := range []*data.Scaler{m.Scaler, m.TargetScaler} {
@@ -444,15 +447,7 @@ func checksum(m *Model) string {
 	if len(m.Buffers) > 0 {
 		h.Write([]byte("buffers"))
 		put(uint64(len(m.Buffers)))
-		for _, t := range m.Buffers {
-			put(uint64(len(t.Name)))
-			h.Write([]byte(t.Name))
-			put(uint64(t.Rows))
-			put(uint64(t.Cols))
-			for _, v := range t.Values {
-				put(math.Float64bits(v))
-			}
-		}
+		putTensors(m.Buffers)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

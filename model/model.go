@@ -136,43 +136,38 @@ func FromNetwork[T tensor.Float](net *nn.Network[T], lossName, task string) (*Mo
 		return nil, err
 	}
 	m := &Model{DType: dtypeOf[T](), Spec: spec, Loss: lossName, Task: task}
-	want := layout(spec)
-	params := net.Params()
-	if len(params) != len(want) {
-		return nil, fmt.Errorf("model: network has %d parameter tensors, its architecture %d", len(params), len(want))
+	if m.Params, err = capture("parameter", net.Params(), layout(spec)); err != nil {
+		return nil, err
 	}
-	for i, p := range params {
-		t := want[i]
-		if p.Value.Rows != t.Rows || p.Value.Cols != t.Cols {
-			return nil, fmt.Errorf("model: parameter %s is %d×%d, its architecture says %d×%d", p.Name, p.Value.Rows, p.Value.Cols, t.Rows, t.Cols)
-		}
-		t.Values = make([]float64, t.Rows*t.Cols)
-		for j, v := range p.Value.Values() {
-			t.Values[j] = float64(v)
-		}
-		m.Params = append(m.Params, t)
-	}
-	wantBufs := bufferLayout(spec)
-	bufs := net.Buffers()
-	if len(bufs) != len(wantBufs) {
-		return nil, fmt.Errorf("model: network has %d buffers, its architecture %d", len(bufs), len(wantBufs))
-	}
-	for i, b := range bufs {
-		t := wantBufs[i]
-		if b.Value.Rows != t.Rows || b.Value.Cols != t.Cols {
-			return nil, fmt.Errorf("model: buffer %s is %d×%d, its architecture says %d×%d", b.Name, b.Value.Rows, b.Value.Cols, t.Rows, t.Cols)
-		}
-		t.Values = make([]float64, t.Rows*t.Cols)
-		for j, v := range b.Value.Values() {
-			t.Values[j] = float64(v)
-		}
-		m.Buffers = append(m.Buffers, t)
+	if m.Buffers, err = capture("buffer", net.Buffers(), bufferLayout(spec)); err != nil {
+		return nil, err
 	}
 	m.Version = m.formatVersion()
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("model: %w", err)
 	}
 	return m, nil
+}
+
+// capture copies a network's parameters or buffers (what names them) into
+// the tensors want lays out, converting float32 to float64 exactly.
+func capture[T tensor.Float](what string, got []*nn.Param[T], want []Tensor) ([]Tensor, error) {
+	if len(got) != len(want) {
+		return nil, fmt.Errorf("model: network has %d %s tensors, its architecture %d", len(got), what, len(want))
+	}
+	var out []Tensor
+	for i, p := range got {
+		t := want[i]
+		if p.Value.Rows != t.Rows || p.Value.Cols != t.Cols {
+			return nil, fmt.Errorf("model: %s %s is %d×%d, its architecture says %d×%d", what, p.Name, p.Value.Rows, p.Value.Cols, t.Rows, t.Cols)
+		}
+		t.Values = make([]float64, t.Rows*t.Cols)
+		for j, v := range p.Value.Values() {
+			t.Values[j] = float64(v)
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // formatVersion returns the lowest format version that holds m: 2 when a
