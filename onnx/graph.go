@@ -402,16 +402,24 @@ func (gr *graph) gemm(n *onnxpb.NodeProto, it item) (item, string, bool, error) 
 	if err := setWeights(&it, n, w, transB != 0); err != nil {
 		return it, "", false, err
 	}
-	if len(ins) == 3 && ins[2] != "" {
-		c, err := gr.mustConstant(n, ins[2], "bias")
-		if err != nil {
-			return it, "", false, err
-		}
-		if err := setBias(&it, n, c); err != nil {
-			return it, "", false, err
-		}
+	if err := gr.thirdBias(&it, n); err != nil {
+		return it, "", false, err
 	}
 	return it, n.GetOutput()[0], false, nil
+}
+
+// thirdBias sets it's bias from n's optional third input (Gemm's C,
+// Conv's B), when there is one.
+func (gr *graph) thirdBias(it *item, n *onnxpb.NodeProto) error {
+	ins := n.GetInput()
+	if len(ins) < 3 || ins[2] == "" {
+		return nil
+	}
+	c, err := gr.mustConstant(n, ins[2], "bias")
+	if err != nil {
+		return err
+	}
+	return setBias(it, n, c)
 }
 
 // matmul reads MatMul(x, W), followed, when the product feeds nothing

@@ -104,14 +104,8 @@ func (gr *graph) conv(n *onnxpb.NodeProto, it item) (item, string, bool, error) 
 	it.kind, it.win, it.double = itemConv, win, w.double
 	it.out, it.in = int(w.dims[0]), int(w.dims[1]) // filters, channels
 	it.w = w.values
-	if len(ins) == 3 && ins[2] != "" {
-		c, err := gr.mustConstant(n, ins[2], "bias")
-		if err != nil {
-			return it, "", false, err
-		}
-		if err := setBias(&it, n, c); err != nil {
-			return it, "", false, err
-		}
+	if err := gr.thirdBias(&it, n); err != nil {
+		return it, "", false, err
 	}
 	return it, n.GetOutput()[0], false, nil
 }
