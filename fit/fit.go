@@ -93,7 +93,7 @@ func trainTyped[T tensor.Float](ctx context.Context, d *data.Dataset, schema *da
 	j.warnData()
 
 	trainPart, valPart := j.split()
-	net, m, hist, best, err := j.run(ctx, trainPart, valPart, o.Epochs, 0)
+	m, hist, best, err := j.run(ctx, trainPart, valPart, o.Epochs, 0)
 	j.res.Selection = hist
 	var div *train.DivergenceError
 	if errors.As(err, &div) && m != nil {
@@ -109,7 +109,7 @@ func trainTyped[T tensor.Float](ctx context.Context, d *data.Dataset, schema *da
 	}
 	if !j.res.Interrupted && o.Refit && valPart != nil && best.epoch > 0 {
 		j.logf("refit: training again on all %s for the %s validation chose (-refit=false keeps the validated model)", plural.Count(d.Len(), "row"), plural.Count(best.epoch, "epoch"))
-		_, rm, rhist, _, err := j.run(ctx, j.whole(), nil, best.epoch, o.Epochs)
+		rm, rhist, _, err := j.run(ctx, j.whole(), nil, best.epoch, o.Epochs)
 		j.res.Refit = rhist
 		switch {
 		case err != nil:
@@ -128,7 +128,6 @@ func trainTyped[T tensor.Float](ctx context.Context, d *data.Dataset, schema *da
 			m = rm
 		}
 	}
-	_ = net
 	j.res.Model = m
 	j.warnResult(best)
 	return j.res, nil
@@ -192,7 +191,7 @@ type bestEpoch struct {
 // run trains one network on trainPart for epochs epochs (with the schedule
 // laid over horizon epochs when positive) and returns it as a model with
 // its metrics. With valPart it keeps the best epoch's weights.
-func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, horizon int) (*nn.Network[T], *model.Model, *train.History, bestEpoch, error) {
+func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, horizon int) (*model.Model, *train.History, bestEpoch, error) {
 	var none bestEpoch
 	resume := j.o.Resume
 	if horizon > 0 {
@@ -203,7 +202,7 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 	// parts' own, scaled in place below.
 	schema, filled, err := j.fillMissing(trainPart, resume)
 	if err != nil {
-		return nil, nil, nil, none, err
+		return nil, nil, none, err
 	}
 	var valLabels *data.Dataset
 	if valPart != nil {
@@ -211,7 +210,7 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 	}
 	weights, err := j.weigh(trainPart.labels, valLabels)
 	if err != nil {
-		return nil, nil, nil, none, err
+		return nil, nil, none, err
 	}
 	var scaler *data.Scaler
 	if filled != nil {
@@ -221,12 +220,12 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 	}
 	filled = nil // only the scaler needed it
 	if err != nil {
-		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
+		return nil, nil, none, fmt.Errorf("fit: %w", err)
 	}
 	var yScaler *data.Scaler
 	if j.d.Task == data.Regression && j.o.ScaleTarget && j.output.Name == activation.NameIdentity {
 		if yScaler, err = data.FitScaler(data.Standard, trainPart.labels.Y); err != nil {
-			return nil, nil, nil, none, fmt.Errorf("fit: targets: %w", err)
+			return nil, nil, none, fmt.Errorf("fit: targets: %w", err)
 		}
 	}
 	if resume != nil {
@@ -237,12 +236,12 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 		}
 	} else if j.o.Init != nil {
 		if scaler, yScaler, err = j.initScalers(); err != nil {
-			return nil, nil, nil, none, err
+			return nil, nil, none, err
 		}
 	}
 	prep, err := j.prepare(schema, scaler, trainPart, valPart)
 	if err != nil {
-		return nil, nil, nil, none, err
+		return nil, nil, none, err
 	}
 	if yScaler != nil {
 		for _, p := range []*part{trainPart, valPart} {
@@ -250,43 +249,43 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 				continue
 			}
 			if err := yScaler.Transform(p.labels.Y); err != nil {
-				return nil, nil, nil, none, err
+				return nil, nil, none, err
 			}
 		}
 	}
 
 	spec, err := j.spec()
 	if err != nil {
-		return nil, nil, nil, none, err
+		return nil, nil, none, err
 	}
 	if resume != nil {
 		spec = resume.Model.Spec
 		if spec.Inputs != j.d.X.Cols || spec.Outputs() != j.d.Y.Cols {
-			return nil, nil, nil, none, fmt.Errorf("fit: the checkpoint's network has %d inputs and %d outputs, the data %d and %d",
+			return nil, nil, none, fmt.Errorf("fit: the checkpoint's network has %d inputs and %d outputs, the data %d and %d",
 				spec.Inputs, spec.Outputs(), j.d.X.Cols, j.d.Y.Cols)
 		}
 		j.lossName = resume.Model.Loss
 	} else if j.o.Init != nil {
 		if spec, err = j.initSpec(); err != nil {
-			return nil, nil, nil, none, err
+			return nil, nil, none, err
 		}
 	}
 	if err := spec.CheckSize(j.o.Limits, batchRows(j.o.BatchSize, trainPart.Len())); err != nil {
-		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
+		return nil, nil, none, fmt.Errorf("fit: %w", err)
 	}
 	net, err := nn.New[T](spec, newRand(j.o.Seed))
 	if err != nil {
-		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
+		return nil, nil, none, fmt.Errorf("fit: %w", err)
 	}
 	done := 0
 	if resume != nil {
 		if net, err = model.Network[T](resume.Model); err != nil {
-			return nil, nil, nil, none, fmt.Errorf("fit: checkpoint: %w", err)
+			return nil, nil, none, fmt.Errorf("fit: checkpoint: %w", err)
 		}
 		done = resume.Epoch
 	} else if j.o.Init != nil {
 		if net, err = model.Network[T](j.o.Init); err != nil {
-			return nil, nil, nil, none, fmt.Errorf("fit: starting model: %w", err)
+			return nil, nil, none, fmt.Errorf("fit: starting model: %w", err)
 		}
 	}
 	smoothing := 0.0
@@ -297,7 +296,7 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 	}
 	l, err := loss.NewWith[T](j.lossName, loss.Options{Reduction: j.o.Reduction, Smoothing: smoothing, Delta: j.o.Delta})
 	if err != nil {
-		return nil, nil, nil, none, fmt.Errorf("fit: %w", err)
+		return nil, nil, none, fmt.Errorf("fit: %w", err)
 	}
 	if horizon == 0 {
 		j.logf("network: %s, %d parameters, loss %s, optimizer %s, lr %g, %s", net.Spec(), net.NumParams(), j.lossName, j.o.Optimizer.Name, j.o.LearningRate, j.o.DType)
@@ -369,21 +368,21 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 	case errors.Is(fitErr, context.Canceled) || errors.Is(fitErr, context.DeadlineExceeded):
 		j.res.Interrupted = true
 		if hist == nil || len(hist.Epochs) == 0 {
-			return nil, nil, hist, none, fmt.Errorf("fit: interrupted before the first epoch ended: %w", fitErr)
+			return nil, hist, none, fmt.Errorf("fit: interrupted before the first epoch ended: %w", fitErr)
 		}
 	case errors.As(fitErr, &div):
 		// Keep the best epoch before it, if any was scored.
 		if valPart == nil || !keep.restore() {
-			return nil, nil, hist, none, fmt.Errorf("fit: %w; no epoch before it was good", fitErr)
+			return nil, hist, none, fmt.Errorf("fit: %w; no epoch before it was good", fitErr)
 		}
 		best := bestEpoch{epoch: keep.stats.Epoch, stats: keep.stats}
 		m, err := pack(keep.stats)
 		if err != nil {
-			return nil, nil, hist, none, err
+			return nil, hist, none, err
 		}
-		return net, m, hist, best, fitErr
+		return m, hist, best, fitErr
 	default:
-		return nil, nil, hist, none, fitErr
+		return nil, hist, none, fitErr
 	}
 	last := hist.Epochs[len(hist.Epochs)-1]
 	last.Epoch += done
@@ -393,9 +392,9 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 	}
 	m, err := pack(best.stats)
 	if err != nil {
-		return nil, nil, hist, none, err
+		return nil, hist, none, err
 	}
-	return net, m, hist, best, nil
+	return m, hist, best, nil
 }
 
 // spec returns the network Options ask for: the hidden layers (Layers, or
