@@ -2,11 +2,9 @@ package parity
 
 import (
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/descent-ml/descent/activation"
-	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/tensor"
 )
@@ -111,37 +109,8 @@ func TestBatchNormTrainingMatchesPyTorch(t *testing.T) {
 		{Kind: nn.KindBatchNorm},
 		{Units: tr.Outputs, Activation: activation.Spec{Name: activation.NameIdentity}},
 	}}
-	// SetParams overwrites the drawn weights.
-	net, err := nn.New[float64](spec, rand.New(rand.NewPCG(1, 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var init [][]float64
-	for _, m := range tr.Init {
-		init = append(init, tensor.FromRows(m).Data)
-	}
-	if err := net.SetParams(init); err != nil {
-		t.Fatal(err)
-	}
-	l, err := loss.NewWith[float64](loss.NameMSE, loss.Options{Reduction: loss.MeanAll})
-	if err != nil {
-		t.Fatal(err)
-	}
 	x, y := tensor.FromRows(tr.X), tensor.FromRows(tr.Y)
-	worstLoss := 0.0
-	for step, want := range tr.Losses {
-		v := net.Step(l, x, y, tr.LR)
-		if e := relErr(v, want); !(e <= worstLoss) {
-			worstLoss = e
-		}
-		if step == len(tr.Losses)-1 && !(want < tr.Losses[0]) {
-			t.Errorf("the run did not learn: loss %g → %g", tr.Losses[0], want)
-		}
-	}
-	worstParam := 0.0
-	for i, p := range net.Params() {
-		worstParam = math.Max(worstParam, maxRelErr(p.Value.Data, tr.Final[i]))
-	}
+	net, worstLoss, worstParam := stepLikeTorch(t, spec, tr.Init, tr.Final, x, y, tr.LR, tr.Losses)
 	bufs := net.Buffers()
 	worstStats := math.Max(worst(bufs[0].Value.Data, tr.RunningMean), worst(bufs[1].Value.Data, tr.RunningVar))
 	net.SetTraining(false)

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/descent-ml/descent/activation"
-	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/tensor"
 )
@@ -98,37 +97,8 @@ func TestCNNTrainingMatchesPyTorch(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec := nn.Spec{InputShape: nn.Shape(tr.InputShape), Inputs: nn.Shape(tr.InputShape).Size(), Layers: layers}
-	// SetParams overwrites the drawn weights.
-	net, err := nn.New[float64](spec, rand.New(rand.NewPCG(1, 1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var init [][]float64
-	for _, m := range tr.Init {
-		init = append(init, tensor.FromRows(m).Data)
-	}
-	if err := net.SetParams(init); err != nil {
-		t.Fatal(err)
-	}
-	l, err := loss.NewWith[float64](loss.NameMSE, loss.Options{Reduction: loss.MeanAll})
-	if err != nil {
-		t.Fatal(err)
-	}
 	x, y := tensor.FromRows(tr.X), tensor.FromRows(tr.Y)
-	worstLoss := 0.0
-	for step, want := range tr.Losses {
-		v := net.Step(l, x, y, tr.LR)
-		if e := relErr(v, want); !(e <= worstLoss) {
-			worstLoss = e
-		}
-		if step == len(tr.Losses)-1 && !(want < tr.Losses[0]) {
-			t.Errorf("the run did not learn: loss %g → %g", tr.Losses[0], want)
-		}
-	}
-	worstParam := 0.0
-	for i, p := range net.Params() {
-		worstParam = max(worstParam, maxRelErr(p.Value.Data, tr.Final[i]))
-	}
+	net, worstLoss, worstParam := stepLikeTorch(t, spec, tr.Init, tr.Final, x, y, tr.LR, tr.Losses)
 	worstOut := maxRelErr(net.Forward(x).Data, tr.Output)
 	t.Logf("after %d steps, worst relative differences: losses %.2e, parameters %.2e, output %.2e",
 		len(tr.Losses), worstLoss, worstParam, worstOut)

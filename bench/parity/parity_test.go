@@ -65,6 +65,44 @@ func torchReduction(t *testing.T, s string) loss.Reduction {
 	return 0
 }
 
+
+// stepLikeTorch builds spec, starts it from PyTorch's weights, takes one
+// full-batch SGD step on the MSE (PyTorch's mean over all elements) per
+// loss PyTorch recorded, and returns the network with the worst relative
+// differences of the losses and of the final parameters.
+func stepLikeTorch(t *testing.T, spec nn.Spec, init, final [][][]float64, x, y *tensor.Matrix[float64], lr float64, losses []float64) (net *nn.Network[float64], worstLoss, worstParam float64) {
+	t.Helper()
+	// SetParams overwrites the drawn weights.
+	net, err := nn.New[float64](spec, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var start [][]float64
+	for _, m := range init {
+		start = append(start, tensor.FromRows(m).Data)
+	}
+	if err := net.SetParams(start); err != nil {
+		t.Fatal(err)
+	}
+	l, err := loss.NewWith[float64](loss.NameMSE, loss.Options{Reduction: loss.MeanAll})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for step, want := range losses {
+		v := net.Step(l, x, y, lr)
+		if e := relErr(v, want); !(e <= worstLoss) {
+			worstLoss = e
+		}
+		if step == len(losses)-1 && !(want < losses[0]) {
+			t.Errorf("the run did not learn: loss %g → %g", losses[0], want)
+		}
+	}
+	for i, p := range net.Params() {
+		worstParam = max(worstParam, maxRelErr(p.Value.Data, final[i]))
+	}
+	return net, worstLoss, worstParam
+}
+
 // relErr is |got − want| relative to max(|want|, 1).
 func relErr(got, want float64) float64 {
 	return math.Abs(got-want) / math.Max(math.Abs(want), 1)
