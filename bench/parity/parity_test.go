@@ -65,7 +65,6 @@ func torchReduction(t *testing.T, s string) loss.Reduction {
 	return 0
 }
 
-
 // stepLikeTorch builds spec, starts it from PyTorch's weights, takes one
 // full-batch SGD step on the MSE (PyTorch's mean over all elements) per
 // loss PyTorch recorded, and returns the network with the worst relative
