@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"syscall"
 )
 
 // ErrTooLarge means a file is larger than the limit its reader set.
@@ -37,7 +36,7 @@ func ReadFile(path string, limit int64, check func(head []byte) error) ([]byte, 
 	if err := regular(path, fi, limit); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|nonblock, 0)
 	if err != nil {
 		return nil, err
 	}
