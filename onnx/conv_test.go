@@ -164,13 +164,23 @@ func TestImportConvUnsupported(t *testing.T) {
 				}
 			}
 		}, "shape [5 2 8 8]"},
-		{"relu after max pool", func(mp *onnxpb.ModelProto) {
-			// Move the conv's Relu to after the MaxPool.
+		{"tanh after max pool", func(mp *onnxpb.ModelProto) {
+			// Move the conv's Relu to after the MaxPool, as a Tanh:
+			// only ReLU and leaky ReLU move back into the conv.
 			conv, relu, pool := op(mp, "Conv"), op(mp, "Relu"), op(mp, "MaxPool")
 			pool.Input[0] = conv.Output[0]
 			relu.Input[0], relu.Output[0] = pool.Output[0], "pooled.relu"
+			relu.OpType = "Tanh"
 			op(mp, "AveragePool").Input[0] = "pooled.relu"
 		}, "after a maxpool2d layer"},
+		{"relu after average pool", func(mp *onnxpb.ModelProto) {
+			// Move the conv's Relu to after the AveragePool, whose mean
+			// does not commute with it.
+			conv, relu, avg := op(mp, "Conv"), op(mp, "Relu"), op(mp, "AveragePool")
+			op(mp, "MaxPool").Input[0] = conv.Output[0]
+			relu.Input[0], relu.Output[0] = avg.Output[0], "avg.relu"
+			op(mp, "Flatten").Input[0] = "avg.relu"
+		}, "after a avgpool2d layer"},
 	}
 	for _, c := range tests {
 		t.Run(c.name, func(t *testing.T) {

@@ -23,10 +23,14 @@
 // writes it), BatchNormalization in inference mode (epsilon 1e-5), and
 // the activations Sigmoid, Tanh, Relu, LeakyRelu, Softmax, Softplus,
 // Gelu (or its exact expansion x·0.5·(1+Erf(x/√2))) after a Gemm, MatMul
-// or Conv. The input is a batch of rows, or of images N×C×H×W (which
-// sets the model's input shape); Reshape to N×C×H×W at the start and
-// Flatten (or Reshape to rows) before a dense layer move between the
-// two; Identity and Dropout are skipped. Anything else is refused with
+// or Conv; a Relu or LeakyRelu (slope ≥ 0) after max pooling, as in
+// relu(max_pool2d(conv(x))), gives the same values before it and is read
+// as the convolution's activation. The input is a batch of rows, or of
+// images N×C×H×W (which sets the model's input shape); Reshape to
+// N×C×H×W at the start and Flatten (or Reshape to rows) before a dense
+// layer move between the two, the reshape's shape constant or computed
+// from the batch size as PyTorch writes x.view(x.size(0), -1) (Shape,
+// Gather, Unsqueeze, Concat); Identity and Dropout are skipped. Anything else is refused with
 // an error naming the operator and its node.
 // Reading is bounded: Load reads only regular files of at most
 // ImportOptions.MaxFileSize bytes, and Unmarshal walks the wire format

@@ -198,6 +198,13 @@ func (gr *graph) walk(input, output string) ([]item, error) {
 				items, cur = append(items, it), next
 				continue
 			}
+			if it, next, ok, err := gr.matchBatchReshape(cur); ok {
+				if err != nil {
+					return nil, err
+				}
+				items, cur = append(items, it), next
+				continue
+			}
 			fallthrough
 		default:
 			var ds []string

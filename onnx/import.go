@@ -407,6 +407,9 @@ func assemble(m *model.Model, items []item, inShape nn.Shape) error {
 		case itemSub, itemDiv:
 			return fmt.Errorf("%w: %s after the first layer; descent scales only the raw features", ErrUnsupported, nodeDesc(it.node))
 		case itemAct:
+			if moveBeforeMaxPool(m.Spec.Layers, it.act) {
+				continue
+			}
 			if prev := len(m.Spec.Layers); prev > 0 {
 				switch k := m.Spec.Layers[prev-1].KindName(); k {
 				case nn.KindBatchNorm, nn.KindMaxPool2D, nn.KindAvgPool2D:
@@ -510,6 +513,34 @@ func assemble(m *model.Model, items []item, inShape nn.Shape) error {
 		return fmt.Errorf("%w: the graph has no layer (Gemm, MatMul, Conv, pooling or BatchNormalization)", ErrUnsupported)
 	}
 	return nil
+}
+
+// moveBeforeMaxPool gives act to the convolution before the max pooling
+// layers that end layers, when that convolution has no activation of its
+// own and act is ReLU or leaky ReLU with a slope of at least 0: such an
+// activation is monotone and piecewise linear, so act(max(window)) =
+// max(act(window)) value for value, and relu(max_pool2d(conv(x))), as
+// PyTorch's examples write it, is descent's conv with ReLU, then pooling.
+// It reports whether it moved act.
+func moveBeforeMaxPool(layers []nn.LayerSpec, act activation.Spec) bool {
+	switch {
+	case act.Name == activation.NameReLU:
+	case act.Name == activation.NameLeakyReLU && act.Slope >= 0 && (act.Slope != 0 || act.SlopeSet):
+		// A zero slope that is not set means the default one, which is
+		// positive too, but the graph's LeakyRelu always says.
+	default:
+		return false
+	}
+	i := len(layers) - 1
+	for i >= 0 && layers[i].KindName() == nn.KindMaxPool2D {
+		i--
+	}
+	if i < 0 || i == len(layers)-1 || layers[i].KindName() != nn.KindConv2D || layers[i].Activation.Name != activation.NameIdentity {
+		return false
+	}
+	layers[i].Activation = act
+	layers[i].Init = initializer.Default(act)
+	return true
 }
 
 // firstWidth returns the width of the input as the first layer's weights

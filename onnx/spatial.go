@@ -218,6 +218,11 @@ func (gr *graph) reshape(n *onnxpb.NodeProto, it item) (item, string, bool, erro
 	if err != nil {
 		return it, "", false, err
 	}
+	return reshapeTo(n, it, dims, allowZero)
+}
+
+// reshapeTo is reshape once the shape's values are known.
+func reshapeTo(n *onnxpb.NodeProto, it item, dims []int64, allowZero int64) (item, string, bool, error) {
 	keepsBatch := len(dims) > 0 && (dims[0] == -1 || (dims[0] == 0 && allowZero == 0))
 	switch {
 	case keepsBatch && len(dims) == 4 && dims[1] > 0 && dims[2] > 0 && dims[3] > 0 && dims[1] <= 1<<24 && dims[2] <= 1<<24 && dims[3] <= 1<<24:
@@ -228,6 +233,87 @@ func (gr *graph) reshape(n *onnxpb.NodeProto, it item) (item, string, bool, erro
 		return it, "", false, unsupported(n, fmt.Sprintf("shape %v; descent reads a reshape of a batch to N×C×H×W or to rows (-1 or 0 first)", dims))
 	}
 	return it, n.GetOutput()[0], false, nil
+}
+
+// matchBatchReshape reads x.view(x.size(0), …) as torch.onnx.export
+// writes it when the batch is dynamic: the reshape's shape computed from
+// x's own batch size, Shape(x) → Gather(·, 0) → Unsqueeze(·, [0]) →
+// Concat(·, constants…) → Reshape(x, ·). That is Reshape(x, [0, …]), the
+// batch kept, which reshape reads. x is the value feeding both the Shape
+// and the Reshape; ok is false (and nothing marked used) when the nodes
+// are not this pattern.
+func (gr *graph) matchBatchReshape(x string) (it item, next string, ok bool, err error) {
+	cons := gr.consumers[x]
+	if len(cons) != 2 {
+		return it, "", false, nil
+	}
+	shape, reshape := cons[0], cons[1]
+	if shape.GetOpType() != "Shape" {
+		shape, reshape = reshape, shape
+	}
+	is := func(n *onnxpb.NodeProto, op string, ins int) bool {
+		return n != nil && n.GetOpType() == op && isDefaultDomain(n.GetDomain()) && len(n.GetInput()) >= ins && len(n.GetOutput()) == 1 && !gr.used[n]
+	}
+	if !is(shape, "Shape", 1) || len(shape.GetInput()) != 1 || !is(reshape, "Reshape", 2) || len(reshape.GetInput()) != 2 || reshape.GetInput()[0] != x {
+		return it, "", false, nil
+	}
+	// Shape since opset 15 may slice the dimensions; only all of them
+	// are x.size().
+	if start, _, err := intAttr(shape, "start", 0); err != nil || start != 0 || attr(shape, "end") != nil {
+		return it, "", false, nil
+	}
+	gather := gr.single(shape.GetOutput()[0])
+	if !is(gather, "Gather", 2) || len(gather.GetInput()) != 2 {
+		return it, "", false, nil
+	}
+	if axis, _, err := intAttr(gather, "axis", 0); err != nil || axis != 0 {
+		return it, "", false, nil
+	}
+	if idx, err := gr.intConstant(gather, gather.GetInput()[1], "indices"); err != nil || len(idx) != 1 || idx[0] != 0 {
+		return it, "", false, nil
+	}
+	unsq := gr.single(gather.GetOutput()[0])
+	if !is(unsq, "Unsqueeze", 1) {
+		return it, "", false, nil
+	}
+	// Unsqueeze's axes: an operand from opset 13 on, an attribute before.
+	axes := attr(unsq, "axes").GetInts()
+	if len(unsq.GetInput()) == 2 {
+		if axes, err = gr.intConstant(unsq, unsq.GetInput()[1], "axes"); err != nil {
+			return it, "", false, nil
+		}
+	}
+	if len(axes) != 1 || axes[0] != 0 {
+		return it, "", false, nil
+	}
+	concat := gr.single(unsq.GetOutput()[0])
+	if !is(concat, "Concat", 2) || concat.GetInput()[0] != unsq.GetOutput()[0] {
+		return it, "", false, nil
+	}
+	if axis, _, err := intAttr(concat, "axis", 0); err != nil || axis != 0 {
+		return it, "", false, nil
+	}
+	if len(gr.consumers[concat.GetOutput()[0]]) != 1 || reshape.GetInput()[1] != concat.GetOutput()[0] {
+		return it, "", false, nil
+	}
+	dims := []int64{0}
+	for _, in := range concat.GetInput()[1:] {
+		d, err := gr.intConstant(concat, in, "operand")
+		if err != nil {
+			return it, "", false, nil
+		}
+		dims = append(dims, d...)
+	}
+	allowZero, _, err := intAttr(reshape, "allowzero", 0)
+	if err != nil {
+		return it, "", false, err
+	}
+	for _, n := range []*onnxpb.NodeProto{shape, gather, unsq, concat, reshape} {
+		gr.used[n] = true
+	}
+	it.node = reshape
+	it, next, _, err = reshapeTo(reshape, it, dims, allowZero)
+	return it, next, true, err
 }
 
 // dropout reads Dropout at inference: the identity. Its optional mask
