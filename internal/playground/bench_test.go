@@ -6,7 +6,7 @@ import "testing"
 // weights of the default network.
 func BenchmarkState(b *testing.B) {
 	s := &session{}
-	if err := s.reset(Defaults()); err != nil {
+	if err := s.reset(xorDefaults()); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
@@ -17,7 +17,7 @@ func BenchmarkState(b *testing.B) {
 // BenchmarkEpoch measures one training epoch of the default run.
 func BenchmarkEpoch(b *testing.B) {
 	s := &session{}
-	if err := s.reset(Defaults()); err != nil {
+	if err := s.reset(xorDefaults()); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {

@@ -47,7 +47,7 @@ func TestLoad(t *testing.T) {
 	// Ten settings, each used by two sessions.
 	settings := make([]Settings, sessions)
 	for i := range settings {
-		st := Defaults()
+		st := xorDefaults()
 		k := i / 2
 		st.Seed = uint64(1 + k)
 		if k%2 == 1 {

@@ -13,7 +13,7 @@ import (
 // drop while losses and accuracies are measured, and that training mode
 // comes back afterwards.
 func TestScoresInEvaluationMode(t *testing.T) {
-	r, err := newRun(Defaults(), nil)
+	r, err := newRun(xorDefaults(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func TestSlowUploadDoesNotBlockState(t *testing.T) {
 		})
 	}
 	_, c := newTestServer(t, Options{}, mark)
-	id := c.create(Defaults()).ID
+	id := c.create(xorDefaults()).ID
 
 	pr, pw := io.Pipe()
 	t.Cleanup(func() { pw.Close() }) // before the server's Cleanup, which waits for handlers

@@ -98,7 +98,7 @@ func (c *client) step(id string, epochs int) *State {
 
 func TestSettingsQueryRoundTrip(t *testing.T) {
 	for _, st := range []Settings{
-		Defaults(),
+		xorDefaults(),
 		{Dataset: "circles", Samples: 300, Noise: 0.07, TestRatio: 0.5, Seed: 42,
 			Hidden: []Layer{{3, "relu"}, {2, "sigmoid"}}, Output: "sigmoid", Bias: false,
 			Loss: "mse", Optimizer: "momentum", LearningRate: 0.3, BatchSize: 1, L2: 0.001},
@@ -134,13 +134,13 @@ func TestValidate(t *testing.T) {
 		func(s *Settings) { s.Loss = "hinge" },
 	}
 	for i, f := range bad {
-		st := Defaults()
+		st := xorDefaults()
 		f(&st)
 		if err := st.Validate(); err == nil {
 			t.Errorf("case %d: %+v is valid, want an error", i, st)
 		}
 	}
-	if err := Defaults().Validate(); err != nil {
+	if err := xorDefaults().Validate(); err != nil {
 		t.Errorf("defaults: %v", err)
 	}
 }
@@ -173,7 +173,7 @@ func TestPageAndAssets(t *testing.T) {
 
 func TestTrainXORAndExport(t *testing.T) {
 	_, c := newTestServer(t, Options{})
-	st := c.create(Defaults())
+	st := c.create(xorDefaults())
 	if st.Points == nil || len(st.Points.X) != 200 || st.View == nil || len(st.View.Output) != BoundaryGrid*BoundaryGrid {
 		t.Fatalf("create: points or view missing: %+v", st.View)
 	}
@@ -206,7 +206,7 @@ func TestTrainXORAndExport(t *testing.T) {
 
 func TestDeterminism(t *testing.T) {
 	_, c := newTestServer(t, Options{})
-	st := Defaults()
+	st := xorDefaults()
 	st.Dataset, st.Hidden = "moons", []Layer{{5, "relu"}, {3, "tanh"}}
 	a := c.step(c.create(st).ID, 40)
 	b := c.create(st)
@@ -225,7 +225,7 @@ func TestDeterminism(t *testing.T) {
 
 func TestExplain(t *testing.T) {
 	_, c := newTestServer(t, Options{})
-	st := c.step(c.create(Defaults()).ID, 5)
+	st := c.step(c.create(xorDefaults()).ID, 5)
 	var e Explanation
 	code, body := c.do("GET", "/api/sessions/"+st.ID+"/explain?layer=1&from=2&to=3&sample=4", nil, &e)
 	if code != 200 {
@@ -257,7 +257,7 @@ func TestExplain(t *testing.T) {
 
 func TestUpload(t *testing.T) {
 	_, c := newTestServer(t, Options{MaxUpload: 1 << 10})
-	id := c.create(Defaults()).ID
+	id := c.create(xorDefaults()).ID
 	var csv strings.Builder
 	csv.WriteString("height,width,kind\n")
 	for i := range 40 {
@@ -305,12 +305,12 @@ func TestLimits(t *testing.T) {
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
 	s, c := newTestServer(t, Options{MaxSessions: 2, IdleTimeout: time.Minute, Now: clock})
 
-	a := c.create(Defaults())
-	c.create(Defaults())
+	a := c.create(xorDefaults())
+	c.create(xorDefaults())
 	if code, body := c.do("POST", "/api/sessions", nil, nil); code != http.StatusServiceUnavailable || !strings.Contains(string(body), "already runs 2 sessions") {
 		t.Errorf("third session: %d %s", code, body)
 	}
-	big := Defaults()
+	big := xorDefaults()
 	big.Hidden = []Layer{{Units: 100}}
 	if code, body := c.do("PUT", "/api/sessions/"+a.ID, jsonBody(map[string]any{"settings": big}), nil); code != 400 || !strings.Contains(string(body), "between 1 and 8 neurons") {
 		t.Errorf("too big a network: %d %s", code, body)
@@ -326,7 +326,7 @@ func TestLimits(t *testing.T) {
 	if code, _ := c.do("GET", "/api/sessions/"+a.ID+"/state", nil, nil); code != 200 {
 		t.Errorf("session in use expired: %d", code)
 	}
-	c.create(Defaults()) // room again
+	c.create(xorDefaults()) // room again
 	advance(2 * time.Minute)
 	if code, body := c.do("GET", "/api/sessions/"+a.ID+"/state", nil, nil); code != 404 || !strings.Contains(string(body), "expired") {
 		t.Errorf("idle session: %d %s, want 404", code, body)
@@ -360,7 +360,7 @@ func (c *client) waitIdle(id string, timeout time.Duration) *State {
 
 func TestRunPause(t *testing.T) {
 	_, c := newTestServer(t, Options{Tick: time.Millisecond})
-	id := c.create(Defaults()).ID
+	id := c.create(xorDefaults()).ID
 	var st State
 	if code, body := c.do("POST", "/api/sessions/"+id+"/run?until=120&speed=7", nil, &st); code != 200 || !st.Running {
 		t.Fatalf("run: %d %s", code, body)
@@ -390,7 +390,7 @@ func TestRunPause(t *testing.T) {
 func TestDatasets(t *testing.T) {
 	_, c := newTestServer(t, Options{})
 	for _, name := range []string{"circles", "spiral", "blobs", "linear", "sin", "point"} {
-		st := Defaults()
+		st := xorDefaults()
 		st.Dataset = name
 		if name == "point" {
 			st.Hidden, st.Loss, st.Output, st.Optimizer, st.LearningRate, st.Bias, st.TestRatio = nil, "squared_error", "sigmoid", "gd", 0.5, false, 0
@@ -412,7 +412,7 @@ func TestDatasets(t *testing.T) {
 	if !bytes.Contains(body, []byte(`"hidden":[]`)) {
 		t.Errorf("settings without hidden layers: %.300s", body)
 	}
-	st := Defaults()
+	st := xorDefaults()
 	st.Loss = "bce"
 	st.Dataset = "blobs"
 	if code, body := c.do("POST", "/api/sessions", jsonBody(map[string]any{"settings": st}), nil); code != 400 || !strings.Contains(string(body), "two classes") {
@@ -424,7 +424,7 @@ func TestDatasets(t *testing.T) {
 // before it expired: starting it afterwards must not train an orphan.
 func TestEndedSessionStaysStopped(t *testing.T) {
 	s := &session{}
-	if err := s.reset(Defaults()); err != nil {
+	if err := s.reset(xorDefaults()); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup

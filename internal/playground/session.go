@@ -78,6 +78,10 @@ type run struct {
 	lossName    string
 	lossFn      loss.Loss[float64]
 	link        activation.Func[float64] // nil when outputs are predictions
+	// feats are the network's inputs made from two-feature data (nil for
+	// other data); up is the upload the run was built from.
+	feats []feature
+	up    *upload
 
 	net     *nn.Network[float64]
 	view    *nn.Network[float64] // a copy for drawing grids, so training buffers stay sized
@@ -131,7 +135,17 @@ func (h *history) add(epoch int, train, test float64, hasTest bool) {
 
 // reset rebuilds the run from settings: data, split, network, optimizer.
 // The caller holds mu and has stopped training. On error the old run stays.
+//
+// Settings that differ from the run's only in the learning rate and the
+// L1 and L2 coefficients change the run in place instead: training goes
+// on from the same weights and epoch, as TensorFlow Playground does. The
+// same settings again rebuild the run (the page's "Reset with the same
+// seed").
 func (s *session) reset(st Settings) error {
+	if s.r != nil && s.r.up == s.upload && s.r.live(st) {
+		s.r.settings = st.normalize()
+		return nil
+	}
 	r, err := newRun(st, s.upload)
 	if err != nil {
 		return err
@@ -139,6 +153,22 @@ func (s *session) reset(st Settings) error {
 	s.r = r
 	s.version++
 	return nil
+}
+
+// live reports whether st differs from the run's settings, and only in
+// what training can take without a reset: the learning rate and the
+// regularisation.
+func (r *run) live(st Settings) bool {
+	st = st.normalize()
+	if st.Validate() != nil {
+		return false
+	}
+	cur := r.settings
+	if st.LearningRate == cur.LearningRate && st.L1 == cur.L1 && st.L2 == cur.L2 {
+		return false // nothing live changed: a reset was asked for
+	}
+	st.LearningRate, st.L1, st.L2 = cur.LearningRate, cur.L1, cur.L2
+	return st.Query() == cur.Query()
 }
 
 // newRun builds a run from settings and, for DatasetCSV, an upload.
@@ -205,13 +235,22 @@ func newRun(st Settings, up *upload) (*run, error) {
 		}
 	}
 
-	spec := nn.Spec{Inputs: all.X.Cols}
+	var feats []feature
+	if all.X.Cols == 2 {
+		// The chosen features of the (scaled) columns are the inputs.
+		feats = chosenFeatures(st.Features)
+		train.X, test.X = expand(feats, train.X), expand(feats, test.X)
+	}
+	spec := nn.Spec{Inputs: train.X.Cols}
 	for _, l := range st.Hidden {
 		a, err := activation.Parse(l.Activation)
 		if err != nil {
 			return nil, err
 		}
 		spec.Layers = append(spec.Layers, nn.LayerSpec{Units: l.Units, Activation: a, NoBias: !st.Bias})
+		if st.Dropout > 0 {
+			spec.Layers = append(spec.Layers, nn.LayerSpec{Kind: nn.KindDropout, Rate: st.Dropout})
+		}
 	}
 	oa, err := activation.Parse(outAct)
 	if err != nil {
@@ -227,7 +266,9 @@ func newRun(st Settings, up *upload) (*run, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt, err := optim.New[float64](optim.Config{Name: st.Optimizer, Common: optim.Common{L2: st.L2}})
+	// L1 and L2 are added to the gradients by trainEpochs, not by the
+	// optimizer, so that they can change while training goes on.
+	opt, err := optim.New[float64](optim.Config{Name: st.Optimizer})
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +279,7 @@ func newRun(st Settings, up *upload) (*run, error) {
 	}
 	r := &run{settings: st,
 		all: all, isTest: isTest, train: train, test: test, scaler: scaler, task: task, classes: classes,
-		lossName: lossName, lossFn: lossFn, link: link,
+		lossName: lossName, lossFn: lossFn, link: link, feats: feats, up: up,
 		net: net, view: net.Clone(), opt: opt, shuffle: newRand(st.Seed, streamShuffle),
 		order: make([]int, train.Len()), hist: history{Every: 1}}
 	for i := range r.order {
@@ -257,6 +298,9 @@ func dataset(st Settings, up *upload) (*data.Dataset, error) {
 			return nil, fmt.Errorf("upload a CSV file first")
 		}
 		return up.data, nil
+	}
+	if d := playgroundSet(st.Dataset, st.Samples, st.Noise, newRand(st.Seed, streamData)); d != nil {
+		return d, nil
 	}
 	d, err := datasets.ByName(st.Dataset, st.Samples, st.Noise, newRand(st.Seed, streamData))
 	if err != nil {
@@ -370,6 +414,7 @@ func (s *run) trainEpochs(n int) {
 				s.diverged = fmt.Sprintf("the loss became %v at epoch %d: lower the learning rate and reset", v, s.epoch+1)
 				return
 			}
+			s.regularize(params)
 			s.opt.Step(params, s.settings.LearningRate)
 		}
 		s.epoch++
@@ -378,6 +423,29 @@ func (s *run) trainEpochs(n int) {
 			s.diverged = fmt.Sprintf("the loss became %v at epoch %d: lower the learning rate and reset", s.trainLoss, s.epoch)
 		}
 		s.hist.add(s.epoch, s.trainLoss, s.testLoss, s.test.Len() > 0)
+	}
+}
+
+// regularize adds the penalties' gradients to every parameter's: λ₂·w for
+// (λ₂/2)·Σw², as optim.Common.L2 does, and λ₁·sign(w) for λ₁·Σ|w| (0 at
+// w = 0, the subgradient that leaves a zero weight at zero).
+func (s *run) regularize(params []*nn.Param[float64]) {
+	l1, l2 := s.settings.L1, s.settings.L2
+	if l1 == 0 && l2 == 0 {
+		return
+	}
+	for _, p := range params {
+		g := p.Grad.Data
+		for k, w := range p.Value.Data {
+			d := l2 * w
+			switch {
+			case w > 0:
+				d += l1
+			case w < 0:
+				d -= l1
+			}
+			g[k] += d
+		}
 	}
 }
 

@@ -38,8 +38,10 @@ const (
 // CSV file.
 const DatasetCSV = "csv"
 
-// datasetNames are the datasets the page offers, in its order.
-var datasetNames = []string{"xor", "circles", "moons", "spiral", "blobs", "linear", "sin", "point", DatasetCSV}
+// datasetNames are the datasets the page offers, in its order. The
+// playground's own sets (see playgroundSets) come first: they are harder
+// than the datasets package's and teach capacity.
+var datasetNames = []string{DatasetQuadrants, DatasetSwirl, "xor", "circles", "moons", "spiral", "blobs", "linear", "sin", "point", DatasetCSV}
 
 // hiddenActivations are the activations the page offers for hidden layers.
 var hiddenActivations = []string{activation.NameTanh, activation.NameReLU, activation.NameSigmoid, activation.NameLeakyReLU, activation.NameIdentity, activation.NameSoftplus, activation.NameGELU}
@@ -85,16 +87,29 @@ type Settings struct {
 	// BatchSize is the mini-batch size; it is capped at the training set
 	// size.
 	BatchSize int `json:"batch_size"`
-	// L2 is the L2 penalty coefficient.
+	// L2 is the L2 penalty coefficient λ₂ of (λ₂/2)·Σw².
 	L2 float64 `json:"l2"`
+	// L1 is the L1 penalty coefficient λ₁ of λ₁·Σ|w|.
+	L1 float64 `json:"l1"`
+	// Features are the network's inputs for data of two features, names
+	// from FeatureNames (x1, x2, x1², x2², x1·x2, sin(x1), sin(x2)); empty
+	// means x1 and x2. Other data ignores it.
+	Features []string `json:"features,omitempty"`
+	// Dropout is the rate of a dropout layer after each hidden layer; 0
+	// means none. Predictions and the drawn maps never drop.
+	Dropout float64 `json:"dropout,omitempty"`
 }
 
-// Defaults returns the settings the page opens with: XOR, one hidden
-// layer of four tanh neurons, Adam.
+// MaxDropout is the highest dropout rate the page offers.
+const MaxDropout = 0.9
+
+// Defaults returns the settings the page opens with: XOR in quadrants,
+// two hidden layers of six and four tanh neurons, Adam. This network and
+// optimizer learn every built-in dataset (see TestDefaultsLearnEverySet).
 func Defaults() Settings {
 	return Settings{
-		Dataset: "xor", Samples: 200, Noise: 0.1, TestRatio: 0.3, Seed: 1,
-		Hidden: []Layer{{Units: 4, Activation: activation.NameTanh}},
+		Dataset: DatasetQuadrants, Samples: 300, Noise: 0.05, TestRatio: 0.3, Seed: 1,
+		Hidden: []Layer{{Units: 6, Activation: activation.NameTanh}, {Units: 4, Activation: activation.NameTanh}},
 		Bias:   true, Optimizer: optim.NameAdam, LearningRate: 0.03, BatchSize: 10,
 	}
 }
@@ -126,6 +141,7 @@ func (s Settings) normalize() Settings {
 	if s.Hidden == nil {
 		s.Hidden = []Layer{} // the page reads a list, never null
 	}
+	s.Features = slices.Clone(s.Features)
 	for i := range s.Hidden {
 		if s.Hidden[i].Activation == "" {
 			s.Hidden[i].Activation = activation.NameTanh
@@ -179,7 +195,16 @@ func (s Settings) Validate() error {
 	if !finite(s.L2) || s.L2 < 0 || s.L2 > 1 {
 		return fmt.Errorf("L2 must be between 0 and 1, got %v", s.L2)
 	}
-	return optim.Config{Name: s.Optimizer, Common: optim.Common{L2: s.L2}}.Validate()
+	if !finite(s.L1) || s.L1 < 0 || s.L1 > 1 {
+		return fmt.Errorf("L1 must be between 0 and 1, got %v", s.L1)
+	}
+	if !finite(s.Dropout) || s.Dropout < 0 || s.Dropout > MaxDropout {
+		return fmt.Errorf("dropout must be between 0 and %v, got %v", MaxDropout, s.Dropout)
+	}
+	if err := checkFeatures(s.Features); err != nil {
+		return err
+	}
+	return optim.Config{Name: s.Optimizer}.Validate()
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
@@ -212,6 +237,15 @@ func (s Settings) Query() string {
 	v.Set("lr", fmtFloat(s.LearningRate))
 	v.Set("batch", strconv.Itoa(s.BatchSize))
 	v.Set("l2", fmtFloat(s.L2))
+	if s.L1 != 0 {
+		v.Set("l1", fmtFloat(s.L1))
+	}
+	if len(s.Features) > 0 {
+		v.Set("features", strings.Join(s.Features, ","))
+	}
+	if s.Dropout != 0 {
+		v.Set("dropout", fmtFloat(s.Dropout))
+	}
 	return v.Encode()
 }
 
@@ -296,6 +330,11 @@ func ParseQuery(q string) (Settings, error) {
 	num("lr", &s.LearningRate)
 	integer("batch", &s.BatchSize)
 	num("l2", &s.L2)
+	num("l1", &s.L1)
+	num("dropout", &s.Dropout)
+	if v.Has("features") {
+		s.Features = splitList(v.Get("features"))
+	}
 	if len(errs) > 0 {
 		return Settings{}, fmt.Errorf("settings link: %s", strings.Join(errs, "; "))
 	}

@@ -6,13 +6,16 @@ import (
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/tensor"
 )
 
 // Grid sizes: the decision boundary is drawn from BoundaryGrid² cells, each
 // neuron's thumbnail from NeuronGrid² (1-D data: as many points per curve).
 const (
-	BoundaryGrid = 40
+	// BoundaryGrid is fine enough that the smoothed boundary shows no
+	// steps on a 400-pixel plot.
+	BoundaryGrid = 80
 	NeuronGrid   = 20
 	curvePoints  = 100
 )
@@ -73,7 +76,17 @@ type State struct {
 	TestLoss     optNum   `json:"test_loss"`
 	TrainAcc     optNum   `json:"train_accuracy"`
 	TestAcc      optNum   `json:"test_accuracy"`
-	History      struct {
+	// R2 and RMSE measure a regression on the test set (the training set
+	// when there is no test set); null for classification.
+	R2   optNum `json:"r2"`
+	RMSE optNum `json:"rmse"`
+	// Warnings name what keeps the network from learning: dead ReLUs,
+	// saturated neurons, a loss that stopped improving.
+	Warnings []string `json:"warnings,omitempty"`
+	// Inputs label the network's inputs (the chosen feature crosses for
+	// two-feature data, else FeatureNames).
+	Inputs  []string `json:"inputs"`
+	History struct {
 		Every  int   `json:"every"`
 		Epochs []int `json:"epochs"`
 		Train  nums  `json:"train"`
@@ -112,6 +125,8 @@ type View struct {
 	Class []int `json:"class,omitempty"`
 	// NeuronN is the side of the neuron grids.
 	NeuronN int `json:"neuron_n"`
+	// Inputs[i] is the network's input i over the neuron grid.
+	Inputs []nums `json:"inputs"`
 	// Neurons[l][j] is neuron j of layer l's output over its grid.
 	Neurons [][]nums `json:"neurons"`
 }
@@ -136,14 +151,24 @@ func (s *session) state(points bool) *State {
 	}
 	c := r.cached()
 	st.TrainAcc, st.TestAcc, st.View = optNum(c.trainAcc), optNum(c.testAcc), c.view
+	st.R2, st.RMSE, st.Warnings = optNum(c.r2), optNum(c.rmse), c.warnings
+	st.Inputs = r.all.FeatureNames
+	if r.feats != nil {
+		labels := featureLabels()
+		st.Inputs = nil
+		for _, f := range r.feats {
+			st.Inputs = append(st.Inputs, labels[f.name])
+		}
+	}
 	if s.upload != nil {
 		st.Upload = s.upload.name
 	}
 	// Copies: the training goroutine compacts the history in place.
 	st.History.Every, st.History.Epochs = r.hist.Every, append([]int(nil), r.hist.Epochs...)
 	st.History.Train, st.History.Test = append(nums(nil), r.hist.Train...), append(nums(nil), r.hist.Test...)
-	for _, l := range r.net.Layers {
-		// The playground builds dense layers: weights, then any bias.
+	for _, l := range denseLayers(r.net) {
+		// Dense layers hold weights, then any bias; dropout layers hold
+		// nothing to draw.
 		spec, ps := l.Spec(), l.Params()
 		ls := LayerState{Units: spec.Units, Activation: spec.Activation.String()}
 		for i := range ps[0].Value.Rows {
@@ -173,6 +198,8 @@ func (s *session) state(points bool) *State {
 type drawn struct {
 	epoch             int
 	trainAcc, testAcc float64
+	r2, rmse          float64
+	warnings          []string
 	view              *View
 }
 
@@ -181,7 +208,10 @@ type drawn struct {
 // can share it.
 func (r *run) cached() *drawn {
 	if r.drawn == nil || r.drawn.epoch != r.epoch {
-		r.drawn = &drawn{epoch: r.epoch, trainAcc: r.accuracy(r.train), testAcc: r.accuracy(r.test), view: r.view2()}
+		d := &drawn{epoch: r.epoch, trainAcc: r.accuracy(r.train), testAcc: r.accuracy(r.test), view: r.view2()}
+		d.r2, d.rmse = r.regression()
+		d.warnings = r.warnings()
+		r.drawn = d
 	}
 	return r.drawn
 }
@@ -239,8 +269,19 @@ func (r *run) view2() *View {
 	if multi && r.classes == 2 {
 		v.Class = nil
 	}
-	r.view.Forward(r.gridInputs(v, v.NeuronN))
-	for li := range r.view.Layers {
+	in := r.gridInputs(v, v.NeuronN)
+	for j := range in.Cols {
+		col := make(nums, in.Rows)
+		for i := range in.Rows {
+			col[i] = in.At(i, j)
+		}
+		v.Inputs = append(v.Inputs, col)
+	}
+	r.view.Forward(in)
+	for li, l := range r.view.Layers {
+		if l.Spec().KindName() != nn.KindDense {
+			continue
+		}
 		out := r.view.LayerOutput(li)
 		per := make([]nums, out.Cols)
 		for j := range out.Cols {
@@ -276,6 +317,9 @@ func (r *run) gridInputs(v *View, n int) *tensor.Matrix[float64] {
 	if r.scaler != nil {
 		_ = r.scaler.Transform(x) // shapes match: the scaler was fitted on these columns
 	}
+	if r.feats != nil {
+		x = expand(r.feats, x)
+	}
 	return x
 }
 
@@ -291,4 +335,50 @@ func colRange(m *tensor.Matrix[float64], c int) (lo, hi float64) {
 		pad = 0.5 * max(1, math.Abs(lo))
 	}
 	return lo - pad, hi + pad
+}
+
+// denseLayers returns the network's dense layers, the ones the page draws
+// and explains, in order.
+func denseLayers(net *nn.Network[float64]) []nn.Layer[float64] {
+	var out []nn.Layer[float64]
+	for _, l := range net.Layers {
+		if l.Spec().KindName() == nn.KindDense {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// regression returns R² and the root mean squared error of the network on
+// the test set (the training set when there is none), over every target
+// column; NaN for classification.
+func (r *run) regression() (r2, rmse float64) {
+	if r.task != data.Regression {
+		return math.NaN(), math.NaN()
+	}
+	d := r.test
+	if d.Len() == 0 {
+		d = r.train
+	}
+	defer r.scoring()()
+	p := r.predictions(r.net, d.X)
+	var ss, tot float64
+	for c := range d.Y.Cols {
+		mean := 0.0
+		for i := range d.Y.Rows {
+			mean += d.Y.At(i, c)
+		}
+		mean /= float64(d.Y.Rows)
+		for i := range d.Y.Rows {
+			e, m := p.At(i, c)-d.Y.At(i, c), d.Y.At(i, c)-mean
+			ss += e * e
+			tot += m * m
+		}
+	}
+	rmse = math.Sqrt(ss / float64(len(d.Y.Data)))
+	r2 = math.NaN() // undefined for constant targets
+	if tot > 0 {
+		r2 = 1 - ss/tot
+	}
+	return r2, rmse
 }
