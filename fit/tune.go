@@ -531,16 +531,30 @@ func (s *search) score(ctx context.Context, u unit, o Options) foldScore {
 		out.err = fmt.Errorf("fit: tune: candidate %d, fold %d: %w", u.id, u.fold+1, err)
 		return out
 	}
-	if s.classification {
+	// With weights the candidates are ranked by the weighted scores, as
+	// Train chooses its epoch by them.
+	w, err := foldWeights(o, fd)
+	if err != nil {
+		out.err = fmt.Errorf("fit: tune: candidate %d, fold %d: %w", u.id, u.fold+1, err)
+		return out
+	}
+	switch {
+	case s.classification:
 		pred := make([]int, p.Rows)
 		for i := range pred {
 			pred[i] = model.ClassOf(p.Row(i))
+		}
+		if w != nil {
+			out.score, out.loss = weightedClassScore(p, pred, fd.classes, w)
+			break
 		}
 		out.score = metrics.Accuracy(pred, fd.classes)
 		if out.loss, err = metrics.LogLoss(p, fd.classes); err != nil {
 			out.err = fmt.Errorf("fit: tune: candidate %d, fold %d: %w", u.id, u.fold+1, err)
 		}
-	} else {
+	case w != nil:
+		out.score, out.loss = weightedRegressionScore(p, fd.test.Y, w)
+	default:
 		out.score, out.loss = metrics.R2(p, fd.test.Y), metrics.MSE(p, fd.test.Y)
 	}
 	if !finite(out.score) || !finite(out.loss) {
