@@ -85,6 +85,16 @@ type Options struct {
 	// those of the selection run, the only honest estimate.
 	Refit bool
 
+	// Ensemble, when more than 1, trains that many networks from
+	// different seeds (each as the first: on all rows for the chosen
+	// number of epochs when refit, else with its own validation) and
+	// averages their outputs before the output activation. The members
+	// are stored side by side as one wider dense network that computes
+	// exactly that average, so the model file holds one network as
+	// before. Networks with layers other than dense train one member.
+	// The validation metrics stay those of the first member.
+	Ensemble int `json:",omitzero"`
+
 	// Seed seeds the weights, the split and the shuffling: the same seed
 	// and data give the same model, bit for bit.
 	Seed uint64
@@ -194,6 +204,8 @@ func (o *Options) validate() error {
 		return fmt.Errorf("fit: label smoothing %g: want a value in [0, 1)", o.LabelSmoothing)
 	case o.Scale != data.Robust && o.Scale != data.Standard && o.Scale != data.MinMax && o.Scale != data.NoScaling:
 		return fmt.Errorf("fit: unknown scaling %q (want robust, standard, minmax or none)", o.Scale)
+	case o.Ensemble < 0 || o.Ensemble > maxEnsemble:
+		return fmt.Errorf("fit: ensemble of %d networks: want 0 or 1 (one network) to %d", o.Ensemble, maxEnsemble)
 	case o.Patience < 0:
 		return fmt.Errorf("fit: patience %d: want 0 (none) or more", o.Patience)
 	case o.CheckpointEvery < 0 || (o.CheckpointEvery > 0 && o.Checkpoint == nil):
