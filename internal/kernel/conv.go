@@ -82,7 +82,11 @@ func Add2D[T Float](rows, cols int, dst []T, ldd int, src []T, lds int) {
 		s := any(src).([]float32)
 		check2D("Add2D dst", rows, cols, d, ldd)
 		check2D("Add2D src", rows, cols, s, lds)
-		add2D32(rows, cols, &d[0], ldd, &s[0], lds)
+		if hasAVX512 {
+			add2D32x16(rows, cols, &d[0], ldd, &s[0], lds)
+		} else {
+			add2D32(rows, cols, &d[0], ldd, &s[0], lds)
+		}
 		return
 	}
 	for i := range rows {
@@ -104,7 +108,11 @@ func Copy2D[T Float](rows, cols int, dst []T, ldd int, src []T, lds int) {
 		s := any(src).([]float32)
 		check2D("Copy2D dst", rows, cols, d, ldd)
 		check2D("Copy2D src", rows, cols, s, lds)
-		copy2D32(rows, cols, &d[0], ldd, &s[0], lds)
+		if hasAVX512 {
+			copy2D32x16(rows, cols, &d[0], ldd, &s[0], lds)
+		} else {
+			copy2D32(rows, cols, &d[0], ldd, &s[0], lds)
+		}
 		return
 	}
 	for i := range rows {

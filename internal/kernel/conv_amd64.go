@@ -32,3 +32,15 @@ func copy2D32(rows, cols int, dst *float32, ldd int, src *float32, lds int)
 //
 //go:noescape
 func max2x2Row32x4(top, bot, dst *float32, arg *int32, first, w int32)
+
+// add2D32x16 is Add2D for float32 with AVX-512, each row's tail in one
+// masked operation.
+//
+//go:noescape
+func add2D32x16(rows, cols int, dst *float32, ldd int, src *float32, lds int)
+
+// copy2D32x16 is Copy2D for float32 with AVX-512, each row's tail in one
+// masked move.
+//
+//go:noescape
+func copy2D32x16(rows, cols int, dst *float32, ldd int, src *float32, lds int)

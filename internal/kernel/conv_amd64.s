@@ -263,3 +263,106 @@ TEXT ·max2x2Row32x4(SB), NOSPLIT, $0-40
 	VMOVUPS      X2, (DI)
 	VMOVDQU      X6, (R8)
 	RET
+
+// func add2D32x16(rows, cols int, dst *float32, ldd int, src *float32, lds int)
+// add2D32 with AVX-512: 16 lanes at a time, then the last cols mod 16 of
+// each row in one masked operation (K1), so a row of 11 is one load, add
+// and store; masked-off lanes are neither read nor written.
+TEXT ·add2D32x16(SB), NOSPLIT, $0-48
+	MOVQ  rows+0(FP), R9
+	MOVQ  cols+8(FP), CX
+	MOVQ  dst+16(FP), DI
+	MOVQ  ldd+24(FP), R10
+	SHLQ  $2, R10
+	MOVQ  src+32(FP), SI
+	MOVQ  lds+40(FP), R11
+	SHLQ  $2, R11
+	ANDQ  $15, CX        // the tail's length
+	MOVQ  CX, BX
+	MOVQ  $1, DX
+	SHLQ  CX, DX
+	DECQ  DX
+	KMOVW DX, K1
+	MOVQ  cols+8(FP), CX
+	SUBQ  BX, CX         // the full vectors' length
+
+xarow:
+	TESTQ R9, R9
+	JEQ   xadone
+	XORQ  AX, AX
+
+xa16:
+	CMPQ    AX, CX
+	JGE     xatail
+	VMOVUPS (DI)(AX*4), Z1
+	VADDPS  (SI)(AX*4), Z1, Z1
+	VMOVUPS Z1, (DI)(AX*4)
+	ADDQ    $16, AX
+	JMP     xa16
+
+xatail:
+	TESTQ     BX, BX
+	JEQ       xanext
+	VMOVUPS.Z (DI)(AX*4), K1, Z1
+	VMOVUPS.Z (SI)(AX*4), K1, Z2
+	VADDPS    Z2, Z1, Z1
+	VMOVUPS   Z1, K1, (DI)(AX*4)
+
+xanext:
+	ADDQ R10, DI
+	ADDQ R11, SI
+	DECQ R9
+	JMP  xarow
+
+xadone:
+	VZEROUPPER
+	RET
+
+// func copy2D32x16(rows, cols int, dst *float32, ldd int, src *float32, lds int)
+// copy2D32 with AVX-512, the tail of each row in one masked move.
+TEXT ·copy2D32x16(SB), NOSPLIT, $0-48
+	MOVQ  rows+0(FP), R9
+	MOVQ  cols+8(FP), CX
+	MOVQ  dst+16(FP), DI
+	MOVQ  ldd+24(FP), R10
+	SHLQ  $2, R10
+	MOVQ  src+32(FP), SI
+	MOVQ  lds+40(FP), R11
+	SHLQ  $2, R11
+	ANDQ  $15, CX
+	MOVQ  CX, BX
+	MOVQ  $1, DX
+	SHLQ  CX, DX
+	DECQ  DX
+	KMOVW DX, K1
+	MOVQ  cols+8(FP), CX
+	SUBQ  BX, CX
+
+xcrow:
+	TESTQ R9, R9
+	JEQ   xcdone
+	XORQ  AX, AX
+
+xc16:
+	CMPQ    AX, CX
+	JGE     xctail
+	VMOVUPS (SI)(AX*4), Z1
+	VMOVUPS Z1, (DI)(AX*4)
+	ADDQ    $16, AX
+	JMP     xc16
+
+xctail:
+	TESTQ     BX, BX
+	JEQ       xcnext
+	VMOVUPS.Z (SI)(AX*4), K1, Z1
+	VMOVUPS   Z1, K1, (DI)(AX*4)
+
+xcnext:
+	ADDQ R10, DI
+	ADDQ R11, SI
+	DECQ R9
+	JMP  xcrow
+
+xcdone:
+	VZEROUPPER
+	RET

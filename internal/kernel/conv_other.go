@@ -25,3 +25,11 @@ func copy2D32(rows, cols int, dst *float32, ldd int, src *float32, lds int) {
 func max2x2Row32x4(top, bot, dst *float32, arg *int32, first, w int32) {
 	panic("kernel: no assembly on this platform")
 }
+
+func add2D32x16(rows, cols int, dst *float32, ldd int, src *float32, lds int) {
+	panic("kernel: no assembly on this platform")
+}
+
+func copy2D32x16(rows, cols int, dst *float32, ldd int, src *float32, lds int) {
+	panic("kernel: no assembly on this platform")
+}

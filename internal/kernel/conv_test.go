@@ -131,9 +131,19 @@ func TestMaxPool2x2RowMatchesScan(t *testing.T) {
 }
 
 func TestAdd2DCopy2DMatchLoops(t *testing.T) {
+	// Both vector paths where the CPU has them: AVX-512, then AVX2.
+	wide := hasAVX512
+	defer func() { hasAVX512 = wide }()
+	for _, hasAVX512 = range []bool{wide, false} {
+		testAdd2DCopy2D(t)
+	}
+}
+
+func testAdd2DCopy2D(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	for _, tc := range []struct{ rows, cols, ldd, lds int }{
 		{0, 5, 5, 5}, {1, 1, 1, 1}, {11, 11, 13, 11}, {26, 26, 28, 26}, {3, 17, 40, 20}, {4, 8, 8, 9},
+		{2, 16, 16, 16}, {3, 15, 15, 17}, {2, 32, 33, 32}, {2, 33, 35, 34}, {5, 47, 48, 47},
 	} {
 		src := convInputs(rng, tc.rows*tc.lds+3)
 		dst := convInputs(rng, tc.rows*tc.ldd+3)
