@@ -20,11 +20,16 @@ import (
 // Channels×Kernel×Kernel, flattened to Filters rows of Channels·Kernel²
 // values; B is 1×Filters.
 //
-// The products run on kernel.Gemm over the whole batch at once: the
-// input's windows are copied into the columns of one matrix (im2col), so
-// that the forward pass and both gradients are one large product each,
-// which Gemm splits over the cores. Every workspace is kept in the layer,
-// so a step allocates nothing once the first has sized them.
+// The products run on kernel.GemmSerial over blocks of a few samples:
+// a block's windows are copied into the columns of one matrix (im2col)
+// small enough to stay in the core's cache while the forward product,
+// and in Backward the weight gradient's and the window gradients',
+// read it. The batch's blocks are grouped into a fixed number of shards,
+// which kernel.For hands to the cores; each shard sums its own share of
+// the weight and bias gradients, and the shares are added in shard order,
+// so a result does not depend on how many cores ran them. Every
+// workspace is kept in the layer, so a step allocates nothing once the
+// first has sized them.
 type Conv2D[T tensor.Float] struct {
 	// W holds the weights, Filters × (Channels·Kernel·Kernel).
 	W *Param[T]
@@ -36,8 +41,8 @@ type Conv2D[T tensor.Float] struct {
 	identity bool
 	// fused is set for ReLU and leaky ReLU on outputs small enough for
 	// kernel.LeakyReLU to run on the calling goroutine: the activation
-	// and its gradient are then applied inside the per-sample and
-	// per-filter loops, saving a pass over the batch's outputs each way.
+	// and its gradient are then applied inside the per-block loops,
+	// saving a pass over the batch's outputs each way.
 	fused             bool
 	slope             T
 	channels, h, w    int // input
@@ -46,99 +51,192 @@ type Conv2D[T tensor.Float] struct {
 	inShape, outShape Shape
 	init              initializer.Spec
 
-	x      *tensor.Matrix[T]
-	cols   []T // (Channels·K·K) × (batch·OutH·OutW): the windows, im2col
-	dcols  []T // dLoss/dcols
-	y      []T // Filters × (batch·OutH·OutW): the product, then dLoss/dz in that layout
-	z, a   tensor.Matrix[T]
-	dz, dx tensor.Matrix[T]
-	dzp    *tensor.Matrix[T] // Backward's dz while opGradRows reads it
-	par    convPass[T]       // the loop kernel.For is splitting
+	x *tensor.Matrix[T]
+	// cols holds the windows block by block: block b, of nb samples,
+	// is (Channels·K·K) × (nb·OutH·OutW), starting at b·perBlock samples'
+	// worth; Backward reads it again.
+	cols     []T
+	perBlock int // samples per block; the last block may hold fewer
+	blocks   int
+	shards   int
+	// work holds each shard's scratch: the block's product, then its
+	// dLoss/dz (Filters × perBlock·OutH·OutW), and the window gradients
+	// (Channels·K·K × perBlock·OutH·OutW).
+	work []T
+	// gw and gb hold each shard's share of the weight and bias gradients.
+	gw, gb    []T
+	inputGrad bool
+	z, a      tensor.Matrix[T]
+	dz, dx    tensor.Matrix[T]
+	dzp       *tensor.Matrix[T] // Backward's dz while the shards read it
+	par       convPass[T]       // the loop kernel.For is splitting
 }
 
-// convPass is one of Conv2D's loops over samples or filters, handed to
-// kernel.For: each sample's windows and sums, and each filter's row of
-// the product, are computed the same way whichever goroutine gets them.
+// convPass is Conv2D's forward or backward loop over shards, handed to
+// kernel.For: each shard's blocks are computed the same way whichever
+// goroutine gets them.
 type convPass[T tensor.Float] struct {
-	c  *Conv2D[T]
-	op convOp
+	c        *Conv2D[T]
+	backward bool
 }
-
-// convOp names the loop a convPass runs.
-type convOp uint8
-
-const (
-	opIm2col   convOp = iota // samples: windows into cols
-	opSums                   // samples: z = product + bias, one row per sample
-	opGradRows               // filters: dz into the product's layout, bias gradient
-	opCol2im                 // samples: dx from the window gradients
-)
 
 // fusedMaxPositions bounds the output positions per filter for which the
 // activation is fused into Conv2D's loops (see Conv2D.fused).
 const fusedMaxPositions = 4096
 
-// Range runs the loop over samples or filters lo..hi-1.
+// blockElements is the size aimed at for one block's windows: 512 KiB of
+// float32, which with the window gradients and the product leaves most
+// of a 2 MiB L2 cache to the packed operands. The block size depends on
+// the layer's shape alone, never on the worker count.
+const blockElements = 1 << 17
+
+// maxShards is how many shares of the gradients a batch is summed in: as
+// many cores as it keeps busy, no more, since each share is a pass over
+// the weights.
+const maxShards = 8
+
+// Range runs the forward or backward pass of shards lo..hi-1.
 func (p *convPass[T]) Range(lo, hi int) {
 	c := p.c
-	pos := c.oh * c.ow
-	np := c.x.Rows * pos
-	switch p.op {
-	case opIm2col:
-		for s := lo; s < hi; s++ {
-			c.im2col(c.x.Data[s*c.x.Cols:(s+1)*c.x.Cols], s*pos, np)
-		}
-	case opSums:
-		for s := lo; s < hi; s++ {
-			row := c.z.Data[s*c.z.Cols : (s+1)*c.z.Cols]
-			for f := range c.filters {
-				var b T
-				if c.B != nil {
-					b = c.B.Value.Data[f]
-				}
-				dst := row[f*pos : (f+1)*pos]
-				src := c.y[f*np+s*pos : f*np+(s+1)*pos]
-				if c.fused {
-					kernel.BiasLeakyReLU(c.a.Data[s*c.a.Cols+f*pos:s*c.a.Cols+(f+1)*pos], dst, src, b, c.slope)
-					continue
-				}
-				for i, v := range src {
-					dst[i] = v + b
-				}
+	for sh := lo; sh < hi; sh++ {
+		b0, b1 := shareOf(c.blocks, c.shards, sh)
+		for b := b0; b < b1; b++ {
+			if p.backward {
+				c.backwardBlock(sh, b, b == b0)
+			} else {
+				c.forwardBlock(sh, b)
 			}
-		}
-	case opGradRows:
-		dz := c.dzp
-		for f := lo; f < hi; f++ {
-			dst := c.y[f*np : (f+1)*np]
-			for s := range c.x.Rows {
-				src := dz.Data[s*dz.Cols+f*pos : s*dz.Cols+(f+1)*pos]
-				if c.fused {
-					// dz is still dLoss/da here.
-					kernel.LeakyReLUGrad(dst[s*pos:(s+1)*pos], c.z.Data[s*c.z.Cols+f*pos:s*c.z.Cols+(f+1)*pos], src, c.slope)
-				} else {
-					copy(dst[s*pos:(s+1)*pos], src)
-				}
-			}
-			if c.B != nil {
-				c.B.Grad.Data[f] += kernel.Sum(dst)
-			}
-		}
-	case opCol2im:
-		n := c.x.Cols
-		for s := lo; s < hi; s++ {
-			dx := c.dx.Data[s*n : (s+1)*n]
-			clear(dx)
-			c.col2im(dx, s*pos, np)
 		}
 	}
 }
 
-// run splits the loop op over n samples or filters of about cost element
-// operations each between the kernel's workers.
-func (c *Conv2D[T]) run(op convOp, n, cost int) {
-	c.par.c, c.par.op = c, op
-	kernel.For(n, cost, &c.par)
+// shareOf returns the indices lo..hi-1 that part i of parts gets of 0..n-1.
+func shareOf(n, parts, i int) (lo, hi int) {
+	return i * n / parts, (i + 1) * n / parts
+}
+
+// block returns block b's samples s0..s1-1 and its windows in cols.
+func (c *Conv2D[T]) block(b int) (s0, s1 int, cols []T) {
+	p, ckk := c.oh*c.ow, c.W.Value.Cols
+	s0 = b * c.perBlock
+	s1 = min(s0+c.perBlock, c.x.Rows)
+	return s0, s1, c.cols[s0*p*ckk : s1*p*ckk]
+}
+
+// scratch returns shard sh's product and window-gradient buffers.
+func (c *Conv2D[T]) scratch(sh int) (y, dcols []T) {
+	p, ckk := c.oh*c.ow, c.W.Value.Cols
+	ny, nd := c.filters*c.perBlock*p, ckk*c.perBlock*p
+	w := c.work[sh*(ny+nd) : (sh+1)*(ny+nd)]
+	return w[:ny], w[ny:]
+}
+
+// forwardBlock computes z (and a, when fused) for block b on shard sh's
+// scratch: the windows, one product, then each filter's row of each
+// sample with the bias added.
+func (c *Conv2D[T]) forwardBlock(sh, b int) {
+	s0, s1, cols := c.block(b)
+	p, ckk := c.oh*c.ow, c.W.Value.Cols
+	ld := (s1 - s0) * p
+	for s := s0; s < s1; s++ {
+		c.im2col(cols, c.x.Data[s*c.x.Cols:(s+1)*c.x.Cols], (s-s0)*p, ld)
+	}
+	y, _ := c.scratch(sh)
+	kernel.GemmSerial(false, false, c.filters, ld, ckk, 1, c.W.Value.Data, ckk, cols, ld, 0, y, ld)
+	for s := s0; s < s1; s++ {
+		row := c.z.Data[s*c.z.Cols : (s+1)*c.z.Cols]
+		for f := range c.filters {
+			var bias T
+			if c.B != nil {
+				bias = c.B.Value.Data[f]
+			}
+			dst := row[f*p : (f+1)*p]
+			src := y[f*ld+(s-s0)*p : f*ld+(s-s0+1)*p]
+			if c.fused {
+				kernel.BiasLeakyReLU(c.a.Data[s*c.a.Cols+f*p:s*c.a.Cols+(f+1)*p], dst, src, bias, c.slope)
+				continue
+			}
+			for i, v := range src {
+				dst[i] = v + bias
+			}
+		}
+	}
+}
+
+// backwardBlock adds block b's share of the gradients into shard sh's
+// (first: the shard's first block, which sets them): dz into the
+// product's layout, its row sums to the bias gradient, dz·colsᵀ to the
+// weight gradient, and Wᵀ·dz back onto the input's pixels (col2im).
+func (c *Conv2D[T]) backwardBlock(sh, b int, first bool) {
+	s0, s1, cols := c.block(b)
+	p, ckk := c.oh*c.ow, c.W.Value.Cols
+	ld := (s1 - s0) * p
+	y, dcols := c.scratch(sh)
+	dz := c.dzp
+	for f := range c.filters {
+		dst := y[f*ld : (f+1)*ld]
+		for s := s0; s < s1; s++ {
+			src := dz.Data[s*dz.Cols+f*p : s*dz.Cols+(f+1)*p]
+			d := dst[(s-s0)*p : (s-s0+1)*p]
+			if c.fused {
+				// dz is still dLoss/da here.
+				kernel.LeakyReLUGrad(d, c.z.Data[s*c.z.Cols+f*p:s*c.z.Cols+(f+1)*p], src, c.slope)
+			} else {
+				copy(d, src)
+			}
+		}
+		if c.B != nil {
+			g := &c.gb[sh*c.filters+f]
+			if first {
+				*g = 0
+			}
+			*g += kernel.Sum(dst)
+		}
+	}
+	beta := T(1)
+	if first {
+		beta = 0
+	}
+	gw := c.gw[sh*c.filters*ckk : (sh+1)*c.filters*ckk]
+	kernel.GemmSerial(false, true, c.filters, ckk, ld, 1, y, ld, cols, ld, beta, gw, ckk)
+	if !c.inputGrad {
+		return
+	}
+	dcols = dcols[:ckk*ld]
+	kernel.GemmSerial(true, false, ckk, ld, c.filters, 1, c.W.Value.Data, ckk, y, ld, 0, dcols, ld)
+	n := c.x.Cols
+	for s := s0; s < s1; s++ {
+		dx := c.dx.Data[s*n : (s+1)*n]
+		clear(dx)
+		c.col2im(dx, dcols, (s-s0)*p, ld)
+	}
+}
+
+// shardCost is about the element operations of one shard, perOutput
+// for each output position of each sample, for kernel.For.
+func (c *Conv2D[T]) shardCost(perOutput int) int {
+	if c.shards == 0 {
+		return 0
+	}
+	return (c.blocks + c.shards - 1) / c.shards * c.perBlock * c.oh * c.ow * perOutput
+}
+
+// plan sizes the blocks, shards and workspaces for a batch of n samples.
+func (c *Conv2D[T]) plan(n int) {
+	p, ckk := c.oh*c.ow, c.W.Value.Cols
+	// The fewest blocks within the size aimed at, then the samples
+	// spread evenly over them.
+	most := max(1, blockElements/max(1, ckk*p))
+	c.perBlock, c.blocks = 1, 0
+	if blocks := (n + most - 1) / most; blocks > 0 {
+		c.perBlock = (n + blocks - 1) / blocks
+		c.blocks = (n + c.perBlock - 1) / c.perBlock
+	}
+	c.shards = min(maxShards, c.blocks)
+	c.cols = grow(c.cols, ckk*n*p)
+	c.work = grow(c.work, c.shards*(c.filters+ckk)*c.perBlock*p)
+	c.gw = grow(c.gw, c.shards*c.filters*ckk)
+	c.gb = grow(c.gb, c.shards*c.filters)
 }
 
 // KindConv2D names the 2-D convolution layer kind; its settings are
@@ -306,9 +404,9 @@ func (c *Conv2D[T]) Clone() Layer[T] {
 	return d
 }
 
-// Forward computes z = W ⋆ x + b and a = act(z) for every sample: the
-// windows of the batch go into cols, one product gives every filter's
-// response at every position of every sample, and a pass reorders it
+// Forward computes z = W ⋆ x + b and a = act(z) for every sample, block
+// by block: the windows of a block go into cols, one product gives every
+// filter's response at every position of its samples, and a pass puts it
 // into one row per sample, adding the bias.
 func (c *Conv2D[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 	if n := c.inShape.Size(); x.Cols != n {
@@ -316,16 +414,13 @@ func (c *Conv2D[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 	}
 	c.x = x
 	n, ckk, p := x.Rows, c.W.Value.Cols, c.oh*c.ow
-	np := n * p
-	c.cols = grow(c.cols, ckk*np)
-	c.y = grow(c.y, c.filters*np)
-	c.run(opIm2col, n, ckk*p)
-	kernel.Gemm(false, false, c.filters, np, ckk, 1, c.W.Value.Data, ckk, c.cols, np, 0, c.y, np)
+	c.plan(n)
 	reshape(&c.z, n, c.filters*p)
 	if !c.identity {
 		reshape(&c.a, n, c.filters*p)
 	}
-	c.run(opSums, n, c.filters*p)
+	c.par.c, c.par.backward = c, false
+	kernel.For(c.shards, c.shardCost(ckk+c.filters*ckk/8), &c.par)
 	if c.identity {
 		return &c.z
 	}
@@ -338,7 +433,8 @@ func (c *Conv2D[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 // Backward takes dLoss/da, forms dz = da ⊙ act'(z) in the product's
 // layout, and adds W.Grad += dz·colsᵀ and B.Grad += Σ dz; the input
 // gradient is Wᵀ·dz put back from the windows onto the pixels they came
-// from (col2im), overlapping windows adding up.
+// from (col2im), overlapping windows adding up. The shards' shares of
+// the gradients are added in shard order.
 func (c *Conv2D[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matrix[T] {
 	if c.x == nil {
 		panic("nn: Backward before Forward")
@@ -352,35 +448,37 @@ func (c *Conv2D[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matri
 		c.Act.Backward(&c.dz, &c.z, &c.a, da)
 		dz = &c.dz
 	}
-	n, ckk, p := da.Rows, c.W.Value.Cols, c.oh*c.ow
-	np := n * p
-	// dz into the product's layout, filter by filter, in y (the forward
-	// product is no longer needed); each filter's bias gradient is summed
-	// over its row by kernel.Sum, in an order fixed whoever sums it.
-	c.dzp = dz
-	c.run(opGradRows, c.filters, 2*np)
+	ckk := c.W.Value.Cols
+	if inputGrad {
+		reshape(&c.dx, da.Rows, c.x.Cols)
+	}
+	c.dzp, c.inputGrad = dz, inputGrad
+	c.par.c, c.par.backward = c, true
+	kernel.For(c.shards, c.shardCost(ckk+c.filters*ckk/4), &c.par)
 	c.dzp = nil
-	kernel.Gemm(false, true, c.filters, ckk, np, 1, c.y, np, c.cols, np, 1, c.W.Grad.Data, ckk)
+	nw := c.filters * ckk
+	for sh := range c.shards {
+		kernel.Axpy(c.W.Grad.Data, 1, c.gw[sh*nw:(sh+1)*nw])
+		if c.B != nil {
+			kernel.Axpy(c.B.Grad.Data, 1, c.gb[sh*c.filters:(sh+1)*c.filters])
+		}
+	}
 	if !inputGrad {
 		return nil
 	}
-	c.dcols = grow(c.dcols, ckk*np)
-	kernel.Gemm(true, false, ckk, np, c.filters, 1, c.W.Value.Data, ckk, c.y, np, 0, c.dcols, np)
-	reshape(&c.dx, n, c.x.Cols)
-	c.run(opCol2im, n, ckk*p)
 	return &c.dx
 }
 
 // im2col copies the windows of one sample x into columns off..off+OutH·OutW
 // of cols, whose rows (ld values apart) run over channel, kernel row and
 // kernel column; the padding reads as zeros.
-func (c *Conv2D[T]) im2col(x []T, off, ld int) {
+func (c *Conv2D[T]) im2col(cols, x []T, off, ld int) {
 	r := 0
 	for ch := range c.channels {
 		plane := x[ch*c.h*c.w : (ch+1)*c.h*c.w]
 		for ki := range c.k {
 			for kj := range c.k {
-				row := c.cols[r*ld+off : r*ld+off+c.oh*c.ow]
+				row := cols[r*ld+off : r*ld+off+c.oh*c.ow]
 				r++
 				if c.stride == 1 && c.pad == 0 {
 					// The window's rows lie inside the plane, w apart.
@@ -410,13 +508,13 @@ func (c *Conv2D[T]) im2col(x []T, off, ld int) {
 
 // col2im adds the window gradients in columns off..off+OutH·OutW of dcols
 // onto the pixels of one sample's gradient dx they were copied from.
-func (c *Conv2D[T]) col2im(dx []T, off, ld int) {
+func (c *Conv2D[T]) col2im(dx, dcols []T, off, ld int) {
 	r := 0
 	for ch := range c.channels {
 		plane := dx[ch*c.h*c.w : (ch+1)*c.h*c.w]
 		for ki := range c.k {
 			for kj := range c.k {
-				row := c.dcols[r*ld+off : r*ld+off+c.oh*c.ow]
+				row := dcols[r*ld+off : r*ld+off+c.oh*c.ow]
 				r++
 				if c.stride == 1 && c.pad == 0 {
 					// Every window lands inside the plane: no checks.

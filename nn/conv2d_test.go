@@ -264,3 +264,99 @@ func BenchmarkConv2DMNISTStep(b *testing.B) {
 	b.Run("float32", benchmarkCNN[float32])
 	b.Run("float64", benchmarkCNN[float64])
 }
+
+// TestConv2DBlocksAddUp runs convolutions whose batch is cut into several
+// blocks of samples and those into several shards (the last block
+// shorter), and wants the batch's weight, bias and input gradients to be
+// the per-sample ones added up, and its outputs the per-sample ones.
+func TestConv2DBlocksAddUp(t *testing.T) {
+	relu := activation.Spec{Name: activation.NameReLU}
+	tanh := activation.Spec{Name: activation.NameTanh}
+	for _, c := range []struct {
+		name    string
+		in      nn.Shape
+		filters int
+		act     activation.Spec
+		batch   int
+	}{
+		// 16·3·3 × 24·24 windows a sample, more than a block aims at:
+		// a block a sample, 29 blocks in 8 shards.
+		{"relu, 3 blocks", nn.Shape{16, 26, 26}, 5, relu, 29},
+		// 1·3·3 × 40·40 windows: 9 samples a block (the last 2), 10
+		// blocks in 8 shards.
+		{"tanh, 10 blocks", nn.Shape{1, 42, 42}, 3, tanh, 83},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			spec := nn.LayerSpec{Kind: nn.KindConv2D, Filters: c.filters, Kernel: 3, Activation: c.act}
+			l, err := nn.Build[float64](spec, c.in, rand.New(rand.NewPCG(5, 6)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(7, 8))
+			x := randomMatrix[float64](rng, c.batch, c.in.Size())
+			da := randomMatrix[float64](rng, c.batch, l.OutShape().Size())
+			gw, gb := l.Params()[0].Grad, l.Params()[1].Grad
+			gw.Zero()
+			gb.Zero()
+			out := l.Forward(x).Clone()
+			dx := l.Backward(da, true).Clone()
+			batchW, batchB := gw.Clone(), gb.Clone()
+			gw.Zero()
+			gb.Zero()
+			for s := range c.batch {
+				xs := tensor.FromSlice(1, x.Cols, x.Data[s*x.Cols:(s+1)*x.Cols])
+				das := tensor.FromSlice(1, da.Cols, da.Data[s*da.Cols:(s+1)*da.Cols])
+				closeTo(t, "output", l.Forward(xs).Data, out.Data[s*out.Cols:(s+1)*out.Cols])
+				closeTo(t, "input gradient", l.Backward(das, true).Data, dx.Data[s*dx.Cols:(s+1)*dx.Cols])
+			}
+			closeTo(t, "weight gradient", gw.Data, batchW.Data)
+			closeTo(t, "bias gradient", gb.Data, batchB.Data)
+		})
+	}
+}
+
+// closeTo wants got and want equal to 1e-12 relative.
+func closeTo(t *testing.T, what string, got, want []float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		if d := math.Abs(got[i] - want[i]); d > 1e-12*max(1, math.Abs(want[i])) {
+			t.Fatalf("%s [%d]: got %v, want %v", what, i, got[i], want[i])
+		}
+	}
+}
+
+// TestConv2DSameBitsAnyThreads trains a float32 convolution whose batch
+// is cut into several shards, at 1, 2 and 3 threads, and wants the same
+// weights bit for bit.
+func TestConv2DSameBitsAnyThreads(t *testing.T) {
+	defer tensor.SetThreads(0)
+	spec := nn.Spec{Inputs: 8 * 14 * 14, InputShape: nn.Shape{8, 14, 14}, Layers: []nn.LayerSpec{
+		{Kind: nn.KindConv2D, Filters: 6, Kernel: 3},
+		{Kind: nn.KindMaxPool2D, Kernel: 2},
+		{Kind: nn.KindConv2D, Filters: 4, Kernel: 3, Activation: activation.Spec{Name: activation.NameTanh}},
+		{Units: 3, Activation: activation.Spec{Name: activation.NameIdentity}},
+	}}
+	var first []float32
+	for _, threads := range []int{1, 2, 3} {
+		tensor.SetThreads(threads)
+		net := nn.MustNew[float32](spec, rand.New(rand.NewPCG(1, 1)))
+		rng := rand.New(rand.NewPCG(2, 2))
+		x := randomMatrix[float32](rng, 100, net.Inputs())
+		y := randomMatrix[float32](rng, 100, 3)
+		for range 3 {
+			net.Step(loss.MSE[float32]{}, x, y, 0.1)
+		}
+		var got []float32
+		for _, p := range net.Params() {
+			got = append(got, p.Value.Data...)
+		}
+		if first == nil {
+			first = got
+		} else if !sameSlices(got, first) {
+			t.Errorf("%d threads: weights differ from 1 thread's", threads)
+		}
+	}
+}

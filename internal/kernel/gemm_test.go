@@ -336,3 +336,29 @@ func TestGemmEmptyInner(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmSerialSameBitsAsGemm wants GemmSerial, which never splits,
+// to give the bits of Gemm split over two workers, on every MLP shape and
+// the convolution's block products.
+func TestGemmSerialSameBitsAsGemm(t *testing.T) {
+	defer SetWorkers(Workers())
+	SetWorkers(2)
+	rng := rand.New(rand.NewPCG(13, 14))
+	shapes := append(mlpShapes[:len(mlpShapes):len(mlpShapes)],
+		[]struct {
+			transA, transB bool
+			m, n, k        int
+		}{{false, false, 64, 363, 288}, {false, true, 64, 288, 363}, {true, false, 288, 363, 64}, {false, false, 32, 6760, 9}}...)
+	for _, s := range shapes {
+		a, lda, b, ldb, c0, ldc := operands[float32](rng, s.transA, s.transB, s.m, s.n, s.k, 0, false)
+		want := append([]float32(nil), c0...)
+		Gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0.5, want, ldc)
+		got := append([]float32(nil), c0...)
+		GemmSerial(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0.5, got, ldc)
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%+v: C[%d] = %v, want %v", s, i, got[i], want[i])
+			}
+		}
+	}
+}
