@@ -182,7 +182,8 @@ func TestPlaygroundBrowser(t *testing.T) {
 	do("choose XOR and add a hidden layer",
 		chromedp.Click(chromedp.CSS(`.tile[data-name="xor"]`)),
 		chromedp.Click(chromedp.ID(`add-layer`)),
-		waitJS(`document.querySelectorAll("#columns .col").length === 4`),
+		// Input, the default two hidden layers and the added one, output.
+		waitJS(`document.querySelectorAll("#columns .col").length === 5`),
 		chromedp.SetValue(chromedp.ID(`speed`), "20"),
 		chromedp.Click(chromedp.ID(`run`)),
 	)

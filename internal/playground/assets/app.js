@@ -13,6 +13,11 @@ const CLASS_COLOURS = [ORANGE, BLUE, [46, 160, 90], [142, 68, 173], [214, 39, 40
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1, 3, 10];
 const BATCHES = [1, 2, 4, 8, 10, 16, 32, 64, 128, 256, 1000];
 const L2S = [0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
+const DROPOUTS = [0, 0.1, 0.2, 0.3, 0.5];
+// The inputs offered for data of two features (the server's features list).
+const FEATURES = [["x1", "x1"], ["x2", "x2"], ["x1sq", "x1²"], ["x2sq", "x2²"], ["x1x2", "x1·x2"], ["sinx1", "sin(πx1)"], ["sinx2", "sin(πx2)"]];
+// Labels for datasets the server lists without one.
+const DATASET_LABELS = { quadrants: ["Quadrants", "XOR as TensorFlow Playground draws it: points spread over four quadrants"], swirl: ["Swirl", "two spiral arms, one per class"] };
 
 const app = {
   id: null,          // session id
@@ -24,6 +29,9 @@ const app = {
   polling: false,
   explain: null,     // {layer, from, to}
   topology: "",
+  preview: null,     // {layer, j, pinned}: a neuron shown large in the output
+  recovering: false, // recreating a session the server lost
+  gen: 0,            // counts accepted replies, so a poll can tell it is stale
 };
 
 // ---------- server calls ----------
@@ -86,6 +94,7 @@ async function start() {
 
 // accept takes a state from the server and draws it.
 function accept(st) {
+  app.gen++;
   app.state = st;
   app.id = st.id;
   app.settings = st.settings;
@@ -101,32 +110,72 @@ function accept(st) {
 async function action(path, method = "POST") {
   try {
     accept(await api(method, "/api/sessions/" + app.id + path));
+    if (app.explain) loadExplain(); // Step and → change the weights
   } catch (e) {
     handleError(e);
   }
 }
 
-function handleError(e) {
-  if (e.status === 404) {
-    showBanner(e.message);
-  } else {
-    showBanner(e.message);
-  }
+// lost reports an error that means the server no longer knows this page's
+// session: it restarted (404, or the connection failed while it was down).
+function lost(e) {
+  return e.status === 404 || e instanceof TypeError;
 }
 
-let resetTimer = null;
-// change applies new settings: the server rebuilds the run from them.
-function change(mutate) {
+function handleError(e) {
+  if (lost(e)) {
+    recoverSession();
+    return;
+  }
+  showBanner(e.message);
+}
+
+// recoverSession recreates the session with the page's current settings
+// after the server restarted, retrying while it is down, and says so.
+async function recoverSession() {
+  if (app.recovering) return;
+  app.recovering = true;
+  const wasRunning = app.running;
+  app.running = false;
+  for (let tries = 0; ; tries++) {
+    try {
+      const st = await api("POST", "/api/sessions", { settings: app.settings });
+      app.version = -1;
+      accept(st);
+      showBanner("The playground server restarted, so this page started a new session with the same settings (training begins again from epoch 0).");
+      break;
+    } catch (e) {
+      if (!lost(e) && e.status !== 503) {
+        showBanner("The playground server restarted and refused these settings: " + e.message);
+        break;
+      }
+      showBanner("Lost the connection to the playground server; retrying…");
+      await new Promise((r) => setTimeout(r, Math.min(4000, 500 * (tries + 1))));
+    }
+  }
+  app.recovering = false;
+  if (wasRunning) action("/run?speed=" + $("speed").value);
+  if (app.explain) loadExplain();
+}
+
+let resetTimer = null, resumeAfter = false;
+// change applies new settings: the server rebuilds the run from them. A
+// live change (learning rate, L1, L2) keeps the run, and training goes on.
+function change(mutate, live) {
   const s = structuredClone(app.settings);
   mutate(s);
   app.settings = s;
+  resumeAfter = live ? resumeAfter || app.running : false;
   syncControls();
   clearTimeout(resetTimer);
   resetTimer = setTimeout(async () => {
+    const resume = resumeAfter;
+    resumeAfter = false;
     try {
       showBanner("");
       accept(await api("PUT", "/api/sessions/" + app.id, { settings: app.settings }));
-      if (app.explain) loadExplain();
+      if (resume) await action("/run?speed=" + $("speed").value);
+      else if (app.explain) loadExplain();
     } catch (e) {
       handleError(e);
     }
@@ -140,12 +189,16 @@ async function poll() {
   while (app.running) {
     await new Promise((r) => setTimeout(r, 80));
     try {
+      const gen = app.gen;
       const st = await api("GET", "/api/sessions/" + app.id + "/state" + (app.version !== app.state.version ? "?points=1" : ""));
+      // A pause, step or reset answered while this poll was on its way
+      // is newer than it.
+      if (gen !== app.gen) continue;
       app.state = st;
       if (st.points) { app.points = st.points; app.version = st.version; }
       app.running = st.running;
       render();
-      if (app.explain && performance.now() - lastExplain > 400) {
+      if (app.explain && st.epoch !== app.explainEpoch && performance.now() - lastExplain > 250) {
         lastExplain = performance.now();
         loadExplain();
       }
@@ -177,6 +230,23 @@ function buildStaticControls() {
   fillSelect($("loss"), ["", ...cfg.losses], (v) => v || "auto");
   fillSelect($("batch"), BATCHES);
   fillSelect($("l2"), L2S);
+  fillSelect($("l1"), L2S);
+  fillSelect($("dropout"), DROPOUTS, (v) => v ? String(v) : "none");
+  const feats = $("features");
+  for (const [name, label] of FEATURES) {
+    const l = document.createElement("label");
+    const c = document.createElement("input");
+    c.type = "checkbox"; c.value = name;
+    c.addEventListener("change", () => change((s) => {
+      const on = new Set(chosenFeatures(s));
+      if (c.checked) on.add(name); else on.delete(name);
+      if (on.size === 0) { c.checked = true; return; } // a network needs an input
+      s.features = FEATURES.map((f) => f[0]).filter((f) => on.has(f));
+      if (s.features.join() === "x1,x2") s.features = [];
+    }));
+    l.append(c, document.createTextNode(label));
+    feats.appendChild(l);
+  }
   fillSelect($("output"), ["", ...cfg.outputs], (v) => v || "auto");
   $("maxupload").textContent = (cfg.max_upload / 1048576) + " MiB";
 
@@ -185,21 +255,24 @@ function buildStaticControls() {
     const b = document.createElement("button");
     b.className = "tile";
     b.dataset.name = d.name;
-    b.title = d.about;
+    const known = DATASET_LABELS[d.name] || [];
+    b.title = d.about || known[1] || "";
     const c = document.createElement("canvas");
     c.width = 56; c.height = 56;
     b.appendChild(c);
-    b.appendChild(document.createTextNode(d.label));
+    b.appendChild(document.createTextNode(d.label || known[0] || d.name));
     b.addEventListener("click", () => chooseDataset(d.name));
     tiles.appendChild(b);
     drawTile(c, d.name);
   }
 
-  $("lr").addEventListener("change", (e) => change((s) => { s.learning_rate = +e.target.value; }));
+  $("lr").addEventListener("change", (e) => change((s) => { s.learning_rate = +e.target.value; }, true));
+  $("l1").addEventListener("change", (e) => change((s) => { s.l1 = +e.target.value; }, true));
+  $("dropout").addEventListener("change", (e) => change((s) => { s.dropout = +e.target.value; }));
   $("optimizer").addEventListener("change", (e) => change((s) => { s.optimizer = e.target.value; }));
   $("loss").addEventListener("change", (e) => change((s) => { s.loss = e.target.value; }));
   $("batch").addEventListener("change", (e) => change((s) => { s.batch_size = +e.target.value; }));
-  $("l2").addEventListener("change", (e) => change((s) => { s.l2 = +e.target.value; }));
+  $("l2").addEventListener("change", (e) => change((s) => { s.l2 = +e.target.value; }, true));
   $("output").addEventListener("change", (e) => change((s) => { s.output = e.target.value; }));
   $("bias").addEventListener("change", (e) => change((s) => { s.bias = e.target.checked; }));
   for (const [id, key] of [["test", "test_ratio"], ["noise", "noise"], ["samples", "samples"]]) {
@@ -211,7 +284,10 @@ function buildStaticControls() {
 
   $("run").addEventListener("click", toggleRun);
   $("step").addEventListener("click", () => action("/step"));
-  $("reset").addEventListener("click", () => change(() => {}));
+  // Reset draws new starting weights: a new seed (which also draws new data
+  // and a new split). The same settings again rebuild the run as it began.
+  $("reset").addEventListener("click", () => change((s) => { s.seed = Math.floor(Math.random() * 1e6); }));
+  $("reset-same").addEventListener("click", () => change(() => {}));
   $("speed").addEventListener("change", () => { if (app.running) action("/run?speed=" + $("speed").value); });
   $("share").addEventListener("click", copyShare);
   $("add-layer").addEventListener("click", () => change((s) => {
@@ -233,13 +309,14 @@ function buildStaticControls() {
   $("sample").addEventListener("change", loadExplain);
   $("next-sample").addEventListener("click", () => {
     const n = app.state ? app.state.train_size : 1;
-    $("sample").value = (+$("sample").value + 1) % n;
+    $("sample").value = (clampSample() + 1) % n;
     loadExplain();
   });
+  $("plot").addEventListener("click", () => { if (app.preview && app.preview.pinned) { app.preview = null; render(); } });
   document.addEventListener("keydown", (e) => {
-    if (e.target.matches("input, select, textarea")) return;
+    if (e.target.matches && e.target.matches("input, select, textarea")) return;
     if (e.key === " ") { e.preventDefault(); toggleRun(); }
-    if (e.key === "ArrowRight") action("/step");
+    if (e.key === "ArrowRight") { e.preventDefault(); action("/step"); }
   });
   window.addEventListener("resize", () => drawEdges());
 }
@@ -262,7 +339,8 @@ function chooseDataset(name) {
     if (name === "point") {
       Object.assign(s, { hidden: [], bias: false, loss: "squared_error", output: "sigmoid", optimizer: "gd", learning_rate: 0.5, batch_size: 1, test_ratio: 0 });
     } else if (was === "point") {
-      Object.assign(s, { hidden: [{ units: 4, activation: "tanh" }], bias: true, loss: "", output: "", optimizer: "adam", learning_rate: 0.03, batch_size: 10, test_ratio: 0.3 });
+      const d = cfg.defaults;
+      Object.assign(s, { hidden: structuredClone(d.hidden), bias: d.bias, loss: "", output: "", optimizer: d.optimizer, learning_rate: d.learning_rate, batch_size: d.batch_size, test_ratio: d.test_ratio });
     } else if (name !== "csv") {
       s.loss = "";
       s.output = "";
@@ -293,6 +371,25 @@ function showUploadError(msg) {
   box.appendChild(b);
   box.appendChild(document.createTextNode(msg));
   box.hidden = false;
+  box.scrollIntoView({ block: "nearest" }); // on a phone the box may be below the fold
+}
+
+// chosenFeatures returns the feature names of settings s (x1, x2 when none).
+function chosenFeatures(s) {
+  return s.features && s.features.length ? s.features : ["x1", "x2"];
+}
+
+// clampSample keeps the chain rule's sample index within the training set,
+// which changes with the data, and returns it.
+function clampSample() {
+  const n = app.state ? app.state.train_size : 1;
+  const inp = $("sample");
+  inp.max = String(Math.max(0, n - 1));
+  let v = Math.floor(+inp.value || 0);
+  v = Math.max(0, Math.min(n - 1, v));
+  if (String(v) !== inp.value) inp.value = String(v);
+  $("sample-range").textContent = "0–" + (n - 1);
+  return v;
 }
 
 async function toggleRun() {
@@ -336,6 +433,12 @@ function syncControls() {
   $("loss").value = s.loss || "";
   ensureOption($("batch"), s.batch_size);
   ensureOption($("l2"), s.l2);
+  ensureOption($("l1"), s.l1 || 0);
+  ensureOption($("dropout"), s.dropout || 0);
+  const two = app.state && app.state.feature_names && app.state.feature_names.length === 2;
+  $("features-box").hidden = !two;
+  const on = chosenFeatures(s);
+  for (const c of document.querySelectorAll("#features input")) c.checked = on.includes(c.value);
   $("output").value = s.output || "";
   $("bias").checked = s.bias;
   $("test").value = s.test_ratio; $("test-out").textContent = fmtSlider("test", s.test_ratio);
@@ -415,6 +518,8 @@ function drawTile(c, name) {
   const gauss = () => Math.sqrt(-2 * Math.log(rnd() + 1e-9)) * Math.cos(2 * Math.PI * rnd());
   const dot = (x, y, k) => { ctx.fillStyle = rgb(CLASS_COLOURS[k]); ctx.beginPath(); ctx.arc(x, y, 1.8, 0, 7); ctx.fill(); };
   const P = (u, lo, hi) => 4 + (u - lo) / (hi - lo) * 48;
+  if (name === "quadrants") for (let i = 0; i < 80; i++) { const x = rnd() * 2 - 1, y = rnd() * 2 - 1; dot(P(x, -1.1, 1.1), P(-y, -1.1, 1.1), x * y > 0 ? 1 : 0); }
+  if (name === "swirl") for (let i = 0; i < 90; i++) { const k = i % 2, r = (i >> 1) / 45, t = 2 * Math.PI * 1.25 * r + k * Math.PI; dot(P(r * Math.sin(t), -1.1, 1.1), P(-r * Math.cos(t), -1.1, 1.1), k); }
   if (name === "xor") for (let i = 0; i < 60; i++) { const a = i % 4 < 2 ? 0 : 1, b = i % 2; dot(P(a + .12 * gauss(), -.4, 1.4), P(b + .12 * gauss(), -.4, 1.4), a ^ b); }
   if (name === "circles") for (let i = 0; i < 70; i++) { const k = i % 2, r = k ? .5 : 1, t = rnd() * 7; dot(P(r * Math.cos(t), -1.2, 1.2), P(r * Math.sin(t), -1.2, 1.2), k); }
   if (name === "moons") for (let i = 0; i < 70; i++) { const k = i % 2, t = rnd() * Math.PI; const x = k ? 1 - Math.cos(t) : Math.cos(t), y = k ? .5 - Math.sin(t) : Math.sin(t); dot(P(x, -1.3, 2.3), P(-y, -1.3, 1.8), k); }
@@ -438,7 +543,7 @@ function drawTile(c, name) {
 // ---------- network ----------
 
 function topologyKey(st) {
-  return JSON.stringify([st.feature_names, st.layers.map((l) => [l.units, l.activation, !!l.bias]), st.settings.hidden.length]);
+  return JSON.stringify([st.inputs, st.layers.map((l) => [l.units, l.activation, !!l.bias]), st.settings.hidden.length]);
 }
 
 function buildNetwork(st) {
@@ -455,7 +560,7 @@ function buildNetwork(st) {
     wrap.appendChild(n);
     const f = document.createElement("div");
     f.className = "feature";
-    f.textContent = (st.feature_names && st.feature_names[i]) || "x" + (i + 1);
+    f.textContent = (st.inputs && st.inputs[i]) || (st.feature_names && st.feature_names[i]) || "x" + (i + 1);
     f.title = f.textContent;
     wrap.appendChild(f);
     inCol.querySelector(".neurons").appendChild(wrap);
@@ -513,6 +618,24 @@ function neuron(layer, j, output, bias) {
   n.dataset.layer = layer; n.dataset.j = j;
   const c = document.createElement("canvas");
   n.appendChild(c);
+  // Hover (a mouse) or tap (a finger) shows the neuron's map large in the
+  // output panel; a tap pins it until the next tap.
+  n.addEventListener("pointerenter", (e) => {
+    if (e.pointerType !== "mouse" || (app.preview && app.preview.pinned)) return;
+    app.preview = { layer, j, pinned: false };
+    drawPlot(app.state);
+  });
+  n.addEventListener("pointerleave", (e) => {
+    if (e.pointerType !== "mouse" || !app.preview || app.preview.pinned) return;
+    app.preview = null;
+    drawPlot(app.state);
+  });
+  n.addEventListener("click", (e) => {
+    if (e.target.classList.contains("bias")) return;
+    const same = app.preview && app.preview.pinned && app.preview.layer === layer && app.preview.j === j;
+    app.preview = same ? null : { layer, j, pinned: true };
+    drawPlot(app.state);
+  });
   if (bias) {
     const b = document.createElement("div");
     b.className = "bias";
@@ -535,17 +658,11 @@ function drawNeurons(st) {
       ctx.fillStyle = "#f3f4f6"; ctx.fillRect(0, 0, c.width, c.height);
       continue;
     }
-    let values, act;
-    if (layer === 0) {
-      values = inputGrid(v, j);
-      act = "identity";
-    } else {
-      values = v.neurons[layer - 1][j];
-      act = st.layers[layer - 1].activation;
-    }
+    const { values, act } = neuronValues(st, layer, j);
     const sc = neuronScale(act, values);
+    n.classList.toggle("previewed", !!(app.preview && app.preview.layer === layer && app.preview.j === j));
     if (v.dims === 2) {
-      heatmap(ctx, v.neuron_n, (i) => diverging(sc(values[i])));
+      heatmap(ctx, v.neuron_n, neuronColour(st, layer, j, sc, values));
     } else {
       ctx.fillStyle = "#fafafa"; ctx.fillRect(0, 0, c.width, c.height);
       ctx.strokeStyle = rgb(BLUE); ctx.lineWidth = 1.5 * (window.devicePixelRatio || 1);
@@ -562,6 +679,24 @@ function drawNeurons(st) {
       if (el) { el.style.background = rgb(diverging(Math.tanh(b))); el.title = "Bias " + fmt(b) + ": click for its chain rule"; }
     }
   }
+}
+
+// neuronValues returns what neuron j of layer (0: the inputs) outputs over
+// the neuron grid, and its activation.
+function neuronValues(st, layer, j) {
+  const v = st.view;
+  if (layer === 0) return { values: v.inputs ? v.inputs[j] : inputGrid(v, j), act: "identity" };
+  return { values: v.neurons[layer - 1][j], act: st.layers[layer - 1].activation };
+}
+
+// neuronColour colours a neuron's map: orange to blue through grey, except
+// that an output neuron of one class among several is drawn in that class's
+// colour (class 0's neuron in class 0's orange), strong where it is high.
+function neuronColour(st, layer, j, sc, values) {
+  const out = layer === st.layers.length && st.task === "classification" && st.layers[layer - 1].units > 1;
+  if (!out) return (i) => diverging(sc(values[i]));
+  const c = CLASS_COLOURS[j % CLASS_COLOURS.length];
+  return (i) => mix(MID, c, Math.max(0, Math.min(1, (sc(values[i]) + 1) / 2)));
 }
 
 // inputGrid is an input feature's value over the neuron grid, centred.
@@ -641,10 +776,17 @@ function render() {
     accLabel.textContent = st.test_size ? "Test accuracy" : "Train accuracy";
     $("test-acc").textContent = acc === null ? "–" : (acc * 100).toFixed(1) + "%";
   } else {
-    accLabel.textContent = "Task";
-    $("test-acc").textContent = "regression";
+    accLabel.textContent = st.test_size ? "Test R²" : "Train R²";
+    $("test-acc").textContent = fmt(st.r2);
   }
+  $("rmse-cell").hidden = st.task === "classification";
+  $("rmse").textContent = fmt(st.rmse);
+  $("rmse").previousElementSibling.textContent = st.test_size ? "Test RMSE" : "Train RMSE";
+  const warn = $("warnings");
+  warn.replaceChildren(...(st.warnings || []).map((w) => el("p", "", w)));
+  warn.hidden = !(st.warnings && st.warnings.length);
   if (st.diverged) showBanner(st.diverged);
+  clampSample();
   const key = topologyKey(st);
   if (key !== app.topology) {
     app.topology = key;
@@ -701,6 +843,51 @@ function drawChart(st) {
   }
 }
 
+// niceTicks returns about n round numbers between lo and hi.
+function niceTicks(lo, hi, n) {
+  const span = hi - lo;
+  if (!(span > 0)) return [lo];
+  const raw = span / n, mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((k) => k * mag).find((k) => k >= raw) || 10 * mag;
+  const out = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-9 * span; t += step) out.push(Math.abs(t) < 1e-12 * span ? 0 : +t.toPrecision(12));
+  return out;
+}
+
+// drawAxes writes numbers along the bottom (x) and left (y) edges of the
+// plot, so that a reader can tell where each point and value lies.
+function drawAxes(ctx, W, H, dpr, x0, x1, y0, y1, px, py) {
+  ctx.save();
+  ctx.font = (10 * dpr) + "px system-ui, sans-serif";
+  ctx.fillStyle = "rgba(29,35,48,.7)";
+  ctx.strokeStyle = "rgba(29,35,48,.35)";
+  ctx.lineWidth = dpr;
+  ctx.textAlign = "center"; ctx.textBaseline = "bottom";
+  for (const t of niceTicks(x0, x1, 5)) {
+    const x = px(t);
+    if (x < 14 * dpr || x > W - 14 * dpr) continue;
+    ctx.beginPath(); ctx.moveTo(x, H); ctx.lineTo(x, H - 4 * dpr); ctx.stroke();
+    ctx.fillText(fmt(t), x, H - 5 * dpr);
+  }
+  ctx.textAlign = "left"; ctx.textBaseline = "middle";
+  for (const t of niceTicks(y0, y1, 5)) {
+    const y = py(t);
+    if (y < 10 * dpr || y > H - 18 * dpr) continue;
+    ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(4 * dpr, y); ctx.stroke();
+    ctx.fillText(fmt(t), 6 * dpr, y);
+  }
+  ctx.restore();
+}
+
+// drawScale writes the numbers of the colour bar under the plot: the
+// probability of class 1 for two classes, the target's range for a
+// regression, or the previewed neuron's output range.
+function drawScale(st, lo, hi, title) {
+  $("scale-lo").textContent = fmt(lo);
+  $("scale-hi").textContent = fmt(hi);
+  $("scale-title").textContent = title;
+}
+
 function drawPlot(st) {
   const c = $("plot");
   const dpr = fitCanvas(c);
@@ -709,15 +896,48 @@ function drawPlot(st) {
   const v = st.view;
   $("noview").hidden = !!v;
   c.style.display = v ? "block" : "none";
-  // The orange–blue bar reads only for two classes or a regression.
-  $("scale").style.visibility = v && v.dims === 2 && !v.class ? "visible" : "hidden";
+  const pv = v && app.preview && app.preview.layer <= st.layers.length ? app.preview : null;
+  $("preview-label").hidden = !pv;
+  // The orange–blue bar reads only for two classes, a regression or a
+  // previewed neuron.
+  $("scale-box").style.visibility = v && (pv || (v.dims === 2 && !v.class)) ? "visible" : "hidden";
   if (!v) return;
   const [x0, x1, y0, y1] = v.bounds;
   const px = (x) => (x - x0) / (x1 - x0) * W, py = (y) => H - (y - y0) / (y1 - y0) * H;
   const showTest = $("show-test").checked;
   const pts = app.points;
+  if (pv) {
+    // A neuron's map, large: the same colours as its thumbnail.
+    const { values, act } = neuronValues(st, pv.layer, pv.j);
+    const sc = neuronScale(act, values);
+    const name = pv.layer === 0 ? "Input " + ((st.inputs && st.inputs[pv.j]) || "x" + (pv.j + 1)) : (pv.layer === st.layers.length ? "Output" : "Hidden layer " + pv.layer) + ", neuron " + (pv.j + 1);
+    $("preview-label").textContent = name + (pv.pinned ? " — tap the plot or the neuron again to go back" : "");
+    let lo = Infinity, hi = -Infinity;
+    for (const x of values) if (x !== null) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
+    drawScale(st, lo, hi, "output of " + (pv.layer === 0 ? "this input" : "this neuron (" + act + ")"));
+    if (v.dims === 2) {
+      heatmap(ctx, v.neuron_n, neuronColour(st, pv.layer, pv.j, sc, values));
+    } else {
+      ctx.fillStyle = "#fafbfc"; ctx.fillRect(0, 0, W, H);
+      ctx.strokeStyle = rgb(BLUE); ctx.lineWidth = 3 * dpr; ctx.beginPath();
+      values.forEach((y, i) => {
+        const X = (i + 0.5) / values.length * W, Y = H * (0.5 - 0.42 * Math.max(-1, Math.min(1, sc(y))));
+        i ? ctx.lineTo(X, Y) : ctx.moveTo(X, Y);
+      });
+      ctx.stroke();
+    }
+    drawAxes(ctx, W, H, dpr, x0, x1, v.dims === 2 ? y0 : -1, v.dims === 2 ? y1 : 1, px, v.dims === 2 ? py : (y) => H * (0.5 - 0.42 * y));
+    return;
+  }
   if (v.dims === 2) {
     const multi = !!v.class;
+    if (st.task === "classification") {
+      const names = st.class_names || ["0", "1"];
+      drawScale(st, 0, 1, "probability of class " + (names[1] || "1") + " (orange: class " + (names[0] || "0") + ")");
+    } else {
+      const [lo, hi] = targetRange();
+      drawScale(st, lo, hi, "prediction");
+    }
     heatmap(ctx, v.n, (i) => {
       if (multi) {
         const k = v.class[i], conf = v.output[i];
@@ -745,13 +965,11 @@ function drawPlot(st) {
         ctx.fill(); ctx.stroke();
       });
     }
-    ctx.fillStyle = "rgba(29,35,48,.55)"; ctx.font = (10 * dpr) + "px system-ui, sans-serif";
-    ctx.fillText(fmt(x0), 4 * dpr, H - 4 * dpr);
-    ctx.textAlign = "right"; ctx.fillText(fmt(x1), W - 4 * dpr, H - 4 * dpr);
-    ctx.textAlign = "left"; ctx.fillText(fmt(y1), 4 * dpr, 12 * dpr);
+    drawAxes(ctx, W, H, dpr, x0, x1, y0, y1, px, py);
     return;
   }
   // 1-D: the data and the network's curve.
+  drawScale(st, 0, 0, "");
   ctx.fillStyle = "#fafbfc"; ctx.fillRect(0, 0, W, H);
   ctx.strokeStyle = "#e3e6eb"; ctx.lineWidth = dpr;
   if (y0 < 0 && y1 > 0) { ctx.beginPath(); ctx.moveTo(0, py(0)); ctx.lineTo(W, py(0)); ctx.stroke(); }
@@ -773,14 +991,25 @@ function drawPlot(st) {
     i ? ctx.lineTo(px(x), py(Y)) : ctx.moveTo(px(x), py(Y));
   });
   ctx.stroke();
+  drawAxes(ctx, W, H, dpr, x0, x1, y0, y1, px, py);
   ctx.fillStyle = "rgba(29,35,48,.55)"; ctx.font = (10 * dpr) + "px system-ui, sans-serif";
-  ctx.fillText("x: " + fmt(x0) + " … " + fmt(x1), 6 * dpr, H - 6 * dpr);
+  ctx.textAlign = "right";
+  ctx.fillText("x →", W - 6 * dpr, H - 18 * dpr);
+  ctx.textAlign = "left";
   if (pts && pts.x.length === 1) {
     // Interpolate between the curve's points, which sit at cell centres.
     const u = Math.max(0, Math.min(v.n - 1.001, v.n * (pts.x[0][0] - x0) / (x1 - x0) - 0.5));
     const k = Math.floor(u), pred = v.output[k] + (u - k) * (v.output[k + 1] - v.output[k]);
-    ctx.fillText("prediction " + fmt(pred) + " · target " + fmt(pts.y[0]), 6 * dpr, 14 * dpr);
+    ctx.fillText("prediction " + fmt(pred) + " · target " + fmt(pts.y[0]), 40 * dpr, 14 * dpr);
   }
+}
+
+// targetRange is the lowest and highest target of the data.
+function targetRange() {
+  const pts = app.points;
+  let lo = Infinity, hi = -Infinity;
+  if (pts) for (const v of pts.y) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  return [lo, hi];
 }
 
 // regScale maps a regression value into [-1, 1] over the data's range.
@@ -807,10 +1036,10 @@ async function loadExplain() {
   if (!app.explain) return;
   const { layer, from, to } = app.explain;
   const seq = ++explainSeq;
-  const sample = Math.max(0, Math.floor(+$("sample").value || 0));
+  const sample = clampSample();
   try {
     const e = await api("GET", "/api/sessions/" + app.id + "/explain?layer=" + layer + "&from=" + from + "&to=" + to + "&sample=" + sample);
-    if (seq === explainSeq) renderExplain(e);
+    if (seq === explainSeq) { app.explainEpoch = e.epoch; renderExplain(e); }
   } catch (err) {
     if (seq === explainSeq) $("explain-body").innerHTML = "<p class='error'></p>", $("explain-body").firstChild.textContent = err.message;
   }
@@ -848,13 +1077,32 @@ function renderExplain(e) {
   add("sop = Σ x·w" + (n.bias ? " + b" : ""), terms.join(" + ") + " = " + fmt(n.sop));
   add("a = " + L.activation + "(sop)", fmt(n.activation));
   const out = st.layers[st.layers.length - 1];
-  add("prediction", "[" + out.neurons.map((k) => fmt(k.activation)).join(", ") + "]" + (isOut ? "" : " (through the layers above)"));
+  const outs = out.neurons.map((k) => fmt(k.activation));
+  const probs = (e.prediction || []).map(fmt);
+  const through = isOut ? "" : " (through the layers above)";
+  if (app.state && app.state.task === "classification" && probs.join() !== outs.join()) {
+    // The output layer gives logits; the loss turns them into probabilities.
+    add("prediction p", "[" + probs.join(", ") + "]" + through);
+    add("output (logits)", "[" + outs.join(", ") + "] → " + (probs.length > 1 ? "softmax" : "sigmoid") + " → p");
+  } else {
+    add("prediction", "[" + outs.join(", ") + "]" + through);
+  }
   add("error E (" + st.loss + ")", fmt(st.error));
   body.appendChild(fwd);
 
   const chain = el("div", "chain");
-  chain.append(factor("dE/da", n.dE_da, isOut ? "dE/dpred: how the error moves with this output" : "back from the next layer (below)"));
-  if (n.da_dsop !== undefined && n.da_dsop !== null) {
+  const d = isOut && e.delta;
+  if (d) {
+    // The output's own derivative: with these pairs the activation's and
+    // the loss's derivatives cancel to p − y.
+    const k = e.to - 1;
+    chain.append(factor("dE/dsop = p − y", n.dE_dsop, d.rule + ": " + fmt(d.p[k]) + " − " + fmt(d.y[k]) + " = " + fmt(d.p[k] - d.y[k])));
+  } else {
+    chain.append(factor("dE/da", n.dE_da, isOut ? "dE/dpred: how the error moves with this output" : "back from the next layer (below)"));
+  }
+  if (d) {
+    // nothing more: p − y is dE/dsop itself
+  } else if (n.da_dsop !== undefined && n.da_dsop !== null) {
     chain.append(el("span", "op", "×"), factor("da/dsop", n.da_dsop, L.activation + "′(" + fmt(n.sop) + ")"));
   } else {
     chain.append(el("span", "op", "→"), factor("dE/dsop", n.dE_dsop, "softmax: through its full Jacobian"));
@@ -867,6 +1115,10 @@ function renderExplain(e) {
     const parts = next.neurons.map((k) => fmt(k.dE_dsop) + "·" + fmt(k.weights[e.to - 1].old));
     const back = el("dl", "rows");
     back.append(el("dt", "", "dE/da = Σₖ dE/dsopₖ·wₖ"), el("dd", "", parts.join(" + ") + " = " + fmt(n.dE_da)));
+    if (e.delta) {
+      const dd = e.delta;
+      back.append(el("dt", "", "output dE/dsop = p − y"), el("dd", "", dd.rule + ": [" + dd.p.map((p, k) => fmt(p) + " − " + fmt(dd.y[k])).join(", ") + "] = [" + dd.dE_dsop.map(fmt).join(", ") + "]"));
+    }
     body.appendChild(back);
   }
 
