@@ -19,6 +19,7 @@ import (
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/metrics"
 	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/train"
 )
 
@@ -95,8 +96,14 @@ type Trial struct {
 	// Bracket is the bracket the candidate belongs to (from 0).
 	Bracket int `json:"bracket"`
 
-	LearningRate   float64 `json:"lr"`
+	LearningRate float64 `json:"lr"`
+	// Hidden is the sizes of the dense hidden layers and Dropout the rate
+	// of the dropout layer after each of them (0: none). When the base
+	// options fix the architecture (Options.Layers), both are empty and
+	// Layers holds it as nn.FormatLayers writes it.
 	Hidden         []int   `json:"hidden"`
+	Dropout        float64 `json:"dropout"`
+	Layers         string  `json:"layers,omitempty"`
 	L2             float64 `json:"l2"`
 	BatchSize      int     `json:"batch_size"`
 	LabelSmoothing float64 `json:"label_smoothing"`
@@ -152,12 +159,16 @@ type TuneResult struct {
 //
 // The search is successive halving (the inner loop of Hyperband): a
 // bracket draws Trials candidates (learning rate, width and depth of the
-// hidden layers, L2 penalty, batch size and, for classification, label
-// smoothing) and scores each after a few epochs; the best 1/η go on with
-// η times the epochs, and so on until the survivors train MaxEpochs. Each
-// score trains the candidate from scratch on every fold's training rows
-// with base's settings, no validation split and no refit. The first
+// hidden layers, dropout after each, L2 penalty, batch size and, for
+// classification, label smoothing) and scores each after a few epochs;
+// the best 1/η go on with η times the epochs, and so on until the
+// survivors train MaxEpochs. Each score trains the candidate from scratch
+// on every fold's training rows with base's settings, no validation
+// split, no refit and one network (no Options.Ensemble). The first
 // candidate is base itself, so the search starts from the defaults.
+// When base.Layers is set, every candidate keeps those layers (of any
+// kind) and the search draws the rest. With weights (d.Weights,
+// base.ClassWeight) the scores are weighted as Train's validation is.
 //
 // When ctx ends, Tune stops the trainings in flight and returns what was
 // scored so far with Stopped set and a nil error, unless nothing was
@@ -317,6 +328,10 @@ var widths = []int{64, 96, 128, 192, 256, 384, 512}
 // batchSizes are the batch sizes drawn.
 var batchSizes = []int{32, 64, 128, 256}
 
+// dropouts are the dropout rates drawn: none half the time, since small
+// tabular sets often do best without.
+var dropouts = []float64{0, 0, 0.1, 0.2, 0.3}
+
 // draw returns a new candidate; the first of the search is the base
 // options' own settings.
 func (s *search) draw(bracket int) Trial {
@@ -325,6 +340,9 @@ func (s *search) draw(bracket int) Trial {
 		o := s.base
 		t.LearningRate, t.Hidden, t.L2 = o.LearningRate, slices.Clone(o.Hidden), o.Optimizer.L2
 		t.BatchSize, t.LabelSmoothing = o.BatchSize, o.LabelSmoothing
+		if len(o.Layers) > 0 {
+			t.Hidden = nil // Layers replaces Hidden
+		}
 	} else {
 		// Every dimension is drawn for every candidate, whatever the task,
 		// so that the stream, and with it the candidates, stays the same.
@@ -341,9 +359,15 @@ func (s *search) draw(bracket int) Trial {
 		if smooth := s.rng.IntN(2) == 1; smooth {
 			t.LabelSmoothing = 0.1
 		}
+		t.Dropout = dropouts[s.rng.IntN(len(dropouts))]
 	}
 	if !s.classification {
 		t.LabelSmoothing = 0
+	}
+	if len(s.base.Layers) > 0 {
+		// The architecture is the caller's: drawn sizes and dropout are
+		// dropped, not left undrawn, so that the stream stays the same.
+		t.Hidden, t.Dropout, t.Layers = nil, 0, nn.FormatLayers(s.base.Layers)
 	}
 	s.trials = append(s.trials, t)
 	return t
@@ -357,12 +381,28 @@ func logUniform(rng *rand.Rand, lo, hi float64) float64 {
 func (t Trial) apply(base Options) Options {
 	o := base
 	o.LearningRate = t.LearningRate
-	o.Hidden = slices.Clone(t.Hidden)
+	if t.Layers == "" {
+		o.Hidden, o.Layers = slices.Clone(t.Hidden), nil
+		if t.Dropout > 0 {
+			o.Hidden, o.Layers = nil, withDropout(t.Hidden, t.Dropout)
+		}
+	}
 	o.Optimizer.L2 = t.L2
 	o.BatchSize = t.BatchSize
 	o.LabelSmoothing = t.LabelSmoothing
 	o.Epochs = t.Epochs
 	return o
+}
+
+// withDropout returns dense hidden layers of the sizes hidden, each
+// followed by a dropout layer of rate p; the activation is left to
+// Options.Activation.
+func withDropout(hidden []int, p float64) []nn.LayerSpec {
+	var ls []nn.LayerSpec
+	for _, h := range hidden {
+		ls = append(ls, nn.LayerSpec{Units: h}, nn.LayerSpec{Kind: nn.KindDropout, Rate: p})
+	}
+	return ls
 }
 
 // bracket runs one round of successive halving over new candidates. It
@@ -418,6 +458,10 @@ func (s *search) rung(ctx context.Context, bracket, rung, rungs, epochs int, ids
 		// training, not for each fold's.
 		o.Callbacks, o.RunCallbacks, o.Log = nil, nil, nil
 		o.Resume, o.CheckpointEvery, o.Checkpoint = nil, 0, nil
+		// Candidates are compared one network each, at a fraction of an
+		// ensemble's cost; the final training (Best) keeps the base's
+		// ensemble.
+		o.Ensemble = 1
 		opts[id] = o
 	}
 	units := make(chan unit)
@@ -673,7 +717,7 @@ func (r *TuneResult) Annotate(m *model.Model) error {
 // WriteCSV writes every trial, best first, one per row, with a header.
 func (r *TuneResult) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"rank", "id", "bracket", "rung", "epochs", r.Metric, r.Metric + "_std", "loss", "lr", "hidden", "l2", "batch_size", "label_smoothing", "failed"})
+	_ = cw.Write([]string{"rank", "id", "bracket", "rung", "epochs", r.Metric, r.Metric + "_std", "loss", "lr", "hidden", "l2", "batch_size", "label_smoothing", "failed", "dropout", "layers"})
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	for i, t := range r.Trials {
 		hidden := make([]string, len(t.Hidden))
@@ -683,7 +727,7 @@ func (r *TuneResult) WriteCSV(w io.Writer) error {
 		_ = cw.Write([]string{
 			strconv.Itoa(i + 1), strconv.Itoa(t.ID), strconv.Itoa(t.Bracket), strconv.Itoa(t.Rung), strconv.Itoa(t.Epochs),
 			g(t.Score), g(t.ScoreStd), g(t.Loss), g(t.LearningRate), strings.Join(hidden, ","), g(t.L2),
-			strconv.Itoa(t.BatchSize), g(t.LabelSmoothing), t.Failed,
+			strconv.Itoa(t.BatchSize), g(t.LabelSmoothing), t.Failed, g(t.Dropout), t.Layers,
 		})
 	}
 	cw.Flush()

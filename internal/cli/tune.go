@@ -16,6 +16,7 @@ import (
 	"github.com/descent-ml/descent/fit"
 	"github.com/descent-ml/descent/internal/atomicfile"
 	"github.com/descent-ml/descent/model"
+	"github.com/descent-ml/descent/nn"
 	"github.com/descent-ml/descent/optim"
 	"github.com/descent-ml/descent/schedule"
 	"github.com/descent-ml/descent/tensor"
@@ -46,6 +47,7 @@ type tuneFlags struct {
 	csv                        *csvFlags
 	optimizer, sched           string
 	hyper                      *optimFlags // the optimizer's and schedule's own settings, fixed for every candidate
+	layers, inputShape         string      // a fixed architecture, and each sample's shape
 }
 
 func runTune(e *env, args []string) error {
@@ -72,6 +74,8 @@ func runTune(e *env, args []string) error {
 	fs.StringVar(&f.optimizer, "optimizer", def.Optimizer.Name, "optimizer of every candidate: "+strings.Join(optim.Names(), ", ")+" (the default adam has β2 = 0.95)")
 	fs.StringVar(&f.sched, "schedule", def.Schedule.Name, "learning-rate schedule of every candidate: "+strings.Join(schedule.Names(), ", "))
 	f.hyper = addOptimFlags(fs)
+	fs.StringVar(&f.layers, "layers", "", "fix the hidden `layers` of every candidate, of any kind ("+strings.Join(nn.Kinds(), ", ")+"), e.g. conv:8:3,maxpool:2,128,dropout:0.25, and search the rest; empty searches width, depth and dropout")
+	fs.StringVar(&f.inputShape, "input-shape", "", "each sample's `shape`, outermost first, e.g. 1,28,28 (channels, height, width) for a CSV of images")
 	if err := parse(e, fs, args); err != nil {
 		return err
 	}
@@ -116,6 +120,22 @@ func runTune(e *env, args []string) error {
 	if err := f.hyper.apply("tune", set, &base); err != nil {
 		return err
 	}
+	if set["layers"] {
+		layers, err := parseLayers("tune", f.layers)
+		if err != nil {
+			return err
+		}
+		// Dense sizes alone fix the architecture too: Layers, not Hidden,
+		// tells the search not to draw one.
+		if len(layers) == 0 {
+			return usagef("tune: -layers is empty; leave it out to search the network, or give the layers to keep")
+		}
+		base.Hidden, base.Layers = nil, layers
+	}
+	shape, err := parseShape("tune", f.inputShape)
+	if err != nil {
+		return err
+	}
 	if err := fit.Check(base); err != nil {
 		return &UsageError{Err: err}
 	}
@@ -126,7 +146,7 @@ func runTune(e *env, args []string) error {
 		}
 	}
 
-	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv, weights: f.weightColumn})
+	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv, weights: f.weightColumn, inputShape: shape})
 	if err != nil {
 		return err
 	}
@@ -287,6 +307,12 @@ func describeTrial(t fit.Trial) string {
 				break
 			}
 		}
+	}
+	switch {
+	case t.Layers != "":
+		net = "layers " + t.Layers
+	case t.Dropout > 0:
+		net += fmt.Sprintf(" dropout %g", t.Dropout)
 	}
 	return fmt.Sprintf("lr %.3g, %s, l2 %.2g, batch %d, smoothing %g", t.LearningRate, net, t.L2, t.BatchSize, t.LabelSmoothing)
 }

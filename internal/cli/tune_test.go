@@ -142,3 +142,42 @@ func TestTuneInterruptedKeepsBest(t *testing.T) {
 		t.Errorf("training record (%v): want stopped interrupted and 4 trials scored at 2 epochs: %s", err, m.Training)
 	}
 }
+
+// tune -layers fixes the architecture, of any kind, and searches the rest:
+// a convolution over iris's four features read as a 1×2×2 image, then a
+// dense layer and dropout; every candidate and the saved model have it.
+func TestTuneFixedLayers(t *testing.T) {
+	modelPath := filepath.Join(t.TempDir(), "m.json")
+	code, out, errOut := runCLI(t, append(slices.Clone(tuneArgs), "-input-shape", "1,2,2", "-layers", "conv:3:2,8,dropout:0.25", "-o", modelPath, "-json")...)
+	if code != 0 {
+		t.Fatalf("tune: exit %d: %s", code, errOut)
+	}
+	var table struct{ Trials []fit.Trial }
+	if err := json.Unmarshal([]byte(out), &table); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+	}
+	for _, tr := range table.Trials {
+		if !strings.HasPrefix(tr.Layers, "conv") || len(tr.Hidden) != 0 {
+			t.Errorf("trial %d: layers %q, hidden %v; want the conv layers given", tr.ID, tr.Layers, tr.Hidden)
+		}
+	}
+	m, err := model.Load(modelPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, l := range m.Spec.Layers {
+		kinds = append(kinds, l.KindName())
+	}
+	if got, want := strings.Join(kinds, ","), "conv2d,dense,dropout,dense"; got != want {
+		t.Errorf("saved model's layers %s, want %s", got, want)
+	}
+	if !strings.Contains(errOut, "layers conv") {
+		t.Errorf("the leaderboard does not show the fixed layers:\n%s", errOut)
+	}
+	for _, bad := range [][]string{{"-layers", ""}, {"-layers", "conv:0:2"}, {"-input-shape", "x"}} {
+		if code, _, errOut := runCLI(t, append(slices.Clone(tuneArgs), bad...)...); code != 2 {
+			t.Errorf("tune %v: exit %d (%s), want 2", bad, code, errOut)
+		}
+	}
+}
