@@ -39,10 +39,12 @@ type Conv2D[T tensor.Float] struct {
 	Act activation.Func[T]
 
 	identity bool
-	// fused is set for ReLU and leaky ReLU on outputs small enough for
-	// kernel.LeakyReLU to run on the calling goroutine: the activation
-	// and its gradient are then applied inside the per-block loops,
-	// saving a pass over the batch's outputs each way.
+	// fused is set for ReLU and leaky ReLU (with a slope of at least 0)
+	// on outputs small enough for kernel.LeakyReLU to run on the calling
+	// goroutine: the activation and its gradient are then applied inside
+	// the per-block loops, saving a pass over the batch's outputs each
+	// way, and z is not stored: a > 0 exactly where z > 0, so Backward
+	// masks the gradient by a (kernel.BiasLeakyReLUOut).
 	fused             bool
 	slope             T
 	channels, h, w    int // input
@@ -153,7 +155,8 @@ func (c *Conv2D[T]) forwardBlock(sh, b int) {
 			dst := row[f*p : (f+1)*p]
 			src := y[f*ld+(s-s0)*p : f*ld+(s-s0+1)*p]
 			if c.fused {
-				kernel.BiasLeakyReLU(c.a.Data[s*c.a.Cols+f*p:s*c.a.Cols+(f+1)*p], dst, src, bias, c.slope)
+				// z is not kept: Backward masks by a (see fused).
+				kernel.BiasLeakyReLUOut(c.a.Data[s*c.a.Cols+f*p:s*c.a.Cols+(f+1)*p], src, bias, c.slope)
 				continue
 			}
 			for i, v := range src {
@@ -180,7 +183,7 @@ func (c *Conv2D[T]) backwardBlock(sh, b int, first bool) {
 			d := dst[(s-s0)*p : (s-s0+1)*p]
 			if c.fused {
 				// dz is still dLoss/da here.
-				kernel.LeakyReLUGrad(d, c.z.Data[s*c.z.Cols+f*p:s*c.z.Cols+(f+1)*p], src, c.slope)
+				kernel.LeakyReLUGrad(d, c.a.Data[s*c.a.Cols+f*p:s*c.a.Cols+(f+1)*p], src, c.slope)
 			} else {
 				copy(d, src)
 			}
@@ -351,7 +354,7 @@ func NewConv2D[T tensor.Float](name string, in Shape, filters, kernelSize, strid
 	case activation.ReLU[T]:
 		c.fused = true
 	case activation.LeakyReLU[T]:
-		c.fused, c.slope = true, a.Slope
+		c.fused, c.slope = a.Slope >= 0, a.Slope
 	}
 	// kernel.LeakyReLU splits slices from 8192 values on; a split inside
 	// a kernel.For range would compete with it for the same workers.

@@ -24,6 +24,25 @@ func BiasLeakyReLU[T Float](a, z, y []T, b, slope T) {
 	}
 }
 
+// BiasLeakyReLUOut is BiasLeakyReLU for a caller that keeps only a: for
+// a slope of at least 0, a > 0 exactly where z > 0 (the sign test of
+// LeakyReLUGrad, on the bits, gives the same mask on a as on z), so the
+// gradient can be masked by a and z need not be stored.
+func BiasLeakyReLUOut[T Float](a, y []T, b, slope T) {
+	a = a[:len(y)]
+	i := 0
+	if hasAVX2FMA {
+		if yv, ok := any(y).([]float32); ok && len(yv) >= 8 {
+			i = len(yv) &^ 7
+			biasLeakyReLUOut32(i, &any(a).([]float32)[0], &yv[0], float32(b), float32(slope))
+		}
+	}
+	for ; i < len(y); i++ {
+		v := y[i] + b
+		a[i] = max(v, 0) + slope*min(v, 0)
+	}
+}
+
 // LeakyReLUGrad is LeakyReLUBackward on the calling goroutine, whatever
 // the length: dz[i] = da[i] for z[i] > 0 and slope·da[i] otherwise.
 func LeakyReLUGrad[T Float](dz, z, da []T, slope T) {

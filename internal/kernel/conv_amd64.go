@@ -7,6 +7,12 @@ package kernel
 //go:noescape
 func biasLeakyReLU32(n int, a, z, y *float32, b, slope float32)
 
+// biasLeakyReLUOut32 is BiasLeakyReLUOut on n values, n a multiple of 8,
+// with AVX2.
+//
+//go:noescape
+func biasLeakyReLUOut32(n int, a, y *float32, b, slope float32)
+
 // leakyReLUGrad32 is LeakyReLUGrad on n values, n a multiple of 8, with
 // AVX2; the sign test is reluBackward32's, on the bits as integers.
 //

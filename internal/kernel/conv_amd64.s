@@ -34,6 +34,34 @@ done:
 	VZEROUPPER
 	RET
 
+// func biasLeakyReLUOut32(n int, a, y *float32, b, slope float32)
+// biasLeakyReLU32 without storing z.
+TEXT ·biasLeakyReLUOut32(SB), NOSPLIT, $0-32
+	MOVQ n+0(FP), CX
+	MOVQ a+8(FP), DI
+	MOVQ y+16(FP), SI
+	VBROADCASTSS b+24(FP), Y8
+	VBROADCASTSS slope+28(FP), Y0
+	VXORPS Y7, Y7, Y7
+	XORQ AX, AX
+
+oloop:
+	CMPQ AX, CX
+	JGE  odone
+	VMOVUPS (SI)(AX*4), Y1
+	VADDPS  Y8, Y1, Y1
+	VMAXPS  Y7, Y1, Y2
+	VMINPS  Y1, Y7, Y3
+	VMULPS  Y0, Y3, Y3
+	VADDPS  Y3, Y2, Y2
+	VMOVUPS Y2, (DI)(AX*4)
+	ADDQ $8, AX
+	JMP  oloop
+
+odone:
+	VZEROUPPER
+	RET
+
 // func leakyReLUGrad32(n int, dz, z, da *float32, slope float32)
 // dz = da where z's bits, as a signed integer, are above 0 (z > 0 or a
 // positive NaN), else slope·da.

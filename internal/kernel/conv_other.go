@@ -6,6 +6,10 @@ func biasLeakyReLU32(n int, a, z, y *float32, b, slope float32) {
 	panic("kernel: no assembly on this platform")
 }
 
+func biasLeakyReLUOut32(n int, a, y *float32, b, slope float32) {
+	panic("kernel: no assembly on this platform")
+}
+
 func leakyReLUGrad32(n int, dz, z, da *float32, slope float32) {
 	panic("kernel: no assembly on this platform")
 }

@@ -51,6 +51,52 @@ func TestBiasLeakyReLUSameBitsAsLeakyReLU(t *testing.T) {
 	}
 }
 
+// TestBiasLeakyReLUOutMasksAsZ wants BiasLeakyReLUOut's a to be
+// BiasLeakyReLU's, bit for bit, and LeakyReLUGrad to give the same
+// gradient masked by a as by z, for slopes of 0 and above, on zeros,
+// tiny and infinite values and NaNs of either sign.
+func TestBiasLeakyReLUOutMasksAsZ(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, slope := range []float32{0, 0.01, 1e-30} {
+		for n := 0; n < 45; n++ {
+			y, da := convInputs(rng, n), convInputs(rng, n)
+			if n > 2 {
+				y[1] = float32(math.NaN())
+				y[2] = -float32(math.NaN())
+			}
+			z, want := make([]float32, n), make([]float32, n)
+			BiasLeakyReLU(want, z, y, 0.25, slope)
+			got := make([]float32, n)
+			BiasLeakyReLUOut(got, y, 0.25, slope)
+			sameBits32(t, "a", got, want)
+			byZ, byA := make([]float32, n), make([]float32, n)
+			LeakyReLUGrad(byZ, z, da, slope)
+			LeakyReLUGrad(byA, got, da, slope)
+			sameBits32(t, "dz masked by a", byA, byZ)
+
+			z64, a64 := make([]float64, n), make([]float64, n)
+			y64, da64 := make([]float64, n), make([]float64, n)
+			for i := range y {
+				y64[i], da64[i] = float64(y[i]), float64(da[i])
+			}
+			if n > 0 {
+				y64[0] = -1e-320 // a denormal that slope·z rounds to −0
+			}
+			BiasLeakyReLU(a64, z64, y64, 0, float64(slope))
+			got64 := make([]float64, n)
+			BiasLeakyReLUOut(got64, y64, 0, float64(slope))
+			byZ64, byA64 := make([]float64, n), make([]float64, n)
+			LeakyReLUGrad(byZ64, z64, da64, float64(slope))
+			LeakyReLUGrad(byA64, got64, da64, float64(slope))
+			for i := range byZ64 {
+				if math.Float64bits(got64[i]) != math.Float64bits(a64[i]) || math.Float64bits(byA64[i]) != math.Float64bits(byZ64[i]) {
+					t.Fatalf("float64 slope %v [%d]: a %v, want %v; dz %v, want %v", slope, i, got64[i], a64[i], byA64[i], byZ64[i])
+				}
+			}
+		}
+	}
+}
+
 func TestLeakyReLUGradSameBitsAsBackward(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, slope := range []float32{0, 0.01} {
