@@ -25,8 +25,12 @@ func init() {
 func runPlayground(e *env, args []string) error {
 	fs := newFlagSet(e, "playground")
 	addr := fs.String("addr", "127.0.0.1:8080", "`host:port` to listen on; only the loopback address unless you give another (port 0 picks a free one)")
+	site := fs.String("export-site", "", "write the playground as a static site into `dir` and exit: it trains in the browser (WebAssembly), served by any static file server; building it needs the Go toolchain")
 	if err := parse(e, fs, args); err != nil {
 		return err
+	}
+	if *site != "" {
+		return exportSite(e, *site)
 	}
 	if err := checkAddr(e, *addr); err != nil {
 		return err
@@ -38,6 +42,24 @@ func runPlayground(e *env, args []string) error {
 	ctx, stop := signal.NotifyContext(e.ctx, os.Interrupt)
 	defer stop()
 	return servePlayground(ctx, e, ln, allowedHosts(*addr, ln.Addr()))
+}
+
+// exportSite builds the WebAssembly engine and writes the static site.
+func exportSite(e *env, dir string) error {
+	fmt.Fprintf(e.stderr, "descent playground: building the WebAssembly engine…\n")
+	site, err := playground.BuildWasm(e.ctx)
+	if err != nil {
+		return err
+	}
+	if err := playground.WriteSite(dir, site); err != nil {
+		return err
+	}
+	raw, gz, err := playground.SiteSize(dir)
+	if err != nil {
+		return fmt.Errorf("export site: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "descent playground: wrote a static site to %s (%.1f MB, %.1f MB gzipped); serve it with any static file server, e.g. python3 -m http.server -d %s\n", dir, float64(raw)/1e6, float64(gz)/1e6, dir)
+	return nil
 }
 
 // allowedHosts returns the host names a browser may use to reach a server

@@ -45,7 +45,7 @@ func New(opt Options) *Server {
 		opt.MaxConns = DefaultMaxConns
 	}
 	s := &Server{Core: NewCore(opt), mux: http.NewServeMux(), token: newID()}
-	s.page = template.Must(template.ParseFS(assets, "assets/index.html"))
+	s.page = template.Must(pageTemplate())
 	static, _ := fs.Sub(assets, "assets") // "assets" exists: it is embedded above
 	s.mux.HandleFunc("GET /{$}", s.index)
 	s.mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(static)))
@@ -72,6 +72,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
+}
+
+// pageTemplate parses index.html, which is embedded and always parses.
+func pageTemplate() (*template.Template, error) {
+	return template.ParseFS(assets, "assets/index.html")
 }
 
 func (s *Server) index(w http.ResponseWriter, r *http.Request) {

@@ -49,7 +49,7 @@ async function api(method, path, body, raw) {
       opts.headers["Content-Type"] = "application/json";
     }
   }
-  const res = await fetch(path, opts);
+  const res = await transport(path, opts); // fetch, or a static site's worker (static.js)
   const text = await res.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = { error: text }; }
@@ -77,18 +77,16 @@ function toast(msg) {
 
 async function start() {
   buildStaticControls();
-  const share = location.hash.slice(1);
-  let st;
   try {
-    st = await api("POST", "/api/sessions", share ? { share } : { settings: cfg.defaults });
+    await openLink(location.hash); // link.js
   } catch (e) {
-    showBanner(share ? "This link's settings could not be used (" + e.message + "); the defaults are shown." : e.message);
-    st = await api("POST", "/api/sessions", { settings: cfg.defaults });
+    showBanner(e.message);
   }
-  accept(st);
+  // A link pasted into this tab applies at once.
+  window.addEventListener("hashchange", () => openLink(location.hash).catch(handleError));
   window.addEventListener("beforeunload", () => {
     // End the session now rather than when it expires.
-    if (app.id) fetch("/api/sessions/" + app.id, { method: "DELETE", keepalive: true, headers: { "X-Descent-Token": cfg.token } });
+    if (app.id && !cfg.static) fetch("/api/sessions/" + app.id, { method: "DELETE", keepalive: true, headers: { "X-Descent-Token": cfg.token } });
   });
 }
 
@@ -100,7 +98,7 @@ function accept(st) {
   app.settings = st.settings;
   if (st.points) { app.points = st.points; app.version = st.version; }
   app.running = st.running;
-  history.replaceState(null, "", "#" + st.share);
+  history.replaceState(null, "", "#" + shareHash(st.settings, cfg.setting_fields));
   $("export").href = "/api/sessions/" + st.id + "/model";
   syncControls();
   render();
@@ -402,7 +400,7 @@ async function toggleRun() {
 }
 
 async function copyShare() {
-  const url = location.href;
+  const url = location.href.split("#")[0] + "#" + shareHash(app.settings, cfg.setting_fields, app.running);
   try {
     await navigator.clipboard.writeText(url);
     toast("Link copied: opening it restores these settings");
@@ -767,6 +765,7 @@ function render() {
   const st = app.state;
   if (!st) return;
   $("epoch").textContent = st.epoch.toLocaleString("en-US");
+  document.title = progressTitle(st) || PAGE_TITLE; // link.js
   $("run").classList.toggle("running", app.running);
   $("train-loss").textContent = fmt(st.train_loss);
   $("test-loss").textContent = st.test_size ? fmt(st.test_loss) : "–";

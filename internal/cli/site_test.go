@@ -1,0 +1,244 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/descent-ml/descent/internal/playground"
+)
+
+// maxSiteGzip is issue 15's budget for the whole static site, gzipped.
+const maxSiteGzip = 3 << 20
+
+// newBrowser starts headless Chromium for a test, failing in CI when it
+// is missing, and returns a context bounded by timeout.
+func newBrowser(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
+	bin := chromium()
+	if bin == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("Chromium is missing: CI must install it (apt-get install chromium)")
+		}
+		t.Skip("Chromium not found (install chromium to run the browser test)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1400, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	bctx, cancelCtx := chromedp.NewContext(actx)
+	t.Cleanup(cancelCtx)
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(bctx, timeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// TestPlaygroundStaticSite exports the static site, serves it with a
+// plain file server and, in headless Chromium, trains XOR from a share
+// link with run=1 until the title reports 100% test accuracy. It checks
+// the title's progress format, that a link with bad parameters applies the
+// good ones and names the bad, that a link pasted into the open tab
+// applies, that the export link saves a model, and that the browser's
+// weights after 30 epochs match the server's (the same Go code, pure Go
+// kernels in WebAssembly against assembly ones here) within rounding.
+func TestPlaygroundStaticSite(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	dir := t.TempDir()
+	var stdout strings.Builder
+	if err := Run([]string{"playground", "-export-site", dir}, nil, &stdout, io.Discard); err != nil {
+		t.Fatalf("playground -export-site: %v", err)
+	}
+	t.Log(strings.TrimSpace(stdout.String()))
+	raw, gz, err := playground.SiteSize(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("site: %d bytes, %d gzipped", raw, gz)
+	if gz > maxSiteGzip {
+		t.Errorf("the site is %d bytes gzipped, over the budget of %d", gz, maxSiteGzip)
+	}
+	ts := httptest.NewServer(http.FileServer(http.Dir(dir)))
+	defer ts.Close()
+
+	ctx := newBrowser(t, 90*time.Second)
+	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	title := func() string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.title`))
+		if err != nil {
+			t.Fatalf("reading the title: %v", err)
+		}
+		return s
+	}
+
+	// No test set noise: XOR's quadrants are then separable, and Adam at
+	// 0.03 with 4,4 tanh reaches 100% within a few hundred epochs.
+	link := "#dataset=xor&noise=0&samples=200&seed=3&layers=4,4&act=tanh,tanh&optimizer=adam&lr=0.03&batch_size=10&run=1"
+	opened := time.Now()
+	do("open the site with a share link", chromedp.Navigate(ts.URL+"/"+link))
+	progress := regexp.MustCompile(`^epoch [0-9,]+ · test accuracy [0-9]+(\.[0-9])?%$`)
+	var first time.Duration
+	for {
+		s := title()
+		if strings.HasPrefix(s, "epoch ") {
+			if first == 0 {
+				first = time.Since(opened)
+				t.Logf("first title with progress after %v: %q", first.Round(time.Millisecond), s)
+			}
+			if !progress.MatchString(s) {
+				t.Fatalf("title %q, want %q", s, progress)
+			}
+			if strings.HasSuffix(s, "test accuracy 100%") {
+				t.Logf("reached %q after %v", s, time.Since(opened).Round(time.Millisecond))
+				break
+			}
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("title still %q: %v", s, ctx.Err())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	restored, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify([app.settings.seed, app.settings.learning_rate, app.settings.hidden.map(l => l.units + l.activation).join(), app.settings.noise])`))
+	if err != nil || restored != `[3,0.03,"4tanh,4tanh",0]` {
+		t.Errorf("settings from the link: %s (%v)", restored, err)
+	}
+	do("pause", chromedp.Click(chromedp.ID(`run`)), waitJS(`!app.running`))
+
+	// A link pasted into the open tab applies; its bad parameters are
+	// named and ignored, the good ones kept.
+	do("paste a link with bad parameters",
+		chromedp.Evaluate[chromedp.Void](`location.hash = "#dataset=circles&lr=abc&layers=3&samples=99999&colour=red&seed=11"; undefined`),
+		waitJS(`app.settings.dataset === "circles" && app.settings.seed === 11 && !document.getElementById("banner").hidden`),
+	)
+	banner, err := chromedp.Run(ctx, chromedp.TextContent(chromedp.ID(`banner`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"lr=abc", "samples=99999", "colour=red"} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("banner %q does not name %s", banner, want)
+		}
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify([app.settings.learning_rate, app.settings.samples, app.settings.hidden.length, app.settings.hidden[0].units])`))
+	if err != nil || got != `[0.03,200,1,3]` {
+		t.Errorf("after the bad link: lr, samples, layers, units = %s (%v), want the defaults but 3 units", got, err)
+	}
+
+	// The browser and the server train the same run: compare the weights.
+	settings := `{"dataset":"spiral","samples":300,"noise":0.1,"test_ratio":0.2,"seed":5,"hidden":[{"units":8,"activation":"tanh"},{"units":6,"activation":"relu"}],"bias":true,"optimizer":"adam","learning_rate":0.01,"batch_size":16,"l2":0.001}`
+	modelJSON, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => {
+		await api("PUT", "/api/sessions/" + app.id, {settings: `+settings+`});
+		await api("POST", "/api/sessions/" + app.id + "/step?epochs=30");
+		return JSON.stringify(await api("GET", "/api/sessions/" + app.id + "/model"));
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("training in the browser: %v", err)
+	}
+	browser := modelParams(t, []byte(modelJSON))
+	server := modelParams(t, serverModel(t, settings, 30))
+	compareParams(t, browser, server)
+
+	do("export the model",
+		chromedp.Evaluate[chromedp.Void](`window.saved = null; URL.createObjectURL = ((orig) => (b) => { window.saved = b; return orig(b); })(URL.createObjectURL); document.getElementById("export").click(); undefined`),
+		waitJS(`window.saved && window.saved.size > 0`),
+	)
+}
+
+// serverModel trains settings for epochs on a Core, as the server does,
+// and returns the exported model.
+func serverModel(t *testing.T, settings string, epochs int) []byte {
+	t.Helper()
+	c := playground.NewCore(playground.Options{})
+	defer c.Close()
+	rep := c.Do(playground.Call{Method: "POST", Path: "/api/sessions", Body: []byte(`{"settings":` + settings + `}`)})
+	var st struct{ ID string }
+	if err := json.Unmarshal(rep.Body, &st); rep.Status != 201 || err != nil {
+		t.Fatalf("create: %d %s", rep.Status, rep.Body)
+	}
+	base := "/api/sessions/" + st.ID
+	if rep := c.Do(playground.Call{Method: "POST", Path: base + "/step", Query: url.Values{"epochs": {fmt.Sprint(epochs)}}}); rep.Status != 200 {
+		t.Fatalf("step: %d %s", rep.Status, rep.Body)
+	}
+	rep = c.Do(playground.Call{Method: "GET", Path: base + "/model"})
+	if rep.Status != 200 {
+		t.Fatalf("model: %d %s", rep.Status, rep.Body)
+	}
+	return rep.Body
+}
+
+// modelParams reads every parameter value of a model file, in order.
+func modelParams(t *testing.T, b []byte) []float64 {
+	t.Helper()
+	var m struct {
+		Params []struct {
+			Values []float64 `json:"values"`
+		} `json:"params"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("reading a model: %v", err)
+	}
+	var out []float64
+	for _, p := range m.Params {
+		out = append(out, p.Values...)
+	}
+	return out
+}
+
+// compareParams checks that the browser's weights are the server's, bit
+// for bit where the arithmetic is the same: the server's GEMM uses fused
+// multiply-adds (AVX2 FMA) that WebAssembly lacks, so weights may differ
+// in their last bits, and those differences grow a little with training.
+func compareParams(t *testing.T, browser, server []float64) {
+	t.Helper()
+	if len(browser) != len(server) || len(server) == 0 {
+		t.Fatalf("browser model has %d parameters, server %d", len(browser), len(server))
+	}
+	same, worst := 0, 0.0
+	for i := range server {
+		if math.Float64bits(browser[i]) == math.Float64bits(server[i]) {
+			same++
+			continue
+		}
+		worst = max(worst, math.Abs(browser[i]-server[i])/max(math.Abs(server[i]), 1e-3))
+	}
+	t.Logf("weights after training, browser against server: %d of %d bit-identical, largest relative difference %.3g", same, len(server), worst)
+	// 1e-6 is far above rounding differences after 30 epochs (about
+	// 1e-13) and far below any difference in what was computed.
+	if worst > 1e-6 {
+		t.Errorf("browser and server weights differ by up to %.3g (relative), more than rounding", worst)
+	}
+}
