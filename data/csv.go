@@ -81,7 +81,7 @@ func ReadCSV(r io.Reader, name string, opt CSVOptions) (*Dataset, *Schema, error
 			names[i] = "col" + strconv.Itoa(i+1)
 		}
 	}
-	t := &tableReader{name: name, opt: opt, width: len(first), firstLine: firstLine, header: header}
+	t := &tableReader{name: name, opt: opt, width: len(first), firstLine: firstLine, header: header, x: cells{narrow: opt.Float32}}
 	if err := t.layout(names); err != nil {
 		return nil, nil, err
 	}
@@ -265,7 +265,8 @@ type tableReader struct {
 	withY     bool    // targets are read (false at predict time without them)
 	schema    *Schema
 
-	x, y       []float64 // rows×len(feats), rows×len(targs); NaN marks missing
+	x          cells     // rows×len(feats); NaN marks missing
+	y          []float64 // rows×len(targs); NaN marks missing
 	w          []float64 // one weight per row when there is a weight column
 	ids        []string  // idcol's cell per row when there is an id column
 	rowX, rowY []float64
@@ -472,7 +473,7 @@ func (t *tableReader) reserve(offset int64) {
 	if n <= t.rows {
 		return
 	}
-	t.x = slices.Grow(t.x, n*len(t.feats)-len(t.x))
+	t.x.grow(n*len(t.feats) - t.x.len())
 	t.y = slices.Grow(t.y, n*len(t.targs)-len(t.y))
 }
 
@@ -528,7 +529,12 @@ func (t *tableReader) add(rec []string, line int) error {
 	if t.idcol != nil {
 		t.ids = append(t.ids, strings.Clone(strings.TrimSpace(rec[t.idcol.pos])))
 	}
-	t.x = append(t.x, t.rowX...)
+	if !t.sized && t.x.len()+len(t.rowX) > t.x.capacity() {
+		// Double until the file's size is known: append's steps of 1.25×
+		// for large slices would allocate five times the buffer on the way.
+		t.x.grow(max(len(t.rowX), t.x.len()))
+	}
+	t.x.append(t.rowX)
 	if t.withY {
 		t.y = append(t.y, t.rowY...)
 	}

@@ -35,7 +35,7 @@ func (t *tableReader) finish() (*Dataset, *Schema, error) {
 	}
 	for _, c := range t.feats {
 		if c.kind == kindCategorical && !c.frozen {
-			sortCategories(c, t.x, len(t.feats))
+			sortCategories(c, &t.x, len(t.feats))
 		}
 	}
 	// One row is too few for anything; callers say so in their own terms.
@@ -78,7 +78,7 @@ func (t *tableReader) finish() (*Dataset, *Schema, error) {
 		}
 		d.Weights = t.w
 	}
-	d.X, d.FeatureNames = t.features()
+	d.FeatureNames = t.features(d)
 	switch {
 	case !t.withY:
 		d.Y = tensor.New[float64](t.rows, 0)
@@ -162,7 +162,7 @@ func (t *tableReader) checkTargetsVary() error {
 func (t *tableReader) makeClasses() ([]string, error) {
 	c := t.targs[0]
 	if c.kind == kindCategorical {
-		sortCategories(c, t.y, 1)
+		sortCategories(c, &cells{f64: t.y}, 1)
 		return c.catNames, nil
 	}
 	vals := slices.Clone(t.y)
@@ -184,7 +184,7 @@ func (t *tableReader) makeClasses() ([]string, error) {
 
 // sortCategories puts c's categories in sorted order and renumbers the
 // column (stride values per row) of buf to match.
-func sortCategories(c *column, buf []float64, stride int) {
+func sortCategories(c *column, buf *cells, stride int) {
 	order := make([]int, len(c.catNames)) // order[new] = old
 	for i := range order {
 		order[i] = i
@@ -198,9 +198,9 @@ func sortCategories(c *column, buf []float64, stride int) {
 		c.cats[names[n]] = n
 	}
 	c.catNames = names
-	for i := c.slot; i < len(buf); i += stride {
-		if v := buf[i]; !math.IsNaN(v) {
-			buf[i] = newOf[int(v)]
+	for i := c.slot; i < buf.len(); i += stride {
+		if v := buf.at(i); !math.IsNaN(v) {
+			buf.set(i, newOf[int(v)])
 		}
 	}
 }
@@ -210,15 +210,15 @@ func sortCategories(c *column, buf []float64, stride int) {
 func (t *tableReader) fillMissing(c *column) {
 	stride := len(t.feats)
 	var vals []float64
-	for i := c.slot; i < len(t.x); i += stride {
-		if v := t.x[i]; !math.IsNaN(v) {
+	for i := c.slot; i < t.x.len(); i += stride {
+		if v := t.x.at(i); !math.IsNaN(v) {
 			vals = append(vals, v)
 		}
 	}
 	f := statistic(vals, t.opt.Missing, c.kind == kindCategorical)
-	for i := c.slot; i < len(t.x); i += stride {
-		if math.IsNaN(t.x[i]) {
-			t.x[i] = f
+	for i := c.slot; i < t.x.len(); i += stride {
+		if math.IsNaN(t.x.at(i)) {
+			t.x.set(i, f)
 		}
 	}
 	if c.kind == kindCategorical {
@@ -277,10 +277,12 @@ func mode(vals []float64) float64 {
 	return best
 }
 
-// features builds X, expanding categorical columns to one-hot. Without
-// categorical columns X uses the accumulated slice as it is, so the numbers
-// are never copied.
-func (t *tableReader) features() (*tensor.Matrix[float64], []string) {
+// features builds the features of d, expanding categorical columns to
+// one-hot, and returns their names. Without categorical columns d uses
+// the accumulated values as they are, so the numbers are never copied;
+// with them, the one-hot matrix is stored as the values were (float32 or
+// float64), as 0 and 1 are exact in either.
+func (t *tableReader) features(d *Dataset) []string {
 	var names []string
 	cat := false
 	for _, c := range t.feats {
@@ -294,12 +296,19 @@ func (t *tableReader) features() (*tensor.Matrix[float64], []string) {
 		}
 	}
 	if !cat {
-		return tensor.FromSlice(t.rows, len(t.feats), t.x), names
+		t.x.matrix(d, t.rows, len(t.feats))
+		return names
 	}
-	x := tensor.New[float64](t.rows, len(names))
+	var out cells
+	out.narrow = t.x.narrow
+	out.grow(t.rows * len(names))
+	src := make([]float64, len(t.feats))
+	dst := make([]float64, len(names))
 	for i := range t.rows {
-		src := t.x[i*len(t.feats) : (i+1)*len(t.feats)]
-		dst := x.Row(i)
+		for k := range src {
+			src[k] = t.x.at(i*len(t.feats) + k)
+		}
+		clear(dst)
 		j := 0
 		for _, c := range t.feats {
 			if c.kind == kindCategorical {
@@ -317,8 +326,11 @@ func (t *tableReader) features() (*tensor.Matrix[float64], []string) {
 				j++
 			}
 		}
+		out.append(dst)
 	}
-	return x, names
+	t.x = cells{} // the accumulated values are garbage now
+	out.matrix(d, t.rows, len(names))
+	return names
 }
 
 // makeSchema records the layout the reader settled on.

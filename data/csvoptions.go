@@ -49,6 +49,13 @@ type CSVOptions struct {
 	// the fills are computed from every kept row of the file and recorded
 	// in the Schema, which suits a caller that uses the Dataset as it is.
 	KeepMissing bool
+	// Float32 asks for the features to be stored in float32 (see
+	// Dataset.Compact), half the memory, as long as every value reads back
+	// from float32 exactly: integers up to 2^24 (pixels, counts), one-hot
+	// categories, decimals that happen to be exact. From the first value
+	// that does not, the reader goes on in float64, converting what it
+	// has, so the numbers are always those a float64 read gives.
+	Float32 bool
 	// IDColumn, when not empty, names a column whose cells are kept as
 	// text in Dataset.IDs, one per row of X (a key to join predictions
 	// back to their rows). The column may also be a feature or dropped.

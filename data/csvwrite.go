@@ -13,6 +13,7 @@ import (
 // to the same float64, so ReadCSV of the output gives the same numbers.
 // Features missing names are called x1, x2, ...; targets y1, y2, ...
 func WriteCSV(w io.Writer, d *Dataset) error {
+	d = d.Float64() // rows are written one by one, so a copy is no burden next to the text
 	cw := csv.NewWriter(w)
 	header := make([]string, 0, d.X.Cols+d.Y.Cols)
 	for j := range d.X.Cols {

@@ -34,8 +34,16 @@ func (t Task) String() string {
 // row of Y as its target. Data is kept in float64; a training loop converts
 // each mini-batch to the network's element type as it gathers it, so no
 // second full-size copy is made.
+//
+// A loader asked for it (MNISTOptions.Float32, CSVOptions.Float32) may
+// instead keep the features in float32, half the memory, when every value
+// reads back exactly: X is then nil, and the features are read through
+// NumFeatures and ReadFeatures, which give the same float64 values X would
+// have held. Only code that reads features that way (the fit and train
+// packages) takes such a dataset; Float64 turns it back.
 type Dataset struct {
-	// X holds the features, n samples × d features.
+	// X holds the features, n samples × d features; nil when they are
+	// stored in float32 (see Compact).
 	X *tensor.Matrix[float64]
 	// Y holds the targets: n × outputs values for regression, n × classes
 	// one-hot rows for classification.
@@ -73,10 +81,94 @@ type Dataset struct {
 	// convolutions need. Its product is X's column count. nil means a
 	// flat row of features.
 	SampleShape []int
+
+	// x32, when X is nil, holds the features in float32; feature j of
+	// row i is float64(x32.At(i, j)) / div, div 0 meaning 1. MNIST keeps
+	// its pixels' byte values 0 to 255 with div 255, so that each reads as
+	// exactly the float64 b/255 that X would hold.
+	x32 *tensor.Matrix[float32]
+	div float64
 }
 
 // Len returns the number of samples.
-func (d *Dataset) Len() int { return d.X.Rows }
+func (d *Dataset) Len() int {
+	if d.X == nil && d.x32 != nil {
+		return d.x32.Rows
+	}
+	return d.X.Rows
+}
+
+// NumFeatures returns the number of feature columns, whichever way they
+// are stored.
+func (d *Dataset) NumFeatures() int {
+	if d.X == nil && d.x32 != nil {
+		return d.x32.Cols
+	}
+	return d.X.Cols
+}
+
+// Compact reports whether the features are stored in float32 (X is nil).
+func (d *Dataset) Compact() bool { return d.X == nil && d.x32 != nil }
+
+// ReadFeatures copies features lo to lo+len(dst)-1 of sample i into dst,
+// as float64: the values X holds, or would hold when the features are
+// stored in float32.
+func (d *Dataset) ReadFeatures(i, lo int, dst []float64) {
+	if !d.Compact() {
+		copy(dst, d.X.Row(i)[lo:lo+len(dst)])
+		return
+	}
+	src := d.x32.Row(i)[lo : lo+len(dst)]
+	if d.div == 0 || d.div == 1 {
+		for j, v := range src {
+			dst[j] = float64(v)
+		}
+		return
+	}
+	for j, v := range src {
+		dst[j] = float64(v) / d.div
+	}
+}
+
+// Float64 returns d with its features in X, converting them when they are
+// stored in float32 (a new dataset sharing everything else), or d itself.
+func (d *Dataset) Float64() *Dataset {
+	if !d.Compact() {
+		return d
+	}
+	out := *d
+	out.X = tensor.New[float64](d.x32.Rows, d.x32.Cols)
+	for i := range d.x32.Rows {
+		d.ReadFeatures(i, 0, out.X.Row(i))
+	}
+	out.x32, out.div = nil, 0
+	return &out
+}
+
+// Float32 returns d with its features stored in float32 (see Compact) when
+// every one of them reads back exactly so, sharing everything else, and
+// false otherwise; a dataset already so stored is returned as it is. It
+// holds both copies while it converts; the loaders store float32 from the
+// start.
+func (d *Dataset) Float32() (*Dataset, bool) {
+	if d.Compact() {
+		return d, true
+	}
+	x := tensor.New[float32](d.X.Rows, d.X.Cols)
+	for k, v := range d.X.Data {
+		if !exact32(v) {
+			return d, false
+		}
+		x.Data[k] = float32(v)
+	}
+	out := *d
+	out.X, out.x32, out.div = nil, x, 0
+	return &out, true
+}
+
+// exact32 reports whether v reads back from float32 as itself (NaN, a
+// missing value, counts as exact: it stays NaN).
+func exact32(v float64) bool { return float64(float32(v)) == v || v != v }
 
 // Class returns the class index of sample i: the column of the largest value
 // in row i of Y (classification only).
@@ -94,17 +186,20 @@ func (d *Dataset) Class(i int) int {
 // Subset returns a new dataset with the rows in idx, in that order. The
 // names are shared, the numbers copied. DroppedRows, a fact about the
 // file, is 0 in the subset.
-func (d *Dataset) Subset(idx []int) *Dataset { return d.subset(idx, d.X.Cols) }
+func (d *Dataset) Subset(idx []int) *Dataset { return d.subset(idx, d.NumFeatures()) }
 
 // subset is Subset keeping the first cols columns of X: all, or none for
 // Labels.
 func (d *Dataset) subset(idx []int, cols int) *Dataset {
 	out := *d
 	out.DroppedRows = 0
-	if cols != d.X.Cols {
+	if cols != d.NumFeatures() {
 		out.SampleShape = nil // no features, so no shape
 	}
-	out.X = tensor.New[float64](len(idx), cols)
+	out.X, out.x32 = tensor.New[float64](len(idx), cols), nil
+	if cols > 0 && d.Compact() {
+		out.X, out.x32 = nil, tensor.New[float32](len(idx), cols)
+	}
 	out.Y = tensor.New[float64](len(idx), d.Y.Cols)
 	if d.Weights != nil {
 		out.Weights = make([]float64, len(idx))
@@ -113,7 +208,11 @@ func (d *Dataset) subset(idx []int, cols int) *Dataset {
 		out.IDs = make([]string, len(idx))
 	}
 	for r, i := range idx {
-		copy(out.X.Row(r), d.X.Row(i)[:cols])
+		if out.x32 != nil {
+			copy(out.x32.Row(r), d.x32.Row(i))
+		} else {
+			d.ReadFeatures(i, 0, out.X.Row(r))
+		}
 		copy(out.Y.Row(r), d.Y.Row(i))
 		if d.Weights != nil {
 			out.Weights[r] = d.Weights[i]
@@ -139,25 +238,41 @@ func (d *Dataset) Labels(idx []int) *Dataset { return d.subset(idx, 0) }
 // negative and not all zero, returning an error that names the first bad
 // cell or weight.
 func (d *Dataset) Validate() error {
-	if d.X == nil || d.Y == nil {
+	if (d.X == nil && d.x32 == nil) || d.Y == nil {
 		return fmt.Errorf("data: dataset has no features or no targets")
 	}
-	if d.X.Rows != d.Y.Rows {
-		return fmt.Errorf("data: %d feature rows but %d target rows", d.X.Rows, d.Y.Rows)
+	if d.Len() != d.Y.Rows {
+		return fmt.Errorf("data: %d feature rows but %d target rows", d.Len(), d.Y.Rows)
 	}
-	if err := CheckSampleShape(d.SampleShape, d.X.Cols); err != nil {
+	if err := CheckSampleShape(d.SampleShape, d.NumFeatures()); err != nil {
 		return fmt.Errorf("data: %w", err)
+	}
+	bad := func(what string, i, j int, v float64) error {
+		return fmt.Errorf("data: sample %d, %s column %d is %v, not a finite number", i, what, j, v)
+	}
+	if d.Compact() {
+		for k, v := range d.x32.Data {
+			if v != v && d.PendingFill.Fills() {
+				continue // a missing value the trainer will fill
+			}
+			if f := float64(v); f != f || f > maxFinite || f < -maxFinite {
+				return bad("feature", k/d.x32.Cols, k%d.x32.Cols, f)
+			}
+		}
 	}
 	for _, m := range []struct {
 		name string
 		m    *tensor.Matrix[float64]
 	}{{"feature", d.X}, {"target", d.Y}} {
+		if m.m == nil {
+			continue // features in float32, checked above
+		}
 		for i, v := range m.m.Values() {
 			if v != v && m.name == "feature" && d.PendingFill.Fills() {
 				continue // a missing value the trainer will fill
 			}
 			if v != v || v > maxFinite || v < -maxFinite {
-				return fmt.Errorf("data: sample %d, %s column %d is %v, not a finite number", i/m.m.Cols, m.name, i%m.m.Cols, v)
+				return bad(m.name, i/m.m.Cols, i%m.m.Cols, v)
 			}
 		}
 	}
@@ -207,8 +322,8 @@ func (d *Dataset) validateWeights() error {
 	if d.Weights == nil {
 		return nil
 	}
-	if len(d.Weights) != d.X.Rows {
-		return fmt.Errorf("data: %d weights for %d samples", len(d.Weights), d.X.Rows)
+	if len(d.Weights) != d.Len() {
+		return fmt.Errorf("data: %d weights for %d samples", len(d.Weights), d.Len())
 	}
 	var sum float64
 	for i, w := range d.Weights {

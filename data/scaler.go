@@ -62,33 +62,104 @@ type Scaler struct {
 // would leak it into training. Unknown kinds and non-finite values are
 // errors.
 func FitScaler(kind ScalerKind, x *tensor.Matrix[float64]) (*Scaler, error) {
+	s, err := newScaler(kind, x.Rows, x.Cols)
+	if err != nil || len(s.Scale) == 0 {
+		return s, err
+	}
+	return s, s.fitColumns(x, 0, nil, nil)
+}
+
+// FitScalerRows is FitScaler on the rows index of d's features (nil: all
+// of them), in that order, without copying them whole: it reads a block of
+// columns at a time, about 8 MB, which gives the same bits, since every
+// statistic a Scaler holds is of one column alone. It reads the features
+// through ReadFeatures, so d may store them in float32.
+func FitScalerRows(kind ScalerKind, d *Dataset, index []int) (*Scaler, error) {
+	if index == nil && !d.Compact() {
+		return FitScaler(kind, d.X)
+	}
+	n, cols := len(index), d.NumFeatures()
+	if index == nil {
+		n = d.Len()
+	}
+	s, err := newScaler(kind, n, cols)
+	if err != nil || len(s.Scale) == 0 {
+		return s, err
+	}
+	// About 8 MB of float64 per block: a small share of any data set
+	// large enough for a copy to matter.
+	width := max(1, min(cols, (1<<20)/max(n, 1)))
+	block := tensor.New[float64](n, width)
+	sorted := make([]float64, n) // the robust scaler's sort buffer, reused by every block
+	for lo := 0; lo < cols; lo += width {
+		hi := min(lo+width, cols)
+		block.Resize(n, hi-lo)
+		for r := range n {
+			i := r
+			if index != nil {
+				i = index[r]
+			}
+			d.ReadFeatures(i, lo, block.Row(r))
+		}
+		if err := s.fitColumns(block, lo, index, sorted); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// newScaler returns a scaler of the given kind with room for cols columns,
+// or, for NoScaling, the scaler itself; it refuses unknown kinds and, for
+// the others, no rows.
+func newScaler(kind ScalerKind, rows, cols int) (*Scaler, error) {
 	s := &Scaler{Kind: kind}
 	switch kind {
 	case NoScaling, "":
 		return s, nil
 	case Standard, MinMax:
 	case Robust:
-		return fitRobust(x)
+		s.Clip = DefaultClip
 	default:
 		return nil, fmt.Errorf("data: unknown scaler %s (want robust, standard, minmax or none)", quote(string(kind)))
 	}
-	if x.Rows == 0 {
+	if rows == 0 {
 		return nil, fmt.Errorf("data: cannot fit a %s scaler on no rows", kind)
 	}
+	s.Offset = make([]float64, cols)
+	s.Scale = make([]float64, cols)
+	return s, nil
+}
+
+// fitColumns sets the statistics of columns lo to lo+x.Cols-1 of s from
+// the columns of x. index, when not nil, maps x's rows to the rows of the
+// data named in errors; sorted, when long enough, is the robust scaler's
+// buffer.
+func (s *Scaler) fitColumns(x *tensor.Matrix[float64], lo int, index []int, sorted []float64) error {
+	bad := func(i, j int, v float64) error {
+		if index != nil {
+			i = index[i]
+		}
+		return fmt.Errorf("data: cannot fit a scaler: row %d, column %d is %v", i, lo+j, v)
+	}
+	if s.Kind == Robust {
+		if len(sorted) < x.Rows {
+			sorted = make([]float64, x.Rows)
+		}
+		return s.fitRobust(x, lo, sorted[:x.Rows], bad)
+	}
 	n := float64(x.Rows)
-	s.Offset = make([]float64, x.Cols)
-	s.Scale = make([]float64, x.Cols)
 	for j := range x.Cols {
-		lo, hi, sum := math.Inf(1), math.Inf(-1), 0.0
+		least, most, sum := math.Inf(1), math.Inf(-1), 0.0
 		for i := range x.Rows {
 			v := x.Data[i*x.Cols+j]
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("data: cannot fit a scaler: row %d, column %d is %v", i, j, v)
+				return bad(i, j, v)
 			}
-			lo, hi, sum = min(lo, v), max(hi, v), sum+v
+			least, most, sum = min(least, v), max(most, v), sum+v
 		}
-		if kind == MinMax {
-			s.Offset[j], s.Scale[j] = lo, hi-lo
+		var offset, scale float64
+		if s.Kind == MinMax {
+			offset, scale = least, most-least
 		} else {
 			// Two passes: the textbook one-pass formula loses all precision
 			// when the mean is large next to the spread.
@@ -97,13 +168,14 @@ func FitScaler(kind ScalerKind, x *tensor.Matrix[float64]) (*Scaler, error) {
 				d := x.Data[i*x.Cols+j] - mean
 				ss += d * d
 			}
-			s.Offset[j], s.Scale[j] = mean, math.Sqrt(ss/n)
+			offset, scale = mean, math.Sqrt(ss/n)
 		}
-		if s.Scale[j] == 0 || math.IsInf(s.Scale[j], 0) || math.IsNaN(s.Scale[j]) {
-			s.Scale[j] = 1
+		if scale == 0 || math.IsInf(scale, 0) || math.IsNaN(scale) {
+			scale = 1
 		}
+		s.Offset[lo+j], s.Scale[lo+j] = offset, scale
 	}
-	return s, nil
+	return nil
 }
 
 // Transform scales x in place. It returns an error when x does not have
@@ -145,23 +217,17 @@ func unclip(y, c float64) float64 {
 	return y / math.Sqrt(1-r*r)
 }
 
-// fitRobust fits the Robust scaler: median and interquartile range per
-// column (linear interpolation between order statistics, numpy's default),
-// half the range when the quartiles agree, and 1 for a constant column. A
-// column of only 0s and 1s is left as it is.
-func fitRobust(x *tensor.Matrix[float64]) (*Scaler, error) {
-	s := &Scaler{Kind: Robust, Clip: DefaultClip}
-	if x.Rows == 0 {
-		return nil, fmt.Errorf("data: cannot fit a %s scaler on no rows", Robust)
-	}
-	s.Offset = make([]float64, x.Cols)
-	s.Scale = make([]float64, x.Cols)
-	col := make([]float64, x.Rows)
+// fitRobust sets the Robust statistics of columns lo on of s from x:
+// median and interquartile range per column (linear interpolation between
+// order statistics, numpy's default), half the range when the quartiles
+// agree, and 1 for a constant column. A column of only 0s and 1s is left as
+// it is. col (x.Rows long) holds each column while it is sorted.
+func (s *Scaler) fitRobust(x *tensor.Matrix[float64], lo int, col []float64, bad func(i, j int, v float64) error) error {
 	for j := range x.Cols {
 		for i := range x.Rows {
 			v := x.Data[i*x.Cols+j]
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, fmt.Errorf("data: cannot fit a scaler: row %d, column %d is %v", i, j, v)
+				return bad(i, j, v)
 			}
 			col[i] = v
 		}
@@ -170,7 +236,7 @@ func fitRobust(x *tensor.Matrix[float64]) (*Scaler, error) {
 			// A 0/1 column (one-hot, say) is already on the scale the
 			// others are brought to: centring and dividing it would turn a
 			// rare category into a large value.
-			s.Offset[j], s.Scale[j] = 0, 1
+			s.Offset[lo+j], s.Scale[lo+j] = 0, 1
 			continue
 		}
 		med := quantile(col, 0.5)
@@ -181,9 +247,9 @@ func fitRobust(x *tensor.Matrix[float64]) (*Scaler, error) {
 		if scale == 0 || math.IsInf(scale, 0) || math.IsNaN(scale) {
 			scale = 1
 		}
-		s.Offset[j], s.Scale[j] = med, scale
+		s.Offset[lo+j], s.Scale[lo+j] = med, scale
 	}
-	return s, nil
+	return nil
 }
 
 // quantile returns the q-quantile of sorted values by linear interpolation.

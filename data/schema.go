@@ -206,7 +206,7 @@ func ReadCSVWithSchema(r io.Reader, name string, s *Schema, opt CSVOptions) (*Da
 			}
 		}
 	}
-	t := &tableReader{name: name, opt: opt, width: len(first), firstLine: firstLine, header: header, schema: s}
+	t := &tableReader{name: name, opt: opt, width: len(first), firstLine: firstLine, header: header, schema: s, x: cells{narrow: opt.Float32}}
 	if err := t.layoutSchema(first, header); err != nil {
 		return nil, err
 	}

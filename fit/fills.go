@@ -27,7 +27,7 @@ func (j *job[T]) fillMissing(trainPart *part, resume *model.Checkpoint) (*data.S
 	if j.schema == nil {
 		return nil, nil, errors.New("fit: the data has missing values to fill (Dataset.PendingFill) but no schema to say which columns are categorical")
 	}
-	x := trainPart.features(j.d.X)
+	x := trainPart.features(j.d)
 	var s *data.Schema
 	if resume != nil && resume.Model.Schema != nil {
 		s = resume.Model.Schema

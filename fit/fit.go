@@ -141,25 +141,26 @@ func trainTyped[T tensor.Float](ctx context.Context, d *data.Dataset, schema *da
 
 // part is a run's share of the rows of j.d: their targets and weights,
 // the run's own copy (class weights and target scaling change them), and
-// which rows of j.d.X hold their features. The features are not copied:
+// which rows of j.d hold their features. The features are not copied:
 // the run reads them by index, filling and scaling each batch as it goes
 // (see prepare), so training holds the data once, not once per part.
 type part struct {
 	labels *data.Dataset
-	index  []int // rows of j.d.X, in order; nil means all
+	index  []int // rows of j.d, in order; nil means all
 }
 
 // Len returns the number of rows.
 func (p *part) Len() int { return p.labels.Len() }
 
-// features returns a copy of the part's rows of x.
-func (p *part) features(x *tensor.Matrix[float64]) *tensor.Matrix[float64] {
-	if p.index == nil {
-		return tensor.FromSlice(x.Rows, x.Cols, slices.Clone(x.Data))
-	}
-	out := tensor.New[float64](len(p.index), x.Cols)
-	for r, i := range p.index {
-		copy(out.Row(r), x.Row(i))
+// features returns a copy of the part's rows of d's features, in float64.
+func (p *part) features(d *data.Dataset) *tensor.Matrix[float64] {
+	out := tensor.New[float64](p.Len(), d.NumFeatures())
+	for r := range p.Len() {
+		i := r
+		if p.index != nil {
+			i = p.index[r]
+		}
+		d.ReadFeatures(i, 0, out.Row(r))
 	}
 	return out
 }
@@ -203,7 +204,7 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 	if horizon > 0 {
 		resume = nil // the refit starts afresh
 	}
-	// The features stay in j.d.X, the caller's, untouched: each batch is
+	// The features stay in j.d, the caller's, untouched: each batch is
 	// filled and scaled as it is read (prepare). Only the targets are the
 	// parts' own, scaled in place below.
 	schema, filled, err := j.fillMissing(trainPart, resume)
@@ -222,7 +223,7 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 	if filled != nil {
 		scaler, err = data.FitScaler(j.o.Scale, filled)
 	} else {
-		scaler, err = fitScalerRows(j.o.Scale, j.d.X, trainPart.index)
+		scaler, err = data.FitScalerRows(j.o.Scale, j.d, trainPart.index)
 	}
 	filled = nil // only the scaler needed it
 	if err != nil {
@@ -266,9 +267,9 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 	}
 	if resume != nil {
 		spec = resume.Model.Spec
-		if spec.Inputs != j.d.X.Cols || spec.Outputs() != j.d.Y.Cols {
+		if spec.Inputs != j.d.NumFeatures() || spec.Outputs() != j.d.Y.Cols {
 			return nil, nil, none, fmt.Errorf("fit: the checkpoint's network has %d inputs and %d outputs, the data %d and %d",
-				spec.Inputs, spec.Outputs(), j.d.X.Cols, j.d.Y.Cols)
+				spec.Inputs, spec.Outputs(), j.d.NumFeatures(), j.d.Y.Cols)
 		}
 		j.lossName = resume.Model.Loss
 	} else if j.o.Init != nil {
@@ -365,7 +366,8 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 		if p == nil {
 			return nil
 		}
-		return &train.Rows{Labels: p.labels, X: j.d.X, Index: p.index, Prepare: prep}
+		// Source reads the features as j.d stores them, float32 or not.
+		return &train.Rows{Labels: p.labels, Source: j.d, Index: p.index, Prepare: prep}
 	}
 	hist, fitErr := train.FitRows(ctx, net, l, rows(trainPart), rows(valPart), cfg)
 	var div *train.DivergenceError
@@ -412,7 +414,7 @@ func (j *job[T]) spec() (nn.Spec, error) {
 	if err != nil {
 		return nn.Spec{}, fmt.Errorf("fit: %w", err)
 	}
-	spec := nn.Spec{Inputs: j.d.X.Cols}
+	spec := nn.Spec{Inputs: j.d.NumFeatures()}
 	if len(j.d.SampleShape) > 1 {
 		// A flat shape is the default; only one with structure (an
 		// image's channels, rows and columns) is stored.
@@ -444,7 +446,7 @@ func takesActivation(l nn.LayerSpec) bool {
 	return false
 }
 
-// prepare returns what fills and scales a batch of j.d.X's rows as a
+// prepare returns what fills and scales a batch of j.d's rows as a
 // copy of the data, filled by schema's fills (when j.d has pending fills)
 // and scaled by scaler, would hold them; nil when that changes nothing.
 // It tries it first (on every row of the parts when there are fills), so
@@ -456,7 +458,7 @@ func (j *job[T]) prepare(schema *data.Schema, scaler *data.Scaler, parts ...*par
 	if !fills {
 		// Transform's only errors are about the scaler and the column
 		// count, so no rows are needed to find them.
-		if err := scaler.Transform(tensor.New[float64](0, j.d.X.Cols)); err != nil {
+		if err := scaler.Transform(tensor.New[float64](0, j.d.NumFeatures())); err != nil {
 			return nil, err
 		}
 		if len(scaler.Scale) == 0 {
@@ -471,20 +473,20 @@ func (j *job[T]) prepare(schema *data.Schema, scaler *data.Scaler, parts ...*par
 		}
 		return scaler.Transform(x)
 	}
-	buf := tensor.New[float64](0, j.d.X.Cols)
+	buf := tensor.New[float64](0, j.d.NumFeatures())
 	for _, p := range parts {
 		if p == nil || !fills {
 			continue
 		}
 		for lo := 0; lo < p.Len(); lo += train.EvalBatch {
 			hi := min(lo+train.EvalBatch, p.Len())
-			buf.Resize(hi-lo, j.d.X.Cols)
+			buf.Resize(hi-lo, j.d.NumFeatures())
 			for r := range hi - lo {
 				i := lo + r
 				if p.index != nil {
 					i = p.index[i]
 				}
-				copy(buf.Row(r), j.d.X.Row(i))
+				j.d.ReadFeatures(i, 0, buf.Row(r))
 			}
 			if err := apply(buf); err != nil {
 				return nil, err
@@ -497,42 +499,6 @@ func (j *job[T]) prepare(schema *data.Schema, scaler *data.Scaler, parts ...*par
 			panic("fit: preparing a batch checked before training: " + err.Error())
 		}
 	}, nil
-}
-
-// fitScalerRows is data.FitScaler on the rows index of x (nil: all), in
-// that order, without copying them: it fits the scaler on a few columns
-// at a time, which gives the same bits, since every statistic a Scaler
-// holds is of one column alone.
-func fitScalerRows(kind data.ScalerKind, x *tensor.Matrix[float64], index []int) (*data.Scaler, error) {
-	if index == nil {
-		return data.FitScaler(kind, x)
-	}
-	n := len(index)
-	// About 8 MB of float64 per block: a small share of any data set
-	// large enough for the copy to matter.
-	width := max(1, min(x.Cols, (1<<20)/max(n, 1)))
-	block := tensor.New[float64](n, width)
-	var s *data.Scaler
-	for lo := 0; lo < x.Cols || lo == 0; lo += width {
-		hi := min(lo+width, x.Cols)
-		block.Resize(n, hi-lo)
-		for r, i := range index {
-			copy(block.Row(r), x.Row(i)[lo:hi])
-		}
-		b, err := data.FitScaler(kind, block)
-		if err != nil {
-			return nil, err
-		}
-		if len(b.Scale) == 0 {
-			return b, nil // no per-column statistics: none, or no columns
-		}
-		if s == nil {
-			s = &data.Scaler{Kind: b.Kind, Clip: b.Clip, Offset: make([]float64, 0, x.Cols), Scale: make([]float64, 0, x.Cols)}
-		}
-		s.Offset = append(s.Offset, b.Offset...)
-		s.Scale = append(s.Scale, b.Scale...)
-	}
-	return s, nil
 }
 
 // batchRows is the most rows one step or one evaluation chunk runs forward

@@ -18,9 +18,9 @@ func (j *job[T]) initSpec() (nn.Spec, error) {
 	}
 	spec := m.Spec
 	out := spec.Layers[len(spec.Layers)-1]
-	if spec.Inputs != j.d.X.Cols || spec.Outputs() != j.d.Y.Cols {
+	if spec.Inputs != j.d.NumFeatures() || spec.Outputs() != j.d.Y.Cols {
 		return nn.Spec{}, fmt.Errorf("fit: the starting model's network has %d inputs and %d outputs, the data %d and %d",
-			spec.Inputs, spec.Outputs(), j.d.X.Cols, j.d.Y.Cols)
+			spec.Inputs, spec.Outputs(), j.d.NumFeatures(), j.d.Y.Cols)
 	}
 	if m.Task != "" && m.Task != j.d.Task.String() {
 		return nn.Spec{}, fmt.Errorf("fit: the starting model is for %s, the data is %s", m.Task, j.d.Task)

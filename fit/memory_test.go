@@ -1,10 +1,13 @@
 package fit
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"math/rand/v2"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/tensor"
@@ -68,4 +71,72 @@ func TestTrainDoesNotCopyTheFeatures(t *testing.T) {
 			t.Fatalf("the caller's features changed: value %d is %v, was %v", i, v, before.Data[i])
 		}
 	}
+}
+
+// pixels returns n rows × cols whole-number pixel values, 0 to 255 (about
+// a fifth of them ink), which float32 holds exactly, and ten random
+// classes.
+func pixels(n, cols int, seed uint64) *data.Dataset {
+	d := mnistLike(n, cols, seed)
+	rng := rand.New(rand.NewPCG(seed, 4))
+	for k, v := range d.X.Data {
+		if v != 0 {
+			d.X.Data[k] = float64(1 + rng.IntN(255))
+		}
+	}
+	return d
+}
+
+// TestTrainPeakWithinTwiceTheData is issue 13's memory bound for training
+// on data stored in float32, the training dtype: the heap's peak while
+// training, at most the heap before (the data, held once) plus everything
+// Train allocates, stays within twice the data plus the model. The
+// float64 features this bound replaces were twice the data on their own.
+// The model trained is bit for bit the one trained on the float64
+// features.
+func TestTrainPeakWithinTwiceTheData(t *testing.T) {
+	const n, cols = 20000, 784
+	o := Defaults()
+	o.Hidden = []int{8} // the network's memory is not what is measured
+	o.Epochs = 1
+	o.BatchSize = 256
+	wide := pixels(n, cols, 5)
+	want, err := Train(context.Background(), wide, nil, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := wide.Float32()
+	if !ok {
+		t.Fatal("whole-number pixels were not stored in float32")
+	}
+	wide = nil // only the float32 features are held from here on
+
+	dataBytes := uint64(4 * n * cols)
+	modelBytes := uint64(4 * 3 * (cols*8 + 8 + 8*10 + 10)) // float32 weights and Adam's two moments
+	runtime.GC()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	got, err := Train(context.Background(), d, nil, o)
+	runtime.ReadMemStats(&m1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	peak := m0.HeapAlloc + (m1.TotalAlloc - m0.TotalAlloc)
+	t.Logf("data %.1f MB as float32; heap before Train %.1f MB, peak at most %.1f MB (%.2f× the data)", float64(dataBytes)/1e6, float64(m0.HeapAlloc)/1e6, float64(peak)/1e6, float64(peak)/float64(dataBytes))
+	if limit := 2*dataBytes + modelBytes; peak > limit {
+		t.Errorf("the heap may have reached %d bytes while training, over %d: twice the %d bytes of float32 features plus the model", peak, limit, dataBytes)
+	}
+	got.Model.Created, want.Model.Created = time.Time{}, time.Time{}
+	gj, err := json.Marshal(got.Model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wj, err := json.Marshal(want.Model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(gj, wj) {
+		t.Error("the model trained on float32 features differs from the one trained on float64")
+	}
+	runtime.KeepAlive(d)
 }

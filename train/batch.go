@@ -62,10 +62,10 @@ type stepper[T tensor.Float] struct {
 // newStepper returns a stepper whose batch matrices hold batch rows.
 func newStepper[T tensor.Float](net *nn.Network[T], l loss.Loss[T], opt optim.Optimizer[T], d *Rows, batch int) *stepper[T] {
 	s := &stepper[T]{net: net, loss: l, opt: opt, params: net.Params(), data: d}
-	s.x.Resize(batch, d.X.Cols)
+	s.x.Resize(batch, d.cols())
 	s.y.Resize(batch, d.Labels.Y.Cols)
-	if d.Prepare != nil {
-		s.raw.Resize(batch, d.X.Cols)
+	if d.Prepare != nil || d.Source != nil {
+		s.raw.Resize(batch, d.cols())
 	}
 	if wl, ok := l.(*loss.Weighted[T]); ok {
 		s.weighted = wl

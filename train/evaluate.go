@@ -40,10 +40,10 @@ func newEvaluator[T tensor.Float](r *Rows, l loss.Loss[T], outputs int) *evaluat
 		e.threshold = 0 // the output is a logit: p > 0.5 means z > 0
 	}
 	rows := min(EvalBatch, d.Len())
-	e.x.Resize(rows, r.X.Cols)
+	e.x.Resize(rows, r.cols())
 	e.y.Resize(rows, d.Y.Cols)
-	if r.Prepare != nil {
-		e.raw.Resize(rows, r.X.Cols)
+	if r.Prepare != nil || r.Source != nil {
+		e.raw.Resize(rows, r.cols())
 	}
 	e.idx = make([]int, rows)
 	if d.Task == data.Classification {

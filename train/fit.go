@@ -283,8 +283,8 @@ func checkData[T tensor.Float](net *nn.Network[T], d *Rows, what string) error {
 	switch {
 	case d.Len() == 0:
 		return fmt.Errorf("train: %s has no samples", what)
-	case d.X.Cols != net.Inputs():
-		return fmt.Errorf("train: %s has %d features but the network takes %d inputs", what, d.X.Cols, net.Inputs())
+	case d.cols() != net.Inputs():
+		return fmt.Errorf("train: %s has %d features but the network takes %d inputs", what, d.cols(), net.Inputs())
 	case d.Labels.Y.Cols != net.Outputs():
 		return fmt.Errorf("train: %s has %d target columns but the network has %d outputs", what, d.Labels.Y.Cols, net.Outputs())
 	}

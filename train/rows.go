@@ -17,8 +17,13 @@ type Rows struct {
 	// per sample. Its X is not read and may have no columns (see
 	// data.Dataset.Labels).
 	Labels *data.Dataset
-	// X holds the features the samples are drawn from.
+	// X holds the features the samples are drawn from, unless Source does.
 	X *tensor.Matrix[float64]
+	// Source, when not nil, holds the features in X's place, read through
+	// data.Dataset.ReadFeatures in whatever storage it keeps them: float32
+	// for a data set loaded so (data.Dataset.Compact), which halves the
+	// memory training holds. X is then not read.
+	Source *data.Dataset
 	// Index maps sample i of Labels to row Index[i] of X; nil means row i.
 	Index []int
 	// Prepare, when not nil, is applied in place to each batch of rows
@@ -36,6 +41,9 @@ type Rows struct {
 func whole(d *data.Dataset) *Rows {
 	if d == nil {
 		return nil
+	}
+	if d.Compact() {
+		return &Rows{Labels: d, Source: d}
 	}
 	return &Rows{Labels: d, X: d.X}
 }
@@ -57,39 +65,69 @@ func (r *Rows) subset(idx []int) *Rows {
 	for k, i := range idx {
 		index[k] = r.row(i)
 	}
-	return &Rows{Labels: r.Labels.Labels(idx), X: r.X, Index: index, Prepare: r.Prepare}
+	return &Rows{Labels: r.Labels.Labels(idx), X: r.X, Source: r.Source, Index: index, Prepare: r.Prepare}
+}
+
+// cols returns the number of features.
+func (r *Rows) cols() int {
+	if r.Source != nil {
+		return r.Source.NumFeatures()
+	}
+	return r.X.Cols
+}
+
+// sourceRows returns the number of rows the features are drawn from.
+func (r *Rows) sourceRows() int {
+	if r.Source != nil {
+		return r.Source.Len()
+	}
+	return r.X.Rows
+}
+
+// read copies row k of the features into dst, as float64.
+func (r *Rows) read(k int, dst []float64) {
+	if r.Source != nil {
+		r.Source.ReadFeatures(k, 0, dst)
+		return
+	}
+	copy(dst, r.X.Row(k))
 }
 
 // check reports rows that do not fit together: as many samples as index
 // entries, each in range. Without Prepare it also checks that the
 // features read are finite, as data.Dataset.Validate does.
 func (r *Rows) check() error {
-	if r.Labels == nil || r.X == nil {
+	if r.Labels == nil || (r.X == nil && r.Source == nil) {
 		return fmt.Errorf("data: dataset has no features or no targets")
 	}
 	if err := r.Labels.Validate(); err != nil {
 		return err
 	}
-	n := r.Len()
+	n, rows := r.Len(), r.sourceRows()
 	if r.Index == nil {
-		if r.X.Rows != n {
-			return fmt.Errorf("data: %d feature rows but %d target rows", r.X.Rows, n)
+		if rows != n {
+			return fmt.Errorf("data: %d feature rows but %d target rows", rows, n)
 		}
-		if r.X == r.Labels.X {
+		if r.Source == r.Labels || (r.Source == nil && r.X == r.Labels.X) {
 			return nil // Validate has checked them
 		}
 	} else if len(r.Index) != n {
 		return fmt.Errorf("data: %d row indices for %d samples", len(r.Index), n)
 	}
+	var row []float64
+	if r.Prepare == nil {
+		row = make([]float64, r.cols())
+	}
 	for i := range n {
 		k := r.row(i)
-		if k < 0 || k >= r.X.Rows {
-			return fmt.Errorf("data: sample %d is row %d of a %d-row feature matrix", i, k, r.X.Rows)
+		if k < 0 || k >= rows {
+			return fmt.Errorf("data: sample %d is row %d of a %d-row feature matrix", i, k, rows)
 		}
 		if r.Prepare != nil {
 			continue
 		}
-		for j, v := range r.X.Row(k) {
+		r.read(k, row)
+		for j, v := range row {
 			if v != v || v > maxFinite || v < -maxFinite {
 				return fmt.Errorf("data: sample %d, feature column %d is %v, not a finite number", i, j, v)
 			}
@@ -115,19 +153,23 @@ func gather[T tensor.Float](dst *tensor.Matrix[T], src *tensor.Matrix[float64], 
 }
 
 // gatherX copies the features of samples idx of r into dst, prepared and
-// converted to T; scratch holds them in float64 while Prepare works.
+// converted to T; scratch holds them in float64 while Prepare works, and
+// while they are read from r.Source.
 func gatherX[T tensor.Float](dst *tensor.Matrix[T], scratch *tensor.Matrix[float64], r *Rows, idx []int) {
-	if r.Prepare == nil {
+	if r.Prepare == nil && r.Source == nil {
 		gather(dst, r.X, idx, r.Index)
 		return
 	}
-	scratch.Resize(len(idx), r.X.Cols)
+	cols := r.cols()
+	scratch.Resize(len(idx), cols)
 	for k, i := range idx {
-		copy(scratch.Row(k), r.X.Row(r.row(i)))
+		r.read(r.row(i), scratch.Row(k))
 	}
-	r.Prepare(scratch)
-	dst.Resize(len(idx), r.X.Cols)
-	for k, v := range scratch.Data[:len(idx)*r.X.Cols] {
+	if r.Prepare != nil {
+		r.Prepare(scratch)
+	}
+	dst.Resize(len(idx), cols)
+	for k, v := range scratch.Data[:len(idx)*cols] {
 		dst.Data[k] = T(v)
 	}
 }

@@ -25,6 +25,11 @@ type sourceOptions struct {
 	// inputShape, when not nil, is each sample's shape (-input-shape),
 	// replacing the source's own.
 	inputShape []int
+	// compact lets the loaders store the features in float32 where every
+	// value reads back exactly (data.Dataset.Compact), halving the memory
+	// of a large data set; only a command that hands the data to fit
+	// alone, which reads it through data.Dataset.ReadFeatures, sets it.
+	compact bool
 }
 
 // csvFlags are the flags of a command that reads training CSVs: columns to
@@ -64,7 +69,7 @@ func loadSource(src string, opt sourceOptions) (*data.Dataset, *data.Schema, err
 	if err != nil || opt.inputShape == nil {
 		return d, s, err
 	}
-	if err := data.CheckSampleShape(opt.inputShape, d.X.Cols); err != nil {
+	if err := data.CheckSampleShape(opt.inputShape, d.NumFeatures()); err != nil {
 		return nil, nil, usagef("-input-shape: %s: %w", src, err)
 	}
 	d.SampleShape = slices.Clone(opt.inputShape)
@@ -84,13 +89,14 @@ func readSource(src string, opt sourceOptions) (*data.Dataset, *data.Schema, err
 		if d, ok := strings.CutSuffix(dir, ":test"); ok {
 			dir, train = d, false
 		}
-		d, err := data.LoadMNIST(dir, train)
+		d, err := data.LoadMNISTWith(dir, train, data.MNISTOptions{Float32: opt.compact})
 		return d, nil, err
 	}
 	copt, err := csvOptions(opt)
 	if err != nil {
 		return nil, nil, err
 	}
+	copt.Float32 = opt.compact
 	d, s, err := data.LoadCSV(src, copt)
 	if err != nil && opt.csv != nil {
 		err = withLimitHint(err)
@@ -238,5 +244,5 @@ func parseFloats(flagName, s string) ([]float64, error) {
 
 // describe names a dataset for messages.
 func describe(d *data.Dataset) string {
-	return fmt.Sprintf("%s, %s, %s", plural.Count(d.Len(), "sample"), plural.Count(d.X.Cols, "feature"), d.Task)
+	return fmt.Sprintf("%s, %s, %s", plural.Count(d.Len(), "sample"), plural.Count(d.NumFeatures(), "feature"), d.Task)
 }

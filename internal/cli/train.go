@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -327,13 +328,21 @@ func trainWith(e *env, f trainFlags, o fit.Options, format model.Format) error {
 		o.Init = m
 		fmt.Fprintf(e.stderr, "starting from the weights of %s (%s)\n", f.initPath, m.Spec)
 	}
-	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv, weights: f.weightColumn, inputShape: f.shape})
+	// compact: fit reads the features as the loader stores them, so a
+	// large file of pixels or counts is held in float32, half the memory,
+	// with the same values.
+	d, schema, err := loadSource(f.src, sourceOptions{target: f.target, task: f.task, missing: f.missing, seed: f.seed, csv: f.csv, weights: f.weightColumn, inputShape: f.shape, compact: true})
 	if err != nil {
 		return err
 	}
 	if err := d.Validate(); err != nil {
 		return err
 	}
+	// What loading left behind (a CSV's text, MNIST's raw bytes) is
+	// garbage now. Collected at once, its memory is reused by training;
+	// left to the collector's pace, training's own garbage would be added
+	// to it until the heap reached twice the data.
+	runtime.GC()
 	if err := checkClassWeights("train", o.ClassWeight, d); err != nil {
 		return err
 	}
