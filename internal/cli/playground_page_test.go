@@ -210,7 +210,9 @@ func TestPlaygroundPage(t *testing.T) {
 	if got != "0.01 0.001 x1+x2+x1sq" {
 		t.Errorf("settings after the restart: %q, want lr 0.01, L1 0.001, x1+x2+x1sq", got)
 	}
-	do("pause", chromedp.Click(chromedp.ID(`run`)), waitJS(`!app.running`))
+	do("pause", chromedp.Click(chromedp.ID(`run`)), waitJS(`!app.running && !app.polling`))
+	// The open chain rule followed every epoch, up to the last.
+	do("the chain rule shows the last epoch", waitJS(`document.getElementById("explain-title").textContent.endsWith("epoch " + app.state.epoch)`))
 
 	// A neuron's map, large: hover with a mouse, tap with a finger.
 	do("tap a hidden neuron",
@@ -243,6 +245,24 @@ func TestPlaygroundPage(t *testing.T) {
 	)
 	if w := eval("warnings", `document.getElementById("warnings").hidden ? "" : document.getElementById("warnings").textContent`); w == "" && eval("diverged", `app.state.diverged || ""`) == "" {
 		t.Errorf("no warning after SGD at learning rate 10 on ReLUs")
+	}
+
+	// CSV uploads: a semicolon-separated file is read and the page says
+	// so; an error gives advice the page can follow, and stays in view.
+	do("upload a semicolon-separated CSV",
+		chromedp.Evaluate[chromedp.Void](`uploadFile(new File(["a;b;c\n1;2;x\n3;4;y\n5;1;x\n2;6;y\n0;3;x\n4;4;y\n"], "semi.csv")); undefined`),
+		waitJS(`document.getElementById("upload-name").textContent === "Loaded: semi.csv (semicolon-separated)"`),
+	)
+	do("upload a CSV with a missing value",
+		chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.body.scrollHeight); uploadFile(new File(["a,b,c\n1,,x\n3,4,y\n"], "gap.csv")); undefined`),
+		waitJS(`!document.getElementById("upload-error").hidden`),
+	)
+	msg := eval("upload error", `document.getElementById("upload-error").textContent`)
+	if strings.Contains(msg, "missing-value policy") || !strings.Contains(msg, `gap.csv line 2, column "b"`) || !strings.Contains(msg, "fill in or remove that row") {
+		t.Errorf("upload error %q: want the line and column, and advice the page can follow", msg)
+	}
+	if v := eval("error in view", `(() => { const r = document.getElementById("upload-error").getBoundingClientRect(); return String(r.top >= 0 && r.bottom <= window.innerHeight); })()`); v != "true" {
+		t.Error("the upload error is out of view")
 	}
 
 	// The phone layout: stacked, no sideways scrolling.

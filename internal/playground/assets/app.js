@@ -354,11 +354,36 @@ async function uploadFile(file) {
   }
   try {
     const text = await file.arrayBuffer();
+    const delim = sniffDelimiter(new TextDecoder().decode(text.slice(0, 65536)));
     const st = await api("POST", "/api/sessions/" + app.id + "/data?name=" + encodeURIComponent(file.name), text, true);
+    app.uploadDelim = delim;
     accept(st);
   } catch (e) {
-    showUploadError(e.message);
+    showUploadError(pageHint(e.message));
   }
+}
+
+// sniffDelimiter names the separator of a CSV file's first two lines as the
+// server detects it (data.ReadCSV): the candidate found the same, non-zero
+// number of times on both, the most frequent first.
+function sniffDelimiter(text) {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "").slice(0, 2);
+  const names = { ",": "comma", ";": "semicolon", "\t": "tab" };
+  let best = ",", bestN = 0;
+  for (const c of [",", ";", "\t"]) {
+    const counts = lines.map((l) => l.replace(/"[^"]*"/g, "").split(c).length - 1);
+    if (counts[0] > 0 && counts.every((n) => n === counts[0]) && counts[0] > bestN) { best = c; bestN = counts[0]; }
+  }
+  return names[best];
+}
+
+// pageHint rewrites the advice of a CSV error that names an option of
+// `descent train` the page does not have into what a user of the page
+// can do.
+function pageHint(msg) {
+  return msg
+    .replace(/; use a missing-value policy \([^)]*\) to accept it/, ": the playground does not fill in missing values, so fill in or remove that row in the file")
+    .replace(/; declare it categorical to read text\)/, ": make every value of the column a number, or give it text on every line)");
 }
 
 function showUploadError(msg) {
@@ -453,7 +478,7 @@ function syncControls() {
   $("run").setAttribute("aria-label", app.running ? "Pause" : "Run");
   const up = app.state && app.state.upload;
   $("upload-name").hidden = !up;
-  if (up) $("upload-name").textContent = "Loaded: " + up;
+  if (up) $("upload-name").textContent = "Loaded: " + up + (app.uploadDelim ? " (" + app.uploadDelim + "-separated)" : "");
 }
 
 // ---------- drawing helpers ----------
@@ -1095,7 +1120,7 @@ function renderExplain(e) {
     // The output's own derivative: with these pairs the activation's and
     // the loss's derivatives cancel to p − y.
     const k = e.to - 1;
-    chain.append(factor("dE/dsop = p − y", n.dE_dsop, d.rule + ": " + fmt(d.p[k]) + " − " + fmt(d.y[k]) + " = " + fmt(d.p[k] - d.y[k])));
+    chain.append(factor("dE/dsop = p − y", n.dE_dsop, d.rule + ": " + fmtProb(d.p[k]) + " − " + fmt(d.y[k]) + " = " + fmt(d.p[k] - d.y[k])));
   } else {
     chain.append(factor("dE/da", n.dE_da, isOut ? "dE/dpred: how the error moves with this output" : "back from the next layer (below)"));
   }
@@ -1116,7 +1141,7 @@ function renderExplain(e) {
     back.append(el("dt", "", "dE/da = Σₖ dE/dsopₖ·wₖ"), el("dd", "", parts.join(" + ") + " = " + fmt(n.dE_da)));
     if (e.delta) {
       const dd = e.delta;
-      back.append(el("dt", "", "output dE/dsop = p − y"), el("dd", "", dd.rule + ": [" + dd.p.map((p, k) => fmt(p) + " − " + fmt(dd.y[k])).join(", ") + "] = [" + dd.dE_dsop.map(fmt).join(", ") + "]"));
+      back.append(el("dt", "", "output dE/dsop = p − y"), el("dd", "", dd.rule + ": [" + dd.p.map((p, k) => fmtProb(p) + " − " + fmt(dd.y[k])).join(", ") + "] = [" + dd.dE_dsop.map(fmt).join(", ") + "]"));
     }
     body.appendChild(back);
   }
@@ -1125,6 +1150,12 @@ function renderExplain(e) {
   up.append(el("span", "", name + ":"), el("b", "", fmt(w.old)), el("span", "arrow", "− " + fmt(st.learning_rate) + " × " + fmt(w.gradient) + " →"), el("b", "", fmt(w.new)));
   body.appendChild(up);
   if (e.note) body.appendChild(el("p", "note", e.note));
+}
+
+// fmtProb writes a probability so that one within a thousandth of 1 does
+// not read as 1: p − y would then look like 1 − 1 ≠ 0.
+function fmtProb(p) {
+  return p > 0.999 && p < 1 ? "(1 − " + fmt(1 - p) + ")" : fmt(p);
 }
 
 function sub(s) { const m = { "0": "₀", "1": "₁", "2": "₂", "3": "₃", "4": "₄", "5": "₅", "6": "₆", "7": "₇", "8": "₈", "9": "₉", ",": "," }; return String(s).split("").map((c) => m[c] || c).join(""); }
