@@ -264,3 +264,38 @@ func compareParams(t *testing.T, browser, server []float64) {
 		t.Errorf("browser and server weights differ by up to %.3g (relative), more than rounding", worst)
 	}
 }
+
+// TestPlaygroundServerLink opens a share link with run=1 on the server's
+// page: training starts, the title shows the progress, and the link the
+// page writes for its settings reads back to the same settings.
+func TestPlaygroundServerLink(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	pg := playground.New(playground.Options{})
+	ts := httptest.NewServer(pg)
+	defer ts.Close()
+	defer pg.Close()
+	ctx := newBrowser(t, 60*time.Second)
+	link := "#dataset=xor&noise=0&seed=3&layers=4,4&act=tanh,relu&lr=0.03&batch_size=10&run=1"
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/"+link),
+		waitJS(`/^epoch [0-9,]+ · test accuracy 100%$/.test(document.title)`),
+	); err != nil {
+		t.Fatalf("training from a link on the server: %v", err)
+	}
+	// Every field of the settings survives a round trip through a link.
+	same, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+		const s = structuredClone(app.settings);
+		s.seed = 12345; s.learning_rate = 0.003; s.bias = false; s.test_ratio = 0.25;
+		const h = shareHash(s, cfg.setting_fields, true);
+		const p = parseShare("#" + h, cfg.setting_fields);
+		const back = applyChanges(cfg.defaults, p.changes);
+		const canon = (o) => JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+		return [canon(back) === canon(s), p.run, p.problems.length, h].join(" ");
+	})()`))
+	if err != nil || !strings.HasPrefix(same, "true true 0 ") {
+		t.Errorf("link round trip: %q (%v), want the same settings, run, no problems", same, err)
+	}
+	t.Logf("a link: %s", same[strings.LastIndex(same, " ")+1:])
+}
