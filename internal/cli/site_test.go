@@ -288,6 +288,8 @@ func TestPlaygroundServerLink(t *testing.T) {
 	same, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
 		const s = structuredClone(app.settings);
 		s.seed = 12345; s.learning_rate = 0.003; s.bias = false; s.test_ratio = 0.25;
+		if ("dropout" in cfg.defaults || cfg.setting_fields.some((f) => f.name === "dropout")) s.dropout = 0.1;
+		if (cfg.setting_fields.some((f) => f.name === "features")) s.features = ["x1", "x2", "x1x2"];
 		const h = shareHash(s, cfg.setting_fields, true);
 		const p = parseShare("#" + h, cfg.setting_fields);
 		const back = applyChanges(cfg.defaults, p.changes);
