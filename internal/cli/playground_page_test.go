@@ -135,6 +135,7 @@ func TestPlaygroundPage(t *testing.T) {
 	epoch := `parseInt(document.getElementById("epoch").textContent.replace(/,/g, ""))`
 
 	do("open the page",
+		chromedp.EmulateViewport(1400, 900), // the window's frame would take some of a 1400×900 window
 		chromedp.Navigate(url),
 		chromedp.WaitVisible(chromedp.CSS(`#columns .neuron`)),
 		waitJS(`document.querySelector(".tile.selected") && document.querySelector(".tile.selected").dataset.name === "quadrants"`),
@@ -275,6 +276,10 @@ func TestPlaygroundPage(t *testing.T) {
 		t.Fatalf("screenshot: %v", err)
 	}
 	saveScreenshot(t, "playground-1400.png", png)
+	if png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot()); err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	saveScreenshot(t, "playground-1400x900.png", png)
 
 	do("a 400 px wide screen", chromedp.EmulateViewport(400, 800), waitJS(`window.innerWidth === 400`), chromedp.Sleep(300*time.Millisecond))
 	width, err := strconv.Atoi(eval("page width", `String(document.documentElement.scrollWidth)`))
@@ -294,6 +299,19 @@ func TestPlaygroundPage(t *testing.T) {
 		t.Fatalf("screenshot: %v", err)
 	}
 	saveScreenshot(t, "playground-400.png", png)
+	// What a phone shows: the top of the page, then the network and the
+	// output further down.
+	for _, shot := range []struct{ name, scroll string }{
+		{"playground-400x800.png", `window.scrollTo(0, 0)`},
+		{"playground-400x800-network.png", `document.querySelector(".panel.network").scrollIntoView()`},
+		{"playground-400x800-output.png", `document.querySelector(".panel.output").scrollIntoView()`},
+	} {
+		do("scroll", chromedp.Evaluate[chromedp.Void](shot.scroll+`; undefined`), chromedp.Sleep(200*time.Millisecond))
+		if png, err = chromedp.Run(ctx, chromedp.CaptureScreenshot()); err != nil {
+			t.Fatalf("screenshot: %v", err)
+		}
+		saveScreenshot(t, shot.name, png)
+	}
 }
 
 // jsString quotes s as a JavaScript string literal.
