@@ -181,6 +181,13 @@ func TestPlaygroundPage(t *testing.T) {
 		waitJS(`document.querySelectorAll("#columns .neuron.input").length === 3 && [...document.querySelectorAll("#columns .feature")].map(e => e.textContent).join() === "x1,x2,x1²"`),
 	)
 
+	do("choose dropout",
+		change("dropout", "0.2"),
+		waitJS(`app.state.settings.dropout === 0.2 && app.state.layers.length === 3`),
+		change("dropout", "0"),
+		waitJS(`!app.state.settings.dropout`),
+	)
+
 	// The learning rate changes while training goes on.
 	do("run", chromedp.Click(chromedp.ID(`run`)), waitJS(epoch+` >= 30`))
 	before, err := chromedp.Run(ctx, chromedp.Evaluate[float64](epoch))

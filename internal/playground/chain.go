@@ -153,6 +153,14 @@ func (r *run) model(now time.Time) (*model.Model, error) {
 	if len(r.all.FeatureNames) == r.all.X.Cols {
 		m.FeatureNames = r.all.FeatureNames
 	}
+	if r.feats != nil && crossed(r.feats) {
+		// The model's inputs are the crosses, named as on the page; a
+		// model file cannot compute them from the columns.
+		if r.scaler != nil {
+			return nil, fmt.Errorf("the network's inputs are feature crosses of the standardised columns, which a model file cannot describe: choose only %s and %s as inputs to export", r.inputs[0], r.inputs[1])
+		}
+		m.FeatureNames = r.inputs
+	}
 	if m.Training, err = json.Marshal(struct {
 		Source   string   `json:"source"`
 		Settings Settings `json:"settings"`

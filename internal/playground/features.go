@@ -109,13 +109,21 @@ func FeatureNames() []string {
 	return names
 }
 
-// featureLabels returns the labels of the names, in features' order.
-func featureLabels() map[string]string {
-	m := map[string]string{}
-	for _, f := range features {
-		m[f.name] = f.label
+// inputNames names the inputs made by fs from two columns named n1 and
+// n2 (x1 and x2 when unnamed): the column names stand in for x1 and x2, so
+// that a CSV's "age" and "income" give "age²" and "age·income".
+func inputNames(fs []feature, n1, n2 string) []string {
+	r := strings.NewReplacer("x1", n1, "x2", n2)
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = r.Replace(f.label)
 	}
-	return m
+	return out
+}
+
+// crossed reports whether fs holds more than the two columns themselves.
+func crossed(fs []feature) bool {
+	return len(fs) != 2 || fs[0].name != "x1" || fs[1].name != "x2"
 }
 
 func checkFeatures(names []string) error {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/optim"
@@ -103,6 +104,18 @@ func TestFeatureCrosses(t *testing.T) {
 	}
 	if got := len(state.View.Inputs); got != 3 {
 		t.Errorf("view has %d input maps, want 3", got)
+	}
+	// An exported model names its inputs as the page does.
+	m, err := r.model(time.Unix(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.FeatureNames, state.Inputs) {
+		t.Errorf("exported feature names %q, want %q", m.FeatureNames, state.Inputs)
+	}
+	// Column names stand in for x1 and x2.
+	if got, want := inputNames(chosenFeatures([]string{"x1sq", "x1x2", "sinx2"}), "age", "income"), []string{"age²", "age·income", "sin(πincome)"}; !slices.Equal(got, want) {
+		t.Errorf("input names %q, want %q", got, want)
 	}
 	for _, bad := range [][]string{{"x3"}, {"x1", "x1"}} {
 		st.Features = bad

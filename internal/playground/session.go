@@ -82,6 +82,8 @@ type run struct {
 	// other data); up is the upload the run was built from.
 	feats []feature
 	up    *upload
+	// inputs name the network's inputs.
+	inputs []string
 
 	net     *nn.Network[float64]
 	view    *nn.Network[float64] // a copy for drawing grids, so training buffers stay sized
@@ -236,10 +238,16 @@ func newRun(st Settings, up *upload) (*run, error) {
 	}
 
 	var feats []feature
+	inputs := all.FeatureNames
 	if all.X.Cols == 2 {
 		// The chosen features of the (scaled) columns are the inputs.
 		feats = chosenFeatures(st.Features)
 		train.X, test.X = expand(feats, train.X), expand(feats, test.X)
+		n1, n2 := "x1", "x2"
+		if len(all.FeatureNames) == 2 {
+			n1, n2 = all.FeatureNames[0], all.FeatureNames[1]
+		}
+		inputs = inputNames(feats, n1, n2)
 	}
 	spec := nn.Spec{Inputs: train.X.Cols}
 	for _, l := range st.Hidden {
@@ -279,7 +287,7 @@ func newRun(st Settings, up *upload) (*run, error) {
 	}
 	r := &run{settings: st,
 		all: all, isTest: isTest, train: train, test: test, scaler: scaler, task: task, classes: classes,
-		lossName: lossName, lossFn: lossFn, link: link, feats: feats, up: up,
+		lossName: lossName, lossFn: lossFn, link: link, feats: feats, up: up, inputs: inputs,
 		net: net, view: net.Clone(), opt: opt, shuffle: newRand(st.Seed, streamShuffle),
 		order: make([]int, train.Len()), hist: history{Every: 1}}
 	for i := range r.order {

@@ -152,14 +152,7 @@ func (s *session) state(points bool) *State {
 	c := r.cached()
 	st.TrainAcc, st.TestAcc, st.View = optNum(c.trainAcc), optNum(c.testAcc), c.view
 	st.R2, st.RMSE, st.Warnings = optNum(c.r2), optNum(c.rmse), c.warnings
-	st.Inputs = r.all.FeatureNames
-	if r.feats != nil {
-		labels := featureLabels()
-		st.Inputs = nil
-		for _, f := range r.feats {
-			st.Inputs = append(st.Inputs, labels[f.name])
-		}
-	}
+	st.Inputs = r.inputs
 	if s.upload != nil {
 		st.Upload = s.upload.name
 	}

@@ -14,8 +14,9 @@ const (
 	// called saturated: its derivative is then below about 0.04 of its
 	// largest, so the weights before it barely learn.
 	saturatedAt = 0.98
-	// saturatedShare is the share of samples on which a neuron must be
-	// saturated (or, for ReLU, output zero) to count as stuck.
+	// saturatedShare is the share of samples on which a tanh or sigmoid
+	// neuron must be saturated to count as stuck. A ReLU is dead only when
+	// it outputs zero on every sample: then no gradient reaches it.
 	saturatedShare = 0.9
 	// stallEpochs is the window over which a loss that did not improve by
 	// stallGain (relatively) counts as stalled.
@@ -62,7 +63,7 @@ func (r *run) warnings() []string {
 			switch name {
 			case activation.NameReLU:
 				relus++
-				if many {
+				if stuck == a.Rows {
 					dead++
 				}
 			case activation.NameTanh, activation.NameSigmoid:

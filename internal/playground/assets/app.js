@@ -897,8 +897,9 @@ function drawAxes(ctx, W, H, dpr, x0, x1, y0, y1, px, py) {
   for (const t of niceTicks(y0, y1, 5)) {
     const y = py(t);
     if (y < 10 * dpr || y > H - 18 * dpr) continue;
-    ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(4 * dpr, y); ctx.stroke();
-    ctx.fillText(fmt(t), 6 * dpr, y);
+    // No tick mark on the left: drawn before the number it reads as a
+    // minus sign.
+    ctx.fillText(fmt(t), 4 * dpr, y);
   }
   ctx.restore();
 }
@@ -1065,6 +1066,7 @@ async function loadExplain() {
     const e = await api("GET", "/api/sessions/" + app.id + "/explain?layer=" + layer + "&from=" + from + "&to=" + to + "&sample=" + sample);
     if (seq === explainSeq) { app.explainEpoch = e.epoch; renderExplain(e); }
   } catch (err) {
+    if (lost(err)) { handleError(err); return; }
     if (seq === explainSeq) $("explain-body").innerHTML = "<p class='error'></p>", $("explain-body").firstChild.textContent = err.message;
   }
 }
