@@ -58,8 +58,9 @@ type Layer struct {
 // same way: Seed fixes the data, the split, the starting weights and the
 // shuffles. The zero value of a field means its default (see Defaults).
 type Settings struct {
-	// Dataset is a name from the datasets package (xor, circles, moons,
-	// spiral, blobs, linear, sin, point) or DatasetCSV.
+	// Dataset is one of the playground's own sets (DatasetQuadrants,
+	// DatasetSwirl), a name from the datasets package (xor, circles,
+	// moons, spiral, blobs, linear, sin, point) or DatasetCSV.
 	Dataset string `json:"dataset"`
 	// Samples is the number of generated samples.
 	Samples int `json:"samples"`
