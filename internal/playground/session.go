@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -170,7 +171,7 @@ func (r *run) live(st Settings) bool {
 		return false // nothing live changed: a reset was asked for
 	}
 	st.LearningRate, st.L1, st.L2 = cur.LearningRate, cur.L1, cur.L2
-	return st.Query() == cur.Query()
+	return reflect.DeepEqual(st, cur)
 }
 
 // newRun builds a run from settings and, for DatasetCSV, an upload.

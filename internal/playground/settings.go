@@ -143,6 +143,9 @@ func (s Settings) normalize() Settings {
 		s.Hidden = []Layer{} // the page reads a list, never null
 	}
 	s.Features = slices.Clone(s.Features)
+	if len(s.Features) == 0 {
+		s.Features = nil // none and an empty list mean the same
+	}
 	for i := range s.Hidden {
 		if s.Hidden[i].Activation == "" {
 			s.Hidden[i].Activation = activation.NameTanh
