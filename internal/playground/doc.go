@@ -4,20 +4,25 @@
 // decision boundary, every neuron's output, the weights, and, for a clicked
 // weight, the tutorial's chain rule at the current step.
 //
-// # Server side, not WebAssembly
+// # One engine, two transports
 //
-// Training runs on the server, in the real descent engine (nn, optim,
-// loss, explain, model), not in the browser as WebAssembly. The reasons:
+// Training runs in the real descent engine (nn, optim, loss, explain,
+// model) behind Core, whose Do answers the page's API calls (create,
+// reset, upload, run, pause, step, state, explain, model, delete) without
+// any transport; core.go and api.go import no net/http.
 //
-//   - the page is trained by exactly the code the command line uses, with
-//     no second build target to keep in step and no build step: the assets
-//     are plain files embedded with go:embed;
-//   - the whole server is an http.Handler, so every behaviour (sessions,
-//     limits, uploads, determinism, export) is tested with httptest and a
-//     load test, which a WASM bundle would not allow;
-//   - a local server on the loopback address costs a user nothing: the
-//     network is tiny, a state poll is a few kilobytes, and the latency is
-//     below a frame.
+//   - `descent playground` serves a Core over HTTP (Server): the
+//     assembly kernels, and every behaviour tested with httptest and a
+//     load test.
+//   - `descent playground -export-site DIR` writes a static site (WriteSite)
+//     whose page runs the WebAssembly build of a Core (package wasm, built
+//     by BuildWasm with the Go toolchain) in a Web Worker: no install, any
+//     static host. The page is the same app.js; its api() sends calls to
+//     fetch or, on a static site, to the worker (assets/static.js).
+//
+// The same seed gives the same data, split and starting weights in both;
+// trained weights agree to rounding, not to the bit, because the server's
+// FMA kernels and amd64 math.Exp/math.Log round differently from pure Go.
 //
 // # Sessions
 //
