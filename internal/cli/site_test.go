@@ -158,6 +158,16 @@ func TestPlaygroundStaticSite(t *testing.T) {
 		t.Errorf("after the bad link: default lr, default samples, layers, units = %s (%v), want [true,true,1,3]", got, err)
 	}
 
+	// A click on an empty link (href="#") is no new link.
+	kept, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => {
+		location.hash = "";
+		await new Promise((r) => setTimeout(r, 300)); // hashchange has fired
+		return app.settings.dataset + " " + app.settings.seed;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil || kept != "circles 11" {
+		t.Errorf("after an empty fragment the settings are %q (%v), want circles 11 kept", kept, err)
+	}
+
 	// At 50 epochs per frame the page still draws: training is in the
 	// worker. The longest gap between animation frames is logged, not
 	// asserted (no timing assertions in tests).

@@ -156,7 +156,11 @@ const PAGE_TITLE = document.title;
 // parameter it had to ignore, and starts training for run=1. It uses
 // api, accept, action and showBanner from app.js.
 async function openLink(hash) {
-  const link = parseShare(hash, cfg.setting_fields);
+  const h = hash.replace(/^#/, "");
+  // Once a session runs, an empty fragment (a click on href="#") or the
+  // page's own settings are no new link.
+  if (app.id && (!h || h === shareHash(app.settings, cfg.setting_fields))) return;
+  const link = parseShare(h, cfg.setting_fields);
   const problems = link.problems.slice();
   const send = async (s) => {
     const st = app.id ? await api("PUT", "/api/sessions/" + app.id, { settings: s }) : await api("POST", "/api/sessions", { settings: s });
