@@ -33,6 +33,7 @@ type Dense[T tensor.Float] struct {
 	x                 *tensor.Matrix[T]
 	z, a              tensor.Matrix[T]
 	dz, dx            tensor.Matrix[T]
+	epi               denseEpilogue[T]
 }
 
 // denseDefaults fills in the activation (sigmoid, the tutorial's choice)
@@ -164,6 +165,15 @@ func (d *Dense[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 		}
 	} else {
 		d.mul(&d.z, x, false, d.W.Value, false, 0)
+		if _, ok := d.leaky(); ok {
+			// The bias and the activation in one pass over z, each
+			// row while it is in cache, split between the cores by
+			// rows: the bits of the two sweeps below.
+			reshape(&d.a, x.Rows, out)
+			d.epi.d = d
+			kernel.For(x.Rows, 2*out, &d.epi)
+			return &d.a
+		}
 		if d.B != nil {
 			tensor.AddRowVector(&d.z, d.B.Value.Data)
 		}
@@ -174,6 +184,37 @@ func (d *Dense[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 	reshape(&d.a, x.Rows, out)
 	d.activate()
 	return &d.a
+}
+
+// denseEpilogue is a Ranger over the rows of a Dense layer's z: it adds
+// the bias and applies a ReLU or leaky ReLU to those rows.
+type denseEpilogue[T tensor.Float] struct{ d *Dense[T] }
+
+// Range runs the epilogue on rows lo..hi-1.
+func (e *denseEpilogue[T]) Range(lo, hi int) {
+	d := e.d
+	out := d.Outputs()
+	slope, _ := d.leaky()
+	var b []T
+	if d.B != nil {
+		b = d.B.Value.Data
+	}
+	kernel.BiasLeakyReLURows(hi-lo, out, d.z.Data[lo*out:hi*out], d.a.Data[lo*out:hi*out], b, slope)
+}
+
+// leaky returns the slope of a ReLU (0) or leaky ReLU activation and
+// whether the layer has one and may take the fused loops.
+func (d *Dense[T]) leaky() (T, bool) {
+	if d.general {
+		return 0, false
+	}
+	switch f := d.Act.(type) {
+	case activation.ReLU[T]:
+		return 0, true
+	case activation.LeakyReLU[T]:
+		return f.Slope, true
+	}
+	return 0, false
 }
 
 // Backward applies the chain rule: dz = da ⊙ f'(z), W.Grad += xᵀ·dz,
@@ -337,4 +378,107 @@ func (d *Dense[T]) sopGrad(da *tensor.Matrix[T]) *tensor.Matrix[T] {
 		return da
 	}
 	return &d.dz
+}
+
+// shardable reports whether the data-parallel step (see dataParallel)
+// can run the layer: an activation it applies row block by row block on
+// one goroutine, and gradients of the shapes of the parameters.
+func (d *Dense[T]) shardable() bool {
+	if d.general || !tensor.SameShape(d.W.Grad, d.W.Value) || (d.B != nil && len(d.B.Grad.Data) != d.Outputs()) {
+		return false
+	}
+	if _, ok := d.leaky(); ok || d.identity {
+		return true
+	}
+	switch d.Act.(type) {
+	case activation.Sigmoid[T], activation.Tanh[T]:
+		return true
+	}
+	return false
+}
+
+// readyRows gives the layer's workspaces the shapes of a batch of x's
+// rows, for forwardRows and backwardRows to fill block by block (dx
+// only when inputGrad is set); it returns the matrix the layer's output
+// will be in.
+func (d *Dense[T]) readyRows(x *tensor.Matrix[T], inputGrad bool) *tensor.Matrix[T] {
+	in, out := d.Inputs(), d.Outputs()
+	if x.Cols != in {
+		panic(fmt.Sprintf("nn: %s expects %d inputs, batch has %d columns", d.W.Name, in, x.Cols))
+	}
+	d.x = x
+	d.overwrite = false
+	reshape(&d.z, x.Rows, out)
+	if !d.identity {
+		reshape(&d.a, x.Rows, out)
+		reshape(&d.dz, x.Rows, out)
+	}
+	if inputGrad {
+		reshape(&d.dx, x.Rows, in)
+	}
+	return d.Output()
+}
+
+// forwardRows computes rows r0..r1-1 of z and a on the calling goroutine,
+// each element as Forward computes it.
+func (d *Dense[T]) forwardRows(r0, r1 int) {
+	in, out, m := d.Inputs(), d.Outputs(), r1-r0
+	z := d.z.Data[r0*out : r1*out]
+	kernel.GemmSerial(false, false, m, out, in, 1, d.x.Data[r0*in:r1*in], in, d.W.Value.Data, out, 0, z, out)
+	var b []T
+	if d.B != nil {
+		b = d.B.Value.Data
+	}
+	if d.identity {
+		kernel.BiasLeakyReLURows(m, out, z, nil, b, 0)
+		return
+	}
+	a := d.a.Data[r0*out : r1*out]
+	if slope, ok := d.leaky(); ok {
+		kernel.BiasLeakyReLURows(m, out, z, a, b, slope)
+		return
+	}
+	kernel.BiasLeakyReLURows(m, out, z, nil, b, 0)
+	switch d.Act.(type) {
+	case activation.Sigmoid[T]:
+		kernel.Sigmoid(a, z)
+	case activation.Tanh[T]:
+		kernel.Tanh(a, z)
+	default:
+		panic("nn: forwardRows on a layer that is not shardable")
+	}
+}
+
+// backwardRows takes rows r0..r1-1 of dLoss/da (da, (r1−r0)×Outputs) and
+// sets that block's share of the gradients, gw (Inputs×Outputs) and gb
+// (Outputs, nil without a bias), and, when inputGrad is set, rows r0..r1-1
+// of dx, which it returns; on the calling goroutine.
+func (d *Dense[T]) backwardRows(r0, r1 int, da, gw, gb []T, inputGrad bool) []T {
+	in, out, m := d.Inputs(), d.Outputs(), r1-r0
+	dz := da
+	if !d.identity {
+		dz = d.dz.Data[r0*out : r1*out]
+		if slope, ok := d.leaky(); ok {
+			kernel.LeakyReLUGrad(dz, d.z.Data[r0*out:r1*out], da, slope)
+		} else {
+			switch d.Act.(type) {
+			case activation.Sigmoid[T]:
+				kernel.SigmoidBackward(dz, d.a.Data[r0*out:r1*out], da)
+			case activation.Tanh[T]:
+				kernel.TanhBackward(dz, d.a.Data[r0*out:r1*out], da)
+			default:
+				panic("nn: backwardRows on a layer that is not shardable")
+			}
+		}
+	}
+	kernel.GemmSerial(true, false, in, out, m, 1, d.x.Data[r0*in:r1*in], in, dz, out, 0, gw, out)
+	if gb != nil {
+		kernel.ColumnSums(gb, 0, m, dz, out)
+	}
+	if !inputGrad {
+		return nil
+	}
+	dx := d.dx.Data[r0*in : r1*in]
+	kernel.GemmSerial(false, true, m, in, out, 1, dz, out, d.W.Value.Data, out, 0, dx, in)
+	return dx
 }

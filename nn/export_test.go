@@ -12,3 +12,7 @@ func UseGeneralPath[T tensor.Float](n *Network[T]) {
 		}
 	}
 }
+
+// TakesShards reports whether Gradient on a batch of rows takes the
+// data-parallel step.
+func TakesShards[T tensor.Float](n *Network[T], rows int) bool { return n.par.ready(n, rows) }

@@ -213,6 +213,7 @@ type Network[T tensor.Float] struct {
 	cleared     []*Param[T]
 	outs        []*tensor.Matrix[T] // each layer's output of the last Forward
 	dOut        tensor.Matrix[T]
+	par         dataParallel[T]
 }
 
 // New builds the network a spec describes, drawing its weights from rng in
@@ -433,6 +434,9 @@ func (n *Network[T]) Loss(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
 // leaving dLoss/dParam in every Grad (previous gradients are cleared), and
 // returns the loss before the step.
 func (n *Network[T]) Gradient(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
+	if len(n.outs) == len(n.Layers) && n.par.ready(n, x.Rows) {
+		return n.par.gradient(n, l, x, y)
+	}
 	n.clearGrads()
 	out := n.Forward(x)
 	v := l.Forward(out, y)
