@@ -279,11 +279,11 @@ func TestConv2DBlocksAddUp(t *testing.T) {
 		act     activation.Spec
 		batch   int
 	}{
-		// 16·3·3 × 24·24 windows a sample, more than a block aims at:
+		// (16·3·3 + 5) × 24·24 a sample, more than a block aims at:
 		// a block a sample, 29 blocks in 8 shards.
 		{"relu, 3 blocks", nn.Shape{16, 26, 26}, 5, relu, 29},
-		// 1·3·3 × 40·40 windows: 9 samples a block (the last 2), 10
-		// blocks in 8 shards.
+		// (1·3·3 + 3) × 40·40 windows and outputs: 6 samples a block
+		// (the last 5), 14 blocks in 8 shards.
 		{"tanh, 10 blocks", nn.Shape{1, 42, 42}, 3, tanh, 83},
 	} {
 		t.Run(c.name, func(t *testing.T) {
