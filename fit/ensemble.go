@@ -31,12 +31,15 @@ func memberSeed(seed uint64, k int) uint64 {
 // schema and metrics are kept: the members share the rows, so they share
 // the scalers, and the validation scores stay the selection run's. It
 // returns first alone when the network cannot be merged (a layer other
-// than dense, or a hidden activation that is not applied to each unit
-// alone) or when ctx ended.
+// than dense or dropout, or a hidden activation that is not applied to
+// each unit alone), when training starts from Options.Init, or when ctx
+// ended.
 func (j *job[T]) ensemble(ctx context.Context, first *model.Model, refit bool, epochs int) (*model.Model, error) {
 	k := j.o.Ensemble
-	if k < 2 || !mergeable(first.Spec) || (!refit && j.o.Resume != nil) {
-		// A resumed selection run cannot be repeated from another seed.
+	if k < 2 || !mergeable(first.Spec) || (!refit && j.o.Resume != nil) || j.o.Init != nil {
+		// A resumed selection run cannot be repeated from another seed,
+		// and members fine-tuned from one model's weights would differ
+		// only in the order of their batches.
 		return first, nil
 	}
 	j.logf("ensemble: training %d more networks from other seeds; the model averages the outputs of all %d", k-1, k)

@@ -43,6 +43,7 @@ type trainFlags struct {
 	optimizer, sched           string
 	lr, valSplit, l2, smooth   float64
 	epochs, batch, patience    int
+	ensemble                   int
 	refit, scaleTarget         bool
 	seed                       uint64
 	out, plotPath, format      string
@@ -86,6 +87,7 @@ func runTrain(e *env, args []string) error {
 	fs.IntVar(&f.batch, "batch-size", def.BatchSize, "samples per step (1 is the tutorial's per-sample updates)")
 	fs.Float64Var(&f.valSplit, "val-split", def.ValSplit, "fraction held out to choose the epoch (stratified for classification); 0 trains every epoch on all rows")
 	fs.IntVar(&f.patience, "patience", def.Patience, "stop after this many epochs without validation improvement (0: never)")
+	fs.IntVar(&f.ensemble, "ensemble", def.Ensemble, "train `N` networks of -layers from different seeds and average their outputs, stored as one wider network; a -layers of your own trains one unless -ensemble is given")
 	fs.BoolVar(&f.refit, "refit", def.Refit, "after choosing the epoch on the validation split, train again on all rows for that many epochs")
 	fs.Uint64Var(&f.seed, "seed", def.Seed, "random `seed` for weights, split and shuffling")
 	fs.StringVar(&f.out, "o", "model.json", "where to write the model `file`")
@@ -216,6 +218,12 @@ func (f *trainFlags) options(def fit.Options) (fit.Options, model.Format, error)
 	}
 	o.Activation, o.Output, o.Loss, o.DType = f.act, f.output, f.loss, f.dtype
 	o.LearningRate, o.Epochs, o.BatchSize, o.Patience = f.lr, f.epochs, f.batch, f.patience
+	o.Ensemble = f.ensemble
+	if f.given["layers"] && !f.given["ensemble"] {
+		// The default network is an ensemble; a network named on the
+		// command line is trained as named.
+		o.Ensemble = 1
+	}
 	o.ValSplit, o.Refit, o.Seed, o.LabelSmoothing = f.valSplit, f.refit, f.seed, f.smooth
 	o.Scale, o.ScaleTarget = data.ScalerKind(f.scale), f.scaleTarget
 	if o.Reduction, err = loss.ParseReduction(f.reduction); err != nil {
