@@ -7,7 +7,8 @@
 #	REPEAT=5 bench/compare.sh        # more runs per cell (the best is kept)
 #	SKIP_MNIST=1 bench/compare.sh    # leave out time-to-98 % on MNIST
 #	SKIP_CNN=1 bench/compare.sh      # leave out the CNN rows
-#	ROUNDS=5 bench/compare.sh        # more alternating rounds of the MLP sweep
+#	ONLY_CNN=1 bench/compare.sh      # the CNN rows alone, ROUNDS rounds
+#	ROUNDS=5 bench/compare.sh        # more alternating rounds (MLP sweep, CNN)
 #	QUICK=1 bench/compare.sh         # smoke test in a few minutes: 1 round,
 #	                                 # small epochs, REPEAT=1, no CNN or MNIST
 #
@@ -144,6 +145,36 @@ env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $PY "$here/pybench.py" torch info -
 	$PY -c 'import json,sys; d=json.load(sys.stdin); print("numpy", d["numpy"], "torch", d["torch"], "| BLAS:", d.get("openblas_config", d["blas_libraries"]), "| OpenBLAS kernel (core):", d.get("openblas_core", "not OpenBLAS")); print("torch:", [l.strip() for l in d["torch_config"].splitlines() if "CPU capability" in l or "BLAS_INFO" in l][0][:80])'
 echo "running (REPEAT=$REPEAT per cell, best kept)…" >&2
 
+# The MNIST-shaped CNN, batch 64, SGD, on synthetic 1×28×28
+# samples: descent and PyTorch (1, 2 and 2 passive threads) take turns
+# for ROUNDS rounds, who goes first changing each round, and each cell
+# keeps its best, as in the MLP sweep.
+CNN_SAMPLES=${CNN_SAMPLES:-3200}
+cnn_rows() {
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		echo "CNN round $r of $ROUNDS, load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+		for t in 1 2; do
+			if [ $((r % 2)) = 1 ]; then
+				cnn_cell $t -batch 64 -samples "$CNN_SAMPLES" -repeat "$REPEAT"
+				py_cell torch cnn $t cnn --batch 64 --samples "$CNN_SAMPLES" --repeat "$REPEAT"
+			else
+				py_cell torch cnn $t cnn --batch 64 --samples "$CNN_SAMPLES" --repeat "$REPEAT"
+				cnn_cell $t -batch 64 -samples "$CNN_SAMPLES" -repeat "$REPEAT"
+			fi
+		done
+		py_cell torch cnn 2p cnn --batch 64 --samples "$CNN_SAMPLES" --repeat "$REPEAT"
+		r=$((r + 1))
+	done
+}
+if [ -n "${ONLY_CNN:-}" ]; then
+	cnn_rows
+	echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+	$PY "$here/table.py" "$results"
+	if [ -n "${KEEP:-}" ]; then cp "$results" "$KEEP"; fi
+	exit 0
+fi
+
 for t in 1 2; do
 	descent_cell tutorial $t -workload tutorial -dtype float64 -repeat "$REPEAT"
 	descent_cell tiny $t -workload tiny -dtype float32 -repeat "$REPEAT"
@@ -186,15 +217,8 @@ while [ $r -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
-# The MNIST-shaped CNN, batch 64, SGD, on synthetic 1×28×28
-# samples: descent and PyTorch one after the other at each thread count.
-CNN_SAMPLES=${CNN_SAMPLES:-3200}
 if [ -z "${SKIP_CNN:-}" ]; then
-	for t in 1 2; do
-		cnn_cell $t -batch 64 -samples "$CNN_SAMPLES" -repeat "$REPEAT"
-		py_cell torch cnn $t cnn --batch 64 --samples "$CNN_SAMPLES" --repeat "$REPEAT"
-	done
-	py_cell torch cnn 2p cnn --batch 64 --samples "$CNN_SAMPLES" --repeat "$REPEAT"
+	cnn_rows
 fi
 
 for tool in numpy torch; do
