@@ -211,9 +211,9 @@ func TestPlaygroundPage(t *testing.T) {
 	// says so, and trains on.
 	srv.stop()
 	srv.start(t)
-	do("recover after a restart",
-		waitJS(`document.getElementById("banner").textContent.includes("restarted") && app.running && app.state.epoch >= 5`),
-	)
+	if err := chromedp.Do(ctx, waitJS(`document.getElementById("banner").textContent.includes("restarted") && app.running && app.state.epoch >= 5`)); err != nil {
+		t.Fatalf("recover after a restart: %v; page: %s", err, eval("page state", `JSON.stringify([document.getElementById("banner").textContent, app.running, app.recovering, app.state.epoch, app.state.running])`))
+	}
 	got := eval("settings after the restart", `[app.state.settings.learning_rate, app.state.settings.l1, (app.state.settings.features || []).join("+")].join(" ")`)
 	if got != "0.01 0.001 x1+x2+x1sq" {
 		t.Errorf("settings after the restart: %q, want lr 0.01, L1 0.001, x1+x2+x1sq", got)

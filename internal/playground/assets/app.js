@@ -31,6 +31,7 @@ const app = {
   topology: "",
   preview: null,     // {layer, j, pinned}: a neuron shown large in the output
   recovering: false, // recreating a session the server lost
+  wantRun: false,    // train on once the session is recreated
   gen: 0,            // counts accepted replies, so a poll can tell it is stale
 };
 
@@ -131,9 +132,11 @@ function handleError(e) {
 // recoverSession recreates the session with the page's current settings
 // after the server restarted, retrying while it is down, and says so.
 async function recoverSession() {
+  // Whether to train on is remembered across recoveries: a request that
+  // reached the old server just before it stopped fails again on the new.
+  app.wantRun = app.wantRun || app.running;
   if (app.recovering) return;
   app.recovering = true;
-  const wasRunning = app.running;
   app.running = false;
   for (let tries = 0; ; tries++) {
     try {
@@ -152,7 +155,10 @@ async function recoverSession() {
     }
   }
   app.recovering = false;
-  if (wasRunning) action("/run?speed=" + $("speed").value);
+  if (app.wantRun) {
+    await action("/run?speed=" + $("speed").value);
+    if (!app.recovering) app.wantRun = false; // else a new recovery resumes
+  }
   if (app.explain) loadExplain();
 }
 
