@@ -68,13 +68,33 @@ func TestREADMECommands(t *testing.T) {
 				}
 				c = strings.ReplaceAll(c, "$(scripts/fetch-mnist.sh)", dir)
 			}
-			if strings.HasPrefix(c, "playground") {
+			if strings.HasPrefix(c, "playground") && !strings.Contains(c, "-export-site") {
 				checkPlaygroundCommand(t, strings.Fields(c))
 				return
 			}
-			code, _, errOut := runCLI(t, strings.Fields(c)...)
+			args := strings.Fields(c)
+			if strings.Contains(c, "-export-site") {
+				// Building the site's engine needs descent's source, as the
+				// README says: run it in the clone, writing into the scratch
+				// folder.
+				for i, a := range args {
+					if i > 0 && args[i-1] == "-export-site" {
+						args[i] = filepath.Join(work, a)
+					}
+				}
+				t.Chdir(root)
+			}
+			code, _, errOut := runCLI(t, args...)
 			if code != 0 {
 				t.Errorf("descent %s: exit %d\n%s", c, code, errOut)
+			}
+			if strings.Contains(c, "-export-site") {
+				// The static site the README tells how to publish.
+				for _, name := range []string{"index.html", "assets/descent.wasm", "assets/worker.js"} {
+					if _, err := os.Stat(filepath.Join(work, "site", name)); err != nil {
+						t.Errorf("descent %s: %v", c, err)
+					}
+				}
 			}
 		})
 	}
