@@ -7,126 +7,118 @@ import (
 )
 
 // dataParallel is Network.Gradient's data-parallel step for a chain of
-// Dense layers. Splitting every product between the cores costs a wait
-// at each of a step's products and element-wise sweeps, about twenty,
-// and moves cache lines between cores; instead the batch is cut into a
-// fixed number of shards of rows, and each core runs the forward pass of
-// whole shards through every layer, then (after the loss, computed on the
-// whole batch) their backward pass. Each shard writes its rows of the
-// layers' workspaces, so afterwards the layers hold the whole batch's
-// values as after the layer-by-layer step, and its own share of the
-// parameters' gradients: shard 0 into Grad, the others into buffers that
-// are then added into Grad in shard order.
+// Dense layers. The layer-by-layer step splits each product and sweep
+// between the cores, which costs a wait at each of them (about twenty a
+// step) and moves cache lines from core to core. This step instead cuts
+// the batch into shards of rows: each core runs the forward pass of whole
+// shards through every layer; after the loss, computed on the whole
+// batch, it runs their backward pass down to each layer's dLoss/dz and
+// dLoss/dx; then the weight and bias gradients, which sum over the whole
+// batch, are computed as blocks of each layer's gradient that the cores
+// share. Three waits a step.
 //
-// The number of shards depends on the batch's size alone (shardsFor), and
-// each shard is computed the same way whichever core runs it, so a seed
-// gives the same bits at any worker count. The gradients' bits differ
-// from the layer-by-layer step's, which sums each weight's terms over the
-// batch in one run.
+// Each row of a product is computed the same way whichever rows it is
+// computed with, and each block of a gradient the same way whichever
+// block it is in (kernel.Gemm's splits never change an element's
+// arithmetic), so the step gives the layer-by-layer step's bits, at any
+// worker count. The layers' workspaces hold the whole batch's values
+// afterwards, as after the layer-by-layer step.
 type dataParallel[T tensor.Float] struct {
-	dense    []*Dense[T]
-	rows     int // the batch's rows
-	shards   int
-	backward bool              // Range runs the backward pass
-	dOut     *tensor.Matrix[T] // dLoss/dOutput for the backward pass
-	// offs[i] is where parameter i starts in a shard's gradient buffer,
-	// size the buffer's length; grads holds the buffers of shards
-	// 1..shards-1 one after another.
-	params []*Param[T]
-	offs   []int
-	size   int
-	grads  []T
-	sum    gradSum[T]
+	dense  []*Dense[T]
+	dz     []*tensor.Matrix[T] // each layer's dLoss/dz for the batch
+	rows   int                 // the batch's rows
+	shards int
+	dOut   *tensor.Matrix[T] // dLoss/dOutput while the backward pass runs
+	fwd    shardPass[T]
+	bwd    shardPass[T]
+	grads  gradBlocks[T]
 }
 
-// minShardRows is the fewest rows a shard gets: fewer and the products'
-// weight gradients, whose inner dimension is the shard's rows, spend more
-// on packing and on writing their result than on multiplying.
+// minShardRows is the fewest rows a shard gets: fewer and each shard's
+// products repack the weights for too few rows.
 const minShardRows = 32
 
-// maxDenseShards bounds the shards, and so the gradient buffers (one per
-// shard after the first) and the passes that add them.
-const maxDenseShards = 4
+// maxDenseShards bounds the shards: more than there are cores only adds
+// packing of the weights, one per shard and product.
+const maxDenseShards = 8
 
 // shardsFor returns the number of shards for a batch of rows, 0 or 1
-// for a batch the data-parallel step does not take.
+// for a batch the data-parallel step does not take. It depends on the
+// batch alone; the bits do not depend on it at all.
 func shardsFor(rows int) int {
 	return min(maxDenseShards, rows/minShardRows)
 }
 
-// maxShardWork is the most multiply-adds per sample (the weights of the
-// network) for which the data-parallel step is used: above it each
-// product is long enough that splitting it between the cores costs little,
-// and the shards' gradient buffers (one copy of the weights each) cost
-// more in memory traffic than they save.
-const maxShardWork = 1 << 20
-
 // ready checks whether the step can take the network's Gradient on a
-// batch of rows and, if so, readies the shards. It allocates only when
-// the network or the shard count grows.
+// batch of rows and, if so, readies it. It allocates only when the
+// network's layers grow in number or the gradient blocks do.
 func (p *dataParallel[T]) ready(n *Network[T], rows int) bool {
 	s := shardsFor(rows)
 	if s < 2 || n.Trace != nil {
 		return false
 	}
 	p.dense = p.dense[:0]
-	work := 0
 	for _, l := range n.Layers {
 		d, ok := l.(*Dense[T])
-		if !ok || !d.shardable() {
+		// A shard's products must take the packed path, as the whole
+		// batch's do: the portable loops of small products round
+		// differently.
+		if !ok || !d.shardable() || kernel.IsSmall(rows/s, d.Outputs(), d.Inputs()) {
 			return false
 		}
-		work += d.Inputs() * d.Outputs()
 		p.dense = append(p.dense, d)
 	}
-	if work > maxShardWork {
-		return false
-	}
-	if len(p.offs) != len(n.params) {
-		p.params = n.params
-		p.offs = make([]int, len(n.params))
-		p.size = 0
-		for i, q := range n.params {
-			p.offs[i] = p.size
-			p.size += len(q.Grad.Data)
-		}
-		p.grads = nil
-	}
-	if need := (s - 1) * p.size; len(p.grads) < need {
-		p.grads = make([]T, need)
-	}
 	p.rows, p.shards = rows, s
-	p.sum.p = p
+	p.fwd.p, p.bwd.p, p.bwd.backward, p.grads.p = p, p, true, p
 	return true
 }
 
 // gradient is Network.Gradient by shards; ready must have said yes.
 func (p *dataParallel[T]) gradient(n *Network[T], l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
 	out := x
+	work := 0 // multiply-adds per sample of the forward pass
 	for i, d := range p.dense {
 		out = d.readyRows(out, i > 0)
 		n.outs[i] = out
+		work += d.Inputs() * d.Outputs()
 	}
-	// Per shard, about a multiply-add per weight and sample; kernel.For
-	// only needs to know that it is worth splitting.
-	cost := p.size * (p.rows / p.shards)
-	p.backward = false
-	kernel.For(p.shards, cost, p)
+	cost := work * (p.rows / p.shards)
+	kernel.For(p.shards, cost, &p.fwd)
 	v := l.Forward(out, y)
 	reshape(&n.dOut, out.Rows, out.Cols)
 	l.Backward(&n.dOut, out, y)
-	p.dOut, p.backward = &n.dOut, true
-	kernel.For(p.shards, 2*cost, p)
+	p.dOut = &n.dOut
+	kernel.For(p.shards, cost, &p.bwd)
 	p.dOut = nil
-	kernel.For((p.size+sumChunk-1)/sumChunk, sumChunk*(p.shards-1), &p.sum)
+	p.dz = p.dz[:0]
+	for i, d := range p.dense {
+		dz := &d.dz
+		if d.identity {
+			// dz is the dLoss/da the layer was given.
+			dz = &n.dOut
+			if i+1 < len(p.dense) {
+				dz = &p.dense[i+1].dx
+			}
+		}
+		p.dz = append(p.dz, dz)
+	}
+	p.grads.plan(work * p.rows)
+	kernel.For(len(p.grads.blocks), p.grads.cost, &p.grads)
 	return v
 }
 
-// Range runs the forward or backward pass of shards lo..hi-1.
-func (p *dataParallel[T]) Range(lo, hi int) {
+// shardPass is the forward or backward pass over shards, for kernel.For.
+type shardPass[T tensor.Float] struct {
+	p        *dataParallel[T]
+	backward bool
+}
+
+// Range runs the pass on shards lo..hi-1.
+func (sp *shardPass[T]) Range(lo, hi int) {
+	p := sp.p
 	for s := lo; s < hi; s++ {
 		r0, r1 := s*p.rows/p.shards, (s+1)*p.rows/p.shards
-		if !p.backward {
+		if !sp.backward {
 			for _, d := range p.dense {
 				d.forwardRows(r0, r1)
 			}
@@ -134,56 +126,74 @@ func (p *dataParallel[T]) Range(lo, hi int) {
 		}
 		cols := p.dOut.Cols
 		da := p.dOut.Data[r0*cols : r1*cols]
-		k := len(p.params)
 		for i := len(p.dense) - 1; i >= 0; i-- {
-			d := p.dense[i]
-			// The layer's parameters are the last of those counted so
-			// far: W, then B if it has one.
-			var gw, gb []T
-			if d.B != nil {
-				k -= 2
-				gw, gb = p.grad(s, k), p.grad(s, k+1)
-			} else {
-				k--
-				gw = p.grad(s, k)
-			}
-			da = d.backwardRows(r0, r1, da, gw, gb, i > 0)
+			da = p.dense[i].backwardRows(r0, r1, da, i > 0)
 		}
 	}
 }
 
-// grad returns shard s's buffer for parameter i's gradient.
-func (p *dataParallel[T]) grad(s, i int) []T {
-	if s == 0 {
-		return p.params[i].Grad.Data
-	}
-	o := (s-1)*p.size + p.offs[i]
-	return p.grads[o : o+len(p.params[i].Grad.Data)]
+// gradBlock is a block of one layer's weight gradient: rows lo..hi-1
+// (inputs) or, for byCols, columns lo..hi-1 (outputs); bias says that
+// the block also sums the bias gradient of its columns.
+type gradBlock struct {
+	layer, lo, hi int
+	byCols, bias  bool
 }
 
-// sumChunk is how many gradient values one part of the sum adds: a few
-// microseconds of work.
-const sumChunk = 1 << 13
+// gradBlocks computes the layers' weight and bias gradients in blocks
+// that the cores share.
+type gradBlocks[T tensor.Float] struct {
+	p      *dataParallel[T]
+	blocks []gradBlock
+	cost   int // multiply-adds per block, about
+}
 
-// gradSum adds the shards' gradient buffers into the parameters' Grad, in
-// shard order, chunk by chunk of the parameters laid end to end.
-type gradSum[T tensor.Float] struct{ p *dataParallel[T] }
+// gradParts is about how many blocks the gradients are cut into, enough
+// for the cores of a small machine to share them evenly.
+const gradParts = 8
 
-// Range adds chunks lo..hi-1.
-func (g *gradSum[T]) Range(lo, hi int) {
+// minGradBlock is the fewest multiply-adds a block gets: a block packs
+// its share of the operands again, which a smaller one would not repay.
+const minGradBlock = 1 << 16
+
+// plan cuts the gradients of a step of total multiply-adds into blocks of
+// whole micro-kernel tiles, by the dimension kernel.Gemm would split.
+func (g *gradBlocks[T]) plan(total int) {
+	g.blocks = g.blocks[:0]
+	target := max(minGradBlock, total/gradParts)
+	g.cost = target
+	for i, d := range g.p.dense {
+		in, out := d.Inputs(), d.Outputs()
+		rowTiles, colTiles := (in+5)/6, (out+15)/16
+		byCols := colTiles >= rowTiles
+		dim, t, tiles := in, 6, rowTiles
+		if byCols {
+			dim, t, tiles = out, 16, colTiles
+		}
+		parts := max(1, min(tiles, in*out*g.p.rows/target))
+		for b := range parts {
+			lo, hi := min(dim, tiles*b/parts*t), min(dim, tiles*(b+1)/parts*t)
+			g.blocks = append(g.blocks, gradBlock{layer: i, lo: lo, hi: hi, byCols: byCols, bias: d.B != nil && (byCols || b == 0)})
+		}
+	}
+}
+
+// Range computes blocks lo..hi-1.
+func (g *gradBlocks[T]) Range(lo, hi int) {
 	p := g.p
-	for c := lo; c < hi; c++ {
-		c0, c1 := c*sumChunk, min((c+1)*sumChunk, p.size)
-		for i, q := range p.params {
-			o0, o1 := max(c0, p.offs[i]), min(c1, p.offs[i]+len(q.Grad.Data))
-			if o0 >= o1 {
-				continue
-			}
-			dst := q.Grad.Data[o0-p.offs[i] : o1-p.offs[i]]
-			for s := 1; s < p.shards; s++ {
-				b := (s - 1) * p.size
-				kernel.Add2D(1, len(dst), dst, len(dst), p.grads[b+o0:b+o1], len(dst))
-			}
+	for _, b := range g.blocks[lo:hi] {
+		d := p.dense[b.layer]
+		in, out, rows := d.Inputs(), d.Outputs(), p.rows
+		x, dz, gw := d.x.Data, p.dz[b.layer].Data, d.W.Grad.Data
+		c0, c1 := 0, out
+		if b.byCols {
+			c0, c1 = b.lo, b.hi
+			kernel.GemmSerial(true, false, in, c1-c0, rows, 1, x, in, dz[c0:], out, 0, gw[c0:], out)
+		} else {
+			kernel.GemmSerial(true, false, b.hi-b.lo, out, rows, 1, x[b.lo:], in, dz, out, 0, gw[b.lo*out:], out)
+		}
+		if b.bias {
+			kernel.ColumnSums(d.B.Grad.Data[c0:c1], 0, rows, dz[c0:], out)
 		}
 	}
 }

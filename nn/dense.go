@@ -449,11 +449,13 @@ func (d *Dense[T]) forwardRows(r0, r1 int) {
 	}
 }
 
-// backwardRows takes rows r0..r1-1 of dLoss/da (da, (r1−r0)×Outputs) and
-// sets that block's share of the gradients, gw (Inputs×Outputs) and gb
-// (Outputs, nil without a bias), and, when inputGrad is set, rows r0..r1-1
-// of dx, which it returns; on the calling goroutine.
-func (d *Dense[T]) backwardRows(r0, r1 int, da, gw, gb []T, inputGrad bool) []T {
+// backwardRows takes rows r0..r1-1 of dLoss/da (da, (r1−r0)×Outputs),
+// sets those rows of dz (unless the activation is the identity, where dz
+// is da) and, when inputGrad is set, of dx, which it returns; on the
+// calling goroutine, each element as Backward computes it. The weight
+// and bias gradients are left to the caller, which sums them over the
+// whole batch.
+func (d *Dense[T]) backwardRows(r0, r1 int, da []T, inputGrad bool) []T {
 	in, out, m := d.Inputs(), d.Outputs(), r1-r0
 	dz := da
 	if !d.identity {
@@ -470,10 +472,6 @@ func (d *Dense[T]) backwardRows(r0, r1 int, da, gw, gb []T, inputGrad bool) []T 
 				panic("nn: backwardRows on a layer that is not shardable")
 			}
 		}
-	}
-	kernel.GemmSerial(true, false, in, out, m, 1, d.x.Data[r0*in:r1*in], in, dz, out, 0, gw, out)
-	if gb != nil {
-		kernel.ColumnSums(gb, 0, m, dz, out)
 	}
 	if !inputGrad {
 		return nil
