@@ -92,8 +92,7 @@ func trainTyped[T tensor.Float](ctx context.Context, d *data.Dataset, schema *da
 	}
 	j.warnData()
 
-	trainPart, valPart := j.split()
-	m, hist, best, err := j.run(ctx, trainPart, valPart, o.Epochs, 0)
+	_, valPart, m, hist, best, err := j.selection(ctx)
 	j.res.Selection = hist
 	var div *train.DivergenceError
 	if errors.As(err, &div) && m != nil {

@@ -85,14 +85,23 @@ type Options struct {
 	// those of the selection run, the only honest estimate.
 	Refit bool
 
+	// AltHidden lists other layouts of dense hidden layers for the
+	// selection run to try beside Hidden, on the same split; the one
+	// whose best epoch scores best on the validation rows (accuracy, then
+	// loss, for classification; loss for regression) is kept for the
+	// refit and the ensemble. Unused without a validation split, with
+	// Layers, Resume or Init.
+	AltHidden [][]int `json:",omitempty"`
+
 	// Ensemble, when more than 1, trains that many networks from
 	// different seeds (each as the first: on all rows for the chosen
 	// number of epochs when refit, else with its own validation) and
 	// averages their outputs before the output activation. The members
 	// are stored side by side as one wider dense network that computes
 	// exactly that average, so the model file holds one network as
-	// before. Networks with layers other than dense train one member.
-	// The validation metrics stay those of the first member.
+	// before. Networks with layers other than dense and dropout, and runs
+	// that start from Init, train one member. The validation metrics stay
+	// those of the first member.
 	Ensemble int `json:",omitzero"`
 
 	// Seed seeds the weights, the split and the shuffling: the same seed
@@ -179,6 +188,13 @@ func (o *Options) validate() error {
 	for _, h := range o.Hidden {
 		if h < 1 {
 			return fmt.Errorf("fit: hidden layer size %d: want at least 1", h)
+		}
+	}
+	for _, alt := range o.AltHidden {
+		for _, h := range alt {
+			if h < 1 {
+				return fmt.Errorf("fit: alternative hidden layer size %d: want at least 1", h)
+			}
 		}
 	}
 	for i, l := range o.Layers {
