@@ -27,7 +27,9 @@ func TestAltHiddenKeepsTheBetterLayout(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	acc := func(r *Result) (float64, float64) { return r.Model.Metrics["val_accuracy"], r.Model.Metrics["val_loss"] }
+	acc := func(r *Result) (float64, float64) {
+		return r.Model.Metrics["val_accuracy"], r.Model.Metrics["val_loss"]
+	}
 	a2, l2 := acc(alone[2])
 	a32, l32 := acc(alone[32])
 	want := 2
