@@ -21,21 +21,14 @@ type Ranger interface {
 // operations; loops of fewer than parallelElements in all run on the
 // calling goroutine alone, where a split would cost more than it saves.
 //
-// The loop is cut into up to partsPerWorker ranges per goroutine, which
-// each claims one at a time: when the system delays one goroutine (other
-// programs on the same cores), the others take its remaining ranges
-// instead of waiting for it.
-//
 // Passing a pointer as r allocates nothing, so a layer can split its loops
 // every step without garbage.
 func For(n, cost int, r Ranger) {
-	parts, workers := 1, 1
+	parts := 1
 	if total := n * max(cost, 1); total >= parallelElements {
-		parts = min(n, total/(parallelElements/2))
-		workers = min(Workers(), parts)
-		parts = min(parts, partsPerWorker*workers)
+		parts = min(Workers(), n, total/(parallelElements/2))
 	}
-	if workers <= 1 {
+	if parts <= 1 {
 		if n > 0 {
 			r.Range(0, n)
 		}
@@ -43,14 +36,8 @@ func For(n, cost int, r Ranger) {
 	}
 	j := getForJob()
 	j.n, j.r = n, r
-	j.split.run(parts, workers)
+	j.split.run(parts, parts)
 }
-
-// partsPerWorker is how many ranges For cuts a loop into per goroutine:
-// enough that a goroutine the system delays holds up little of the loop,
-// few enough that claiming them costs nothing next to their work (each
-// is at least parallelElements/2 element operations).
-const partsPerWorker = 4
 
 // forJob is one For call split between goroutines.
 type forJob struct {

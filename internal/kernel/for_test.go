@@ -39,37 +39,3 @@ func TestForCoversOnce(t *testing.T) {
 		}
 	}
 }
-
-// rangeCounter counts Range calls and the widest range.
-type rangeCounter struct{ calls, widest atomic.Int32 }
-
-func (c *rangeCounter) Range(lo, hi int) {
-	c.calls.Add(1)
-	for {
-		w := c.widest.Load()
-		if int32(hi-lo) <= w || c.widest.CompareAndSwap(w, int32(hi-lo)) {
-			return
-		}
-	}
-}
-
-// TestForCutsSmallRanges wants a large loop on 2 workers cut into
-// partsPerWorker ranges per worker, so that a worker the system delays
-// holds up an eighth of the loop, not half, and a small one not cut
-// finer than parallelElements/2 element operations per range.
-func TestForCutsSmallRanges(t *testing.T) {
-	defer SetWorkers(Workers())
-	SetWorkers(2)
-	for _, c := range []struct{ n, cost, calls, widest int }{
-		{64, 1 << 16, 8, 8},
-		{8, 1 << 20, 8, 1},
-		{4, parallelElements / 2, 4, 1},
-		{6, parallelElements / 4, 3, 2},
-	} {
-		r := &rangeCounter{}
-		For(c.n, c.cost, r)
-		if got, w := int(r.calls.Load()), int(r.widest.Load()); got != c.calls || w != c.widest {
-			t.Errorf("n %d cost %d: %d ranges, the widest %d; want %d, the widest %d", c.n, c.cost, got, w, c.calls, c.widest)
-		}
-	}
-}
