@@ -15,7 +15,10 @@ import (
 // batch, it runs their backward pass down to each layer's dLoss/dz and
 // dLoss/dx; then the weight and bias gradients, which sum over the whole
 // batch, are computed as blocks of each layer's gradient that the cores
-// share. Three waits a step.
+// share. Each layer's weights are packed for the shards' products once,
+// before the forward pass (kernel.PackedB), not once a shard. Four waits
+// a step. The shards and blocks are claimed one by one
+// (kernel.ForEach), so a core that other work slows takes fewer.
 //
 // Each row of a product is computed the same way whichever rows it is
 // computed with, and each block of a gradient the same way whichever
@@ -32,21 +35,25 @@ type dataParallel[T tensor.Float] struct {
 	fwd    shardPass[T]
 	bwd    shardPass[T]
 	grads  gradBlocks[T]
+	pack   packing[T]
+	// force, when positive, is the number of shards to use whatever
+	// the worker count, for benchmarks that weigh a shard's cost.
+	force int
 }
 
-// minShardRows is the fewest rows a shard gets: fewer and each shard's
-// products repack the weights for too few rows.
+// minShardRows is the fewest rows a shard gets: fewer and a shard's
+// products spend more on packing their rows and on the calls than on
+// multiplying.
 const minShardRows = 32
 
-// maxDenseShards bounds the shards: more than there are cores only adds
-// packing of the weights, one per shard and product.
-const maxDenseShards = 8
-
 // shardsFor returns the number of shards for a batch of rows, 0 or 1
-// for a batch the data-parallel step does not take. It depends on the
-// batch alone; the bits do not depend on it at all.
+// when the data-parallel step does not apply: one a worker, as each shard
+// costs a core a few percent more work than its rows' share of the
+// layer-by-layer step (measured at batch 64 to 1024 on one core), so
+// more shards than cores would only add to it. The bits do not depend on
+// the number of shards.
 func shardsFor(rows int) int {
-	return min(maxDenseShards, rows/minShardRows)
+	return min(kernel.Workers(), rows/minShardRows)
 }
 
 // ready checks whether the step can take the network's Gradient on a
@@ -54,7 +61,10 @@ func shardsFor(rows int) int {
 // network's layers grow in number or the gradient blocks do.
 func (p *dataParallel[T]) ready(n *Network[T], rows int) bool {
 	s := shardsFor(rows)
-	if s < 2 || n.Trace != nil {
+	if p.force > 0 {
+		s = min(p.force, rows)
+	}
+	if s < 1 || p.force == 0 && s < 2 || n.Trace != nil {
 		return false
 	}
 	p.dense = p.dense[:0]
@@ -70,6 +80,7 @@ func (p *dataParallel[T]) ready(n *Network[T], rows int) bool {
 	}
 	p.rows, p.shards = rows, s
 	p.fwd.p, p.bwd.p, p.bwd.backward, p.grads.p = p, p, true, p
+	p.pack.blocks = p.pack.blocks[:0]
 	return true
 }
 
@@ -81,14 +92,18 @@ func (p *dataParallel[T]) gradient(n *Network[T], l loss.Loss[T], x, y *tensor.M
 		out = d.readyRows(out, i > 0)
 		n.outs[i] = out
 		work += d.Inputs() * d.Outputs()
+		p.pack.add(&d.packW)
+		if i > 0 {
+			p.pack.add(&d.packWT)
+		}
 	}
-	cost := work * (p.rows / p.shards)
-	kernel.For(p.shards, cost, &p.fwd)
+	kernel.ForEach(len(p.pack.blocks), &p.pack)
+	kernel.ForEach(p.shards, &p.fwd)
 	v := l.Forward(out, y)
 	reshape(&n.dOut, out.Rows, out.Cols)
 	l.Backward(&n.dOut, out, y)
 	p.dOut = &n.dOut
-	kernel.For(p.shards, cost, &p.bwd)
+	kernel.ForEach(p.shards, &p.bwd)
 	p.dOut = nil
 	p.dz = p.dz[:0]
 	for i, d := range p.dense {
@@ -103,7 +118,7 @@ func (p *dataParallel[T]) gradient(n *Network[T], l loss.Loss[T], x, y *tensor.M
 		p.dz = append(p.dz, dz)
 	}
 	p.grads.plan(work * p.rows)
-	kernel.For(len(p.grads.blocks), p.grads.cost, &p.grads)
+	kernel.ForEach(len(p.grads.blocks), &p.grads)
 	return v
 }
 
@@ -145,12 +160,7 @@ type gradBlock struct {
 type gradBlocks[T tensor.Float] struct {
 	p      *dataParallel[T]
 	blocks []gradBlock
-	cost   int // multiply-adds per block, about
 }
-
-// gradParts is about how many blocks the gradients are cut into, enough
-// for the cores of a small machine to share them evenly.
-const gradParts = 8
 
 // minGradBlock is the fewest multiply-adds a block gets: a block packs
 // its share of the operands again, which a smaller one would not repay.
@@ -160,8 +170,8 @@ const minGradBlock = 1 << 16
 // whole micro-kernel tiles, by the dimension kernel.Gemm would split.
 func (g *gradBlocks[T]) plan(total int) {
 	g.blocks = g.blocks[:0]
-	target := max(minGradBlock, total/gradParts)
-	g.cost = target
+	// About two blocks a worker, which claim them in turn.
+	target := max(minGradBlock, total/(2*kernel.Workers()))
 	for i, d := range g.p.dense {
 		in, out := d.Inputs(), d.Outputs()
 		rowTiles, colTiles := (in+5)/6, (out+15)/16
@@ -195,5 +205,30 @@ func (g *gradBlocks[T]) Range(lo, hi int) {
 		if b.bias {
 			kernel.ColumnSums(d.B.Grad.Data[c0:c1], 0, rows, dz[c0:], out)
 		}
+	}
+}
+
+// packing packs the blocks of the layers' weights, for kernel.ForEach.
+type packing[T tensor.Float] struct {
+	blocks []packBlock[T]
+}
+
+// packBlock is block i of a packed operand.
+type packBlock[T tensor.Float] struct {
+	pb *kernel.PackedB[T]
+	i  int
+}
+
+// add appends pb's blocks.
+func (pk *packing[T]) add(pb *kernel.PackedB[T]) {
+	for i := range pb.Blocks() {
+		pk.blocks = append(pk.blocks, packBlock[T]{pb, i})
+	}
+}
+
+// Range packs blocks lo..hi-1.
+func (pk *packing[T]) Range(lo, hi int) {
+	for _, b := range pk.blocks[lo:hi] {
+		b.pb.PackBlock(b.i)
 	}
 }

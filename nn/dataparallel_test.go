@@ -32,6 +32,9 @@ var shardSpecs = []nn.Spec{
 // loss, every layer's output and every gradient have the same bits, over
 // gradients left from before.
 func TestShardedGradientMatchesLayerByLayer(t *testing.T) {
+	// The step has a shard per worker: at least two, on any machine.
+	defer tensor.SetThreads(0)
+	tensor.SetThreads(3)
 	for si, spec := range shardSpecs {
 		for _, batch := range []int{64, 100, 128, 257} {
 			name := fmt.Sprintf("spec %d, batch %d", si, batch)
@@ -74,8 +77,9 @@ func TestShardedGradientMatchesLayerByLayer(t *testing.T) {
 	}
 }
 
-// TestShardedStepSameBitsAnyThreads trains with 1, 2 and 3 workers and
-// requires the same bits: the shards do not depend on the worker count.
+// TestShardedStepSameBitsAnyThreads trains with 1 worker (the
+// layer-by-layer step), 2 and 3 (two and three shards) and requires the
+// same bits.
 func TestShardedStepSameBitsAnyThreads(t *testing.T) {
 	defer tensor.SetThreads(0)
 	for si, spec := range shardSpecs {
@@ -119,6 +123,8 @@ func TestShardedStepAllocatesNothing(t *testing.T) {
 	if raceEnabled {
 		t.Skip("allocation counts mean nothing under the race detector: sync.Pool drops items on purpose")
 	}
+	defer tensor.SetThreads(0)
+	tensor.SetThreads(2)
 	spec := shardSpecs[0]
 	net := nn.MustNew[float32](spec, rand.New(rand.NewPCG(1, 2)))
 	var xs, ys []*tensor.Matrix[float32]

@@ -34,6 +34,9 @@ type Dense[T tensor.Float] struct {
 	z, a              tensor.Matrix[T]
 	dz, dx            tensor.Matrix[T]
 	epi               denseEpilogue[T]
+	// packW and packWT hold W and Wᵀ packed once for the shards of the
+	// data-parallel step, which multiply by them.
+	packW, packWT kernel.PackedB[T]
 }
 
 // denseDefaults fills in the activation (sigmoid, the tutorial's choice)
@@ -171,7 +174,7 @@ func (d *Dense[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 			// rows: the bits of the two sweeps below.
 			reshape(&d.a, x.Rows, out)
 			d.epi.d = d
-			kernel.For(x.Rows, 2*out, &d.epi)
+			kernel.For(x.Rows, out, &d.epi)
 			return &d.a
 		}
 		if d.B != nil {
@@ -399,8 +402,9 @@ func (d *Dense[T]) shardable() bool {
 
 // readyRows gives the layer's workspaces the shapes of a batch of x's
 // rows, for forwardRows and backwardRows to fill block by block (dx
-// only when inputGrad is set); it returns the matrix the layer's output
-// will be in.
+// only when inputGrad is set), and readies packW (and packWT for dx),
+// whose blocks the caller must pack; it returns the matrix the layer's
+// output will be in.
 func (d *Dense[T]) readyRows(x *tensor.Matrix[T], inputGrad bool) *tensor.Matrix[T] {
 	in, out := d.Inputs(), d.Outputs()
 	if x.Cols != in {
@@ -413,8 +417,10 @@ func (d *Dense[T]) readyRows(x *tensor.Matrix[T], inputGrad bool) *tensor.Matrix
 		reshape(&d.a, x.Rows, out)
 		reshape(&d.dz, x.Rows, out)
 	}
+	d.packW.Reset(false, in, out, d.W.Value.Data, out)
 	if inputGrad {
 		reshape(&d.dx, x.Rows, in)
+		d.packWT.Reset(true, out, in, d.W.Value.Data, out)
 	}
 	return d.Output()
 }
@@ -424,7 +430,7 @@ func (d *Dense[T]) readyRows(x *tensor.Matrix[T], inputGrad bool) *tensor.Matrix
 func (d *Dense[T]) forwardRows(r0, r1 int) {
 	in, out, m := d.Inputs(), d.Outputs(), r1-r0
 	z := d.z.Data[r0*out : r1*out]
-	kernel.GemmSerial(false, false, m, out, in, 1, d.x.Data[r0*in:r1*in], in, d.W.Value.Data, out, 0, z, out)
+	kernel.GemmPackedB(false, m, 1, d.x.Data[r0*in:r1*in], in, &d.packW, 0, z, out)
 	var b []T
 	if d.B != nil {
 		b = d.B.Value.Data
@@ -477,6 +483,6 @@ func (d *Dense[T]) backwardRows(r0, r1 int, da []T, inputGrad bool) []T {
 		return nil
 	}
 	dx := d.dx.Data[r0*in : r1*in]
-	kernel.GemmSerial(false, true, m, in, out, 1, dz, out, d.W.Value.Data, out, 0, dx, in)
+	kernel.GemmPackedB(false, m, 1, dz, out, &d.packWT, 0, dx, in)
 	return dx
 }

@@ -16,3 +16,11 @@ func UseGeneralPath[T tensor.Float](n *Network[T]) {
 // TakesShards reports whether Gradient on a batch of rows takes the
 // data-parallel step.
 func TakesShards[T tensor.Float](n *Network[T], rows int) bool { return n.par.ready(n, rows) }
+
+// UseLayerByLayer keeps n's Gradient on the layer-by-layer step (on) or
+// lets it take the data-parallel one (off).
+func UseLayerByLayer[T tensor.Float](n *Network[T], on bool) { n.layerByLayer = on }
+
+// ForceShards makes n's Gradient take the data-parallel step with s
+// shards whatever the worker count, where it can; 0 restores the choice.
+func ForceShards[T tensor.Float](n *Network[T], s int) { n.par.force = s }

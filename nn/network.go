@@ -214,6 +214,9 @@ type Network[T tensor.Float] struct {
 	outs        []*tensor.Matrix[T] // each layer's output of the last Forward
 	dOut        tensor.Matrix[T]
 	par         dataParallel[T]
+	// layerByLayer keeps Gradient off the data-parallel step, for tests
+	// and benchmarks that compare the two.
+	layerByLayer bool
 }
 
 // New builds the network a spec describes, drawing its weights from rng in
@@ -434,7 +437,7 @@ func (n *Network[T]) Loss(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
 // leaving dLoss/dParam in every Grad (previous gradients are cleared), and
 // returns the loss before the step.
 func (n *Network[T]) Gradient(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
-	if len(n.outs) == len(n.Layers) && n.par.ready(n, x.Rows) {
+	if !n.layerByLayer && len(n.outs) == len(n.Layers) && n.par.ready(n, x.Rows) {
 		return n.par.gradient(n, l, x, y)
 	}
 	n.clearGrads()
