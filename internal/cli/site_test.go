@@ -189,14 +189,39 @@ func TestPlaygroundStaticSite(t *testing.T) {
 		t.Fatalf("running at 50 epochs per frame: %v", err)
 	}
 	t.Logf("at 50 epochs per frame, the longest gap between animation frames over 2 s was %.0f ms", gap)
+	do("the page stops polling", waitJS(`!app.running && !app.polling`))
 
-	// The browser and the server train the same run: compare the weights.
+	// Another client of the API gives the running session another network
+	// (a poll brings the page a state whose layers its settings do not
+	// describe): the page draws it and keeps its session. It used to take
+	// the TypeError this drawing threw for a lost server and start a new
+	// session with its old settings.
+	id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => {
+		await action("/run?speed=1");
+		const s = structuredClone(app.settings);
+		s.hidden = [{units: 5, activation: "relu"}, {units: 3, activation: "tanh"}];
+		await api("PUT", "/api/sessions/" + app.id, {settings: s});
+		return app.id;
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("changing the network outside the page: %v", err)
+	}
+	do("the page draws the new network",
+		waitJS(`!app.polling && app.state.layers.length === 3 && document.querySelectorAll("#columns .col").length === 4 && app.settings.hidden.length === 2`))
+	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`app.id + " " + document.getElementById("banner").textContent`)); err != nil || !strings.HasPrefix(got, id+" ") || strings.Contains(got, "restarted") {
+		t.Errorf("after a change made outside the page, its session and banner are %q (%v), want session %s and no restart", got, err, id)
+	}
+
+	// The browser and the server train the same run, in a session of the
+	// test's own: compare the weights.
 	settings := `{"dataset":"spiral","samples":300,"noise":0.1,"test_ratio":0.2,"seed":5,"hidden":[{"units":8,"activation":"tanh"},{"units":6,"activation":"relu"}],"bias":true,"optimizer":"adam","learning_rate":0.01,"batch_size":16,"l2":0.001}`
 	models, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(async () => {
-		await api("PUT", "/api/sessions/" + app.id, {settings: `+settings+`});
-		const start = JSON.stringify(await api("GET", "/api/sessions/" + app.id + "/model"));
-		await api("POST", "/api/sessions/" + app.id + "/step?epochs=30");
-		return [start, JSON.stringify(await api("GET", "/api/sessions/" + app.id + "/model"))];
+		const id = (await api("POST", "/api/sessions", {settings: `+settings+`})).id;
+		const start = JSON.stringify(await api("GET", "/api/sessions/" + id + "/model"));
+		await api("POST", "/api/sessions/" + id + "/step?epochs=30");
+		const end = JSON.stringify(await api("GET", "/api/sessions/" + id + "/model"));
+		await api("DELETE", "/api/sessions/" + id);
+		return [start, end];
 	})()`, chromedp.EvalAwaitPromise))
 	if err != nil || len(models) != 2 {
 		t.Fatalf("training in the browser: %v", err)

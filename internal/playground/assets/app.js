@@ -50,8 +50,17 @@ async function api(method, path, body, raw) {
       opts.headers["Content-Type"] = "application/json";
     }
   }
-  const res = await transport(path, opts); // fetch, or a static site's worker (static.js)
-  const text = await res.text();
+  let res, text;
+  try {
+    res = await transport(path, opts); // fetch, or a static site's worker (static.js)
+    text = await res.text();
+  } catch (e) {
+    // The server could not be reached (it may be restarting). Only this
+    // counts as a lost connection: a TypeError thrown by the page's own
+    // code must not look like one (see lost).
+    if (!cfg.static) e.unreachable = true;
+    throw e;
+  }
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = { error: text }; }
   if (!res.ok) {
@@ -99,11 +108,17 @@ function accept(st) {
   app.settings = st.settings;
   if (st.points) { app.points = st.points; app.version = st.version; }
   app.running = st.running;
-  history.replaceState(null, "", "#" + shareHash(st.settings, cfg.setting_fields));
+  writeHash();
   $("export").href = "/api/sessions/" + st.id + "/model";
   syncControls();
   render();
   if (app.running) poll();
+}
+
+// writeHash puts the settings into the address bar, as a share link
+// without run=1 (no hashchange: openLink does not see it).
+function writeHash() {
+  history.replaceState(null, "", "#" + shareHash(app.settings, cfg.setting_fields));
 }
 
 async function action(path, method = "POST") {
@@ -117,8 +132,10 @@ async function action(path, method = "POST") {
 
 // lost reports an error that means the server no longer knows this page's
 // session: it restarted (404, or the connection failed while it was down).
+// Any other error, a bug in drawing included, is no reason to start a new
+// session.
 function lost(e) {
-  return e.status === 404 || e instanceof TypeError;
+  return e.status === 404 || !!e.unreachable;
 }
 
 function handleError(e) {
@@ -162,7 +179,10 @@ async function recoverSession() {
   if (app.explain) loadExplain();
 }
 
-let resetTimer = null, resumeAfter = false;
+// resetTimer is a change waiting to be sent, sending counts changes on
+// their way: while either is there, the page's settings are newer than
+// the server's.
+let resetTimer = null, resumeAfter = false, sending = 0;
 // change applies new settings: the server rebuilds the run from them. A
 // live change (learning rate, L1, L2) keeps the run, and training goes on.
 function change(mutate, live) {
@@ -173,6 +193,8 @@ function change(mutate, live) {
   syncControls();
   clearTimeout(resetTimer);
   resetTimer = setTimeout(async () => {
+    resetTimer = null;
+    sending++;
     const resume = resumeAfter;
     resumeAfter = false;
     try {
@@ -182,6 +204,8 @@ function change(mutate, live) {
       else if (app.explain) loadExplain();
     } catch (e) {
       handleError(e);
+    } finally {
+      sending--;
     }
   }, 120);
 }
@@ -201,6 +225,13 @@ async function poll() {
       app.state = st;
       if (st.points) { app.points = st.points; app.version = st.version; }
       app.running = st.running;
+      // Settings changed by another client of the API show in the
+      // controls, unless the page has a change of its own on the way.
+      if (resetTimer === null && !sending && JSON.stringify(st.settings) !== JSON.stringify(app.settings)) {
+        app.settings = st.settings;
+        writeHash();
+        syncControls();
+      }
       render();
       if (app.explain && st.epoch !== app.explainEpoch && performance.now() - lastExplain > 250) {
         lastExplain = performance.now();
@@ -580,7 +611,7 @@ function buildNetwork(st) {
   cols.innerHTML = "";
   const inputs = st.layers[0].weights.length;
   // The input column.
-  const inCol = column("Input", null);
+  const inCol = column(st, "Input", null);
   for (let i = 0; i < inputs; i++) {
     const wrap = document.createElement("div");
     wrap.style.display = "flex"; wrap.style.flexDirection = "column"; wrap.style.alignItems = "center";
@@ -597,13 +628,16 @@ function buildNetwork(st) {
   cols.appendChild(inCol);
   st.layers.forEach((l, li) => {
     const last = li === st.layers.length - 1;
-    const col = column(last ? "Output" : "Hidden " + (li + 1), last ? null : li);
+    const col = column(st, last ? "Output" : "Hidden " + (li + 1), last ? null : li);
     for (let j = 0; j < l.units; j++) col.querySelector(".neurons").appendChild(neuron(li + 1, j, last, !!l.bias));
     cols.appendChild(col);
   });
 }
 
-function column(title, hiddenIndex) {
+// column builds one column of the network drawing of state st. Its
+// controls read st's own settings: the page's settings may already hold a
+// change not yet sent, or lag one made elsewhere.
+function column(st, title, hiddenIndex) {
   const col = document.createElement("div");
   col.className = "col";
   const head = document.createElement("div");
@@ -616,22 +650,22 @@ function column(title, hiddenIndex) {
     pm.className = "pm";
     const plus = document.createElement("button");
     plus.className = "icon small"; plus.textContent = "+"; plus.title = "Add a neuron";
-    plus.disabled = app.settings.hidden[hiddenIndex].units >= cfg.max_units;
+    plus.disabled = st.settings.hidden[hiddenIndex].units >= cfg.max_units;
     plus.addEventListener("click", () => change((s) => { s.hidden[hiddenIndex].units = Math.min(cfg.max_units, s.hidden[hiddenIndex].units + 1); }));
     const minus = document.createElement("button");
     minus.className = "icon small"; minus.textContent = "−"; minus.title = "Remove a neuron";
-    minus.disabled = app.settings.hidden[hiddenIndex].units <= 1;
+    minus.disabled = st.settings.hidden[hiddenIndex].units <= 1;
     minus.addEventListener("click", () => change((s) => { s.hidden[hiddenIndex].units = Math.max(1, s.hidden[hiddenIndex].units - 1); }));
     pm.append(plus, minus);
     const sel = document.createElement("select");
     fillSelect(sel, cfg.activations);
-    sel.value = app.settings.hidden[hiddenIndex].activation;
+    sel.value = st.settings.hidden[hiddenIndex].activation;
     sel.title = "Activation of this layer";
     sel.addEventListener("change", () => change((s) => { s.hidden[hiddenIndex].activation = sel.value; }));
     head.append(pm, sel);
   } else if (title === "Output") {
     const a = document.createElement("div");
-    a.textContent = app.state.layers[app.state.layers.length - 1].activation + " · " + app.state.loss;
+    a.textContent = st.layers[st.layers.length - 1].activation + " · " + st.loss;
     head.appendChild(a);
   }
   col.appendChild(head);
