@@ -28,12 +28,30 @@ func BiasLeakyReLURows[T Float](m, n int, z, a, b []T, slope T) {
 			}
 		case b == nil:
 			ar := a[i*n : i*n+n]
-			for j, v := range zr {
+			j0 := 0
+			if hasAVX2FMA && n >= 8 {
+				if zv, ok := any(zr).([]float32); ok {
+					// Adding a bias of +0 changes no a: −0 + 0 is +0,
+					// which max and min treat as −0.
+					j0 = n &^ 7
+					biasLeakyReLUOut32(j0, &any(ar).([]float32)[0], &zv[0], 0, float32(slope))
+				}
+			}
+			for j := j0; j < n; j++ {
+				v := zr[j]
 				ar[j] = max(v, 0) + slope*min(v, 0)
 			}
 		default:
 			ar := a[i*n : i*n+n]
-			for j, v := range b {
+			j0 := 0
+			if hasAVX2FMA && n >= 8 {
+				if zv, ok := any(zr).([]float32); ok {
+					j0 = n &^ 7
+					biasLeakyReLURow32(j0, &any(ar).([]float32)[0], &zv[0], &any(b).([]float32)[0], float32(slope))
+				}
+			}
+			for j := j0; j < n; j++ {
+				v := b[j]
 				s := zr[j] + v
 				zr[j] = s
 				ar[j] = max(s, 0) + slope*min(s, 0)
