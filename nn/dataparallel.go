@@ -67,18 +67,22 @@ func (p *dataParallel[T]) ready(n *Network[T], rows int) bool {
 	if s < 1 || p.force == 0 && s < 2 || n.Trace != nil {
 		return false
 	}
+	p.rows, p.shards = rows, s
+	least := rows
+	for i := range s {
+		least = min(least, p.bound(i+1)-p.bound(i))
+	}
 	p.dense = p.dense[:0]
 	for _, l := range n.Layers {
 		d, ok := l.(*Dense[T])
 		// A shard's products must take the packed path, as the whole
 		// batch's do: the portable loops of small products round
 		// differently.
-		if !ok || !d.shardable() || kernel.IsSmall(rows/s, d.Outputs(), d.Inputs()) {
+		if !ok || !d.shardable() || least == 0 || kernel.IsSmall(least, d.Outputs(), d.Inputs()) {
 			return false
 		}
 		p.dense = append(p.dense, d)
 	}
-	p.rows, p.shards = rows, s
 	p.fwd.p, p.bwd.p, p.bwd.backward, p.grads.p = p, p, true, p
 	p.pack.blocks = p.pack.blocks[:0]
 	return true
@@ -132,7 +136,7 @@ type shardPass[T tensor.Float] struct {
 func (sp *shardPass[T]) Range(lo, hi int) {
 	p := sp.p
 	for s := lo; s < hi; s++ {
-		r0, r1 := s*p.rows/p.shards, (s+1)*p.rows/p.shards
+		r0, r1 := p.bound(s), p.bound(s+1)
 		if !sp.backward {
 			for _, d := range p.dense {
 				d.forwardRows(r0, r1)
@@ -231,4 +235,12 @@ func (pk *packing[T]) Range(lo, hi int) {
 	for _, b := range pk.blocks[lo:hi] {
 		b.pb.PackBlock(b.i)
 	}
+}
+
+// bound returns the first row of shard s (the batch's rows for s =
+// shards): the shards get whole tiles of kernel.RowTile rows, as evenly
+// as they go, so only the last shard has a partial tile.
+func (p *dataParallel[T]) bound(s int) int {
+	tiles := (p.rows + kernel.RowTile - 1) / kernel.RowTile
+	return min(p.rows, tiles*s/p.shards*kernel.RowTile)
 }

@@ -1,5 +1,10 @@
 package kernel
 
+// RowTile is the rows of C that one micro-kernel tile covers: a caller
+// that splits C's rows at multiples of it leaves a partial tile, which
+// costs about twice a full one per row, only at the end.
+const RowTile = mr
+
 // PackedB is the op(B) of products that share it, packed once: the
 // weights of a dense layer, which every shard of a batch multiplies. Each
 // product through GemmPackedB would otherwise pack all of op(B) again;
