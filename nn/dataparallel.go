@@ -56,6 +56,15 @@ func shardsFor(rows int) int {
 	return min(kernel.Workers(), rows/minShardRows)
 }
 
+// maxShardWeights is the most weights for which the data-parallel step
+// is taken: about what a core's 2 MiB L2 cache holds in float32. Every
+// shard streams all the weights through its core, where the layer-by-layer
+// step's split products give each core half; for weights that stay in
+// cache that costs little, for larger ones it cost the step 10–15 % more
+// than it saved (784-1024-1024-10 at batch 64 and 512 on the 2-core
+// development machine), while their long products split well.
+const maxShardWeights = 1 << 19
+
 // ready checks whether the step can take the network's Gradient on a
 // batch of rows and, if so, readies it. It allocates only when the
 // network's layers grow in number or the gradient blocks do.
@@ -73,6 +82,7 @@ func (p *dataParallel[T]) ready(n *Network[T], rows int) bool {
 		least = min(least, p.bound(i+1)-p.bound(i))
 	}
 	p.dense = p.dense[:0]
+	weights := 0
 	for _, l := range n.Layers {
 		d, ok := l.(*Dense[T])
 		// A shard's products must take the packed path, as the whole
@@ -81,7 +91,11 @@ func (p *dataParallel[T]) ready(n *Network[T], rows int) bool {
 		if !ok || !d.shardable() || least == 0 || kernel.IsSmall(least, d.Outputs(), d.Inputs()) {
 			return false
 		}
+		weights += d.Inputs() * d.Outputs()
 		p.dense = append(p.dense, d)
+	}
+	if weights > maxShardWeights && p.force == 0 {
+		return false
 	}
 	p.fwd.p, p.bwd.p, p.bwd.backward, p.grads.p = p, p, true, p
 	p.pack.blocks = p.pack.blocks[:0]
