@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"unsafe"
+
 	"github.com/descent-ml/descent/internal/kernel"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/tensor"
@@ -56,14 +58,14 @@ func shardsFor(rows int) int {
 	return min(kernel.Workers(), rows/minShardRows)
 }
 
-// maxShardWeights is the most weights for which the data-parallel step
-// is taken: about what a core's 2 MiB L2 cache holds in float32. Every
+// maxShardBytes is the most bytes of weights for which the data-parallel
+// step is taken: about what a core's L2 cache holds (2 MiB). Every
 // shard streams all the weights through its core, where the layer-by-layer
 // step's split products give each core half; for weights that stay in
 // cache that costs little, for larger ones it cost the step 10–15 % more
 // than it saved (784-1024-1024-10 at batch 64 and 512 on the 2-core
 // development machine), while their long products split well.
-const maxShardWeights = 1 << 19
+const maxShardBytes = 2 << 20
 
 // ready checks whether the step can take the network's Gradient on a
 // batch of rows and, if so, readies it. It allocates only when the
@@ -94,7 +96,7 @@ func (p *dataParallel[T]) ready(n *Network[T], rows int) bool {
 		weights += d.Inputs() * d.Outputs()
 		p.dense = append(p.dense, d)
 	}
-	if weights > maxShardWeights && p.force == 0 {
+	if weights*int(unsafe.Sizeof(T(0))) > maxShardBytes && p.force == 0 {
 		return false
 	}
 	p.fwd.p, p.bwd.p, p.bwd.backward, p.grads.p = p, p, true, p
