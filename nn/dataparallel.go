@@ -9,7 +9,7 @@ import (
 )
 
 // dataParallel is Network.Gradient's data-parallel step for a chain of
-// Dense layers. The layer-by-layer step splits each product and sweep
+// Dense and Dropout layers. The layer-by-layer step splits each product and sweep
 // between the cores, which costs a wait at each of them (about twenty a
 // step) and moves cache lines from core to core. This step instead cuts
 // the batch into shards of rows: each core runs the forward pass of whole
@@ -29,8 +29,9 @@ import (
 // worker count. The layers' workspaces hold the whole batch's values
 // afterwards, as after the layer-by-layer step.
 type dataParallel[T tensor.Float] struct {
-	dense  []*Dense[T]
-	dz     []*tensor.Matrix[T] // each layer's dLoss/dz for the batch
+	layers []rowLayer[T]
+	dense  []*Dense[T]         // the Dense layers among them
+	dz     []*tensor.Matrix[T] // each Dense layer's dLoss/dz for the batch
 	rows   int                 // the batch's rows
 	shards int
 	dOut   *tensor.Matrix[T] // dLoss/dOutput while the backward pass runs
@@ -41,6 +42,18 @@ type dataParallel[T tensor.Float] struct {
 	// force, when positive, is the number of shards to use whatever
 	// the worker count, for benchmarks that weigh a shard's cost.
 	force int
+}
+
+// rowLayer is a layer kind the data-parallel step runs (Dense, Dropout):
+// readyRows does the part of Forward for the whole batch (shapes the
+// workspaces, draws random numbers in Forward's order), forwardRows and
+// backwardRows compute a block of rows each value as Forward and
+// Backward do, and inputGrad is where backwardRows writes dLoss/dInput.
+type rowLayer[T tensor.Float] interface {
+	readyRows(x *tensor.Matrix[T], inputGrad bool) *tensor.Matrix[T]
+	forwardRows(r0, r1 int)
+	backwardRows(r0, r1 int, da []T, inputGrad bool) []T
+	inputGrad() *tensor.Matrix[T]
 }
 
 // minShardRows is the fewest rows a shard gets: fewer and a shard's
@@ -83,18 +96,27 @@ func (p *dataParallel[T]) ready(n *Network[T], rows int) bool {
 	for i := range s {
 		least = min(least, p.bound(i+1)-p.bound(i))
 	}
-	p.dense = p.dense[:0]
+	p.layers, p.dense = p.layers[:0], p.dense[:0]
 	weights := 0
 	for _, l := range n.Layers {
-		d, ok := l.(*Dense[T])
-		// A shard's products must take the packed path, as the whole
-		// batch's do: the portable loops of small products round
-		// differently.
-		if !ok || !d.shardable() || least == 0 || kernel.IsSmall(least, d.Outputs(), d.Inputs()) {
+		switch l := l.(type) {
+		case *Dense[T]:
+			// A shard's products must take the packed path, as the
+			// whole batch's do: the portable loops of small products
+			// round differently.
+			if !l.shardable() || least == 0 || kernel.IsSmall(least, l.Outputs(), l.Inputs()) {
+				return false
+			}
+			weights += l.Inputs() * l.Outputs()
+			p.dense = append(p.dense, l)
+		case *Dropout[T]:
+		default:
 			return false
 		}
-		weights += d.Inputs() * d.Outputs()
-		p.dense = append(p.dense, d)
+		p.layers = append(p.layers, l.(rowLayer[T]))
+	}
+	if len(p.dense) == 0 {
+		return false
 	}
 	if weights*int(unsafe.Sizeof(T(0))) > maxShardBytes && p.force == 0 {
 		return false
@@ -108,13 +130,15 @@ func (p *dataParallel[T]) ready(n *Network[T], rows int) bool {
 func (p *dataParallel[T]) gradient(n *Network[T], l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
 	out := x
 	work := 0 // multiply-adds per sample of the forward pass
-	for i, d := range p.dense {
-		out = d.readyRows(out, i > 0)
+	for i, l := range p.layers {
+		out = l.readyRows(out, i > 0)
 		n.outs[i] = out
-		work += d.Inputs() * d.Outputs()
-		p.pack.add(&d.packW)
-		if i > 0 {
-			p.pack.add(&d.packWT)
+		if d, ok := l.(*Dense[T]); ok {
+			work += d.Inputs() * d.Outputs()
+			p.pack.add(&d.packW)
+			if i > 0 {
+				p.pack.add(&d.packWT)
+			}
 		}
 	}
 	kernel.ForEach(len(p.pack.blocks), &p.pack)
@@ -126,13 +150,17 @@ func (p *dataParallel[T]) gradient(n *Network[T], l loss.Loss[T], x, y *tensor.M
 	kernel.ForEach(p.shards, &p.bwd)
 	p.dOut = nil
 	p.dz = p.dz[:0]
-	for i, d := range p.dense {
+	for i, l := range p.layers {
+		d, ok := l.(*Dense[T])
+		if !ok {
+			continue
+		}
 		dz := &d.dz
 		if d.identity {
 			// dz is the dLoss/da the layer was given.
 			dz = &n.dOut
-			if i+1 < len(p.dense) {
-				dz = &p.dense[i+1].dx
+			if i+1 < len(p.layers) {
+				dz = p.layers[i+1].inputGrad()
 			}
 		}
 		p.dz = append(p.dz, dz)
@@ -154,15 +182,15 @@ func (sp *shardPass[T]) Range(lo, hi int) {
 	for s := lo; s < hi; s++ {
 		r0, r1 := p.bound(s), p.bound(s+1)
 		if !sp.backward {
-			for _, d := range p.dense {
-				d.forwardRows(r0, r1)
+			for _, l := range p.layers {
+				l.forwardRows(r0, r1)
 			}
 			continue
 		}
 		cols := p.dOut.Cols
 		da := p.dOut.Data[r0*cols : r1*cols]
-		for i := len(p.dense) - 1; i >= 0; i-- {
-			da = p.dense[i].backwardRows(r0, r1, da, i > 0)
+		for i := len(p.layers) - 1; i >= 0; i-- {
+			da = p.layers[i].backwardRows(r0, r1, da, i > 0)
 		}
 	}
 }

@@ -11,37 +11,49 @@ import (
 	"github.com/descent-ml/descent/tensor"
 )
 
-// shardSpecs are networks of dense layers the data-parallel step takes:
-// every activation it runs itself, layers with and without bias, an
-// identity hidden layer.
+// shardSpecs are networks the data-parallel step takes: every
+// activation it runs itself, layers with and without bias, an identity
+// hidden layer, dropout on the inputs, between layers and after the
+// identity layer.
 var shardSpecs = []nn.Spec{
 	{Inputs: 30, Layers: []nn.LayerSpec{
+		{Kind: nn.KindDropout, Rate: 0.2},
 		{Units: 40, Activation: activation.Spec{Name: activation.NameReLU}},
+		{Kind: nn.KindDropout, Rate: 0.5},
 		{Units: 24, Activation: activation.Spec{Name: activation.NameLeakyReLU, Slope: 0.1}, NoBias: true},
 		{Units: 10, Activation: activation.Spec{Name: activation.NameIdentity}},
 	}},
 	{Inputs: 17, Layers: []nn.LayerSpec{
 		{Units: 33, Activation: activation.Spec{Name: activation.NameTanh}},
 		{Units: 9, Activation: activation.Spec{Name: activation.NameIdentity}, NoBias: true},
+		{Kind: nn.KindDropout, Rate: 0.3},
 		{Units: 3, Activation: activation.Spec{Name: activation.NameSigmoid}},
+	}},
+	{Inputs: 12, Layers: []nn.LayerSpec{
+		{Units: 20, Activation: activation.Spec{Name: activation.NameReLU}},
+		{Units: 5, Activation: activation.Spec{Name: activation.NameIdentity}},
 	}},
 }
 
 // TestShardedGradientMatchesLayerByLayer compares Gradient on batches the
 // data-parallel step takes with the layer-by-layer general path: the
-// loss, every layer's output and every gradient have the same bits, over
-// gradients left from before.
+// loss, every layer's output (dropout's masks among them) and every
+// gradient have the same bits, over gradients left from before.
 func TestShardedGradientMatchesLayerByLayer(t *testing.T) {
 	// The step has a shard per worker: at least two, on any machine.
 	defer tensor.SetThreads(0)
 	tensor.SetThreads(3)
 	for si, spec := range shardSpecs {
-		for _, batch := range []int{64, 100, 128, 257} {
-			name := fmt.Sprintf("spec %d, batch %d", si, batch)
+		for bi, batch := range []int{64, 100, 128, 257} {
+			// Dropout passes values through in evaluation mode.
+			training := bi != 1
+			name := fmt.Sprintf("spec %d, batch %d, training %v", si, batch, training)
 			rng := rand.New(rand.NewPCG(uint64(si), uint64(batch)))
 			fast := nn.MustNew[float64](spec, rand.New(rand.NewPCG(3, 4)))
 			general := nn.MustNew[float64](spec, rand.New(rand.NewPCG(3, 4)))
 			nn.UseGeneralPath(general)
+			fast.SetTraining(training)
+			general.SetTraining(training)
 			if !nn.TakesShards(fast, batch) || nn.TakesShards(general, batch) {
 				t.Fatalf("%s: the data-parallel step takes the fast network %v, the general one %v, want true and false", name, nn.TakesShards(fast, batch), nn.TakesShards(general, batch))
 			}

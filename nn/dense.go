@@ -455,6 +455,9 @@ func (d *Dense[T]) forwardRows(r0, r1 int) {
 	}
 }
 
+// inputGrad returns the matrix backwardRows writes dLoss/dx into.
+func (d *Dense[T]) inputGrad() *tensor.Matrix[T] { return &d.dx }
+
 // backwardRows takes rows r0..r1-1 of dLoss/da (da, (r1−r0)×Outputs),
 // sets those rows of dz (unless the activation is the identity, where dz
 // is da) and, when inputGrad is set, of dx, which it returns; on the

@@ -23,6 +23,7 @@ type Dropout[T tensor.Float] struct {
 	shape    Shape
 	mask     tensor.Matrix[T] // 0 or 1/(1−rate) per value of the last batch
 	out, dx  tensor.Matrix[T]
+	x        *tensor.Matrix[T] // the data-parallel step's input (readyRows)
 }
 
 // KindDropout names the dropout layer kind; its setting is Rate.
@@ -77,23 +78,85 @@ func (d *Dropout[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 		copy(d.out.Values(), x.Values())
 		return &d.out
 	}
-	if !d.fixed || d.mask.Rows != x.Rows || d.mask.Cols != x.Cols {
-		reshape(&d.mask, x.Rows, x.Cols)
-		keep := T(1 / (1 - d.rate))
-		for i := range d.mask.Data {
-			if d.rng.Float64() < d.rate {
-				d.mask.Data[i] = 0
-			} else {
-				d.mask.Data[i] = keep
-			}
-		}
-	}
+	d.drawMask(x.Rows, x.Cols)
 	m, out := d.mask.Values(), d.out.Values()
 	for i, v := range x.Values() {
 		out[i] = v * m[i]
 	}
 	return &d.out
 }
+
+// drawMask draws the mask for a batch of rows×cols values, in order from
+// the layer's stream, unless it is fixed and has that shape already.
+func (d *Dropout[T]) drawMask(rows, cols int) {
+	if d.fixed && d.mask.Rows == rows && d.mask.Cols == cols {
+		return
+	}
+	reshape(&d.mask, rows, cols)
+	keep := T(1 / (1 - d.rate))
+	for i := range d.mask.Data {
+		if d.rng.Float64() < d.rate {
+			d.mask.Data[i] = 0
+		} else {
+			d.mask.Data[i] = keep
+		}
+	}
+}
+
+// readyRows is Forward's part for the whole batch in the data-parallel
+// step (see dataParallel): it shapes the workspaces and, while training,
+// draws the batch's mask, the draws Forward would make; forwardRows and
+// backwardRows then fill them block by block.
+func (d *Dropout[T]) readyRows(x *tensor.Matrix[T], inputGrad bool) *tensor.Matrix[T] {
+	if n := d.shape.Size(); x.Cols != n {
+		panic(fmt.Sprintf("nn: dropout expects %d inputs, batch has %d columns", n, x.Cols))
+	}
+	d.x = x
+	reshape(&d.out, x.Rows, x.Cols)
+	if inputGrad {
+		reshape(&d.dx, x.Rows, x.Cols)
+	}
+	if d.training {
+		d.drawMask(x.Rows, x.Cols)
+	}
+	return &d.out
+}
+
+// forwardRows computes rows r0..r1-1 of the output as Forward does.
+func (d *Dropout[T]) forwardRows(r0, r1 int) {
+	c := d.x.Cols
+	x, out := d.x.Data[r0*c:r1*c], d.out.Data[r0*c:r1*c]
+	if !d.training {
+		copy(out, x)
+		return
+	}
+	m := d.mask.Data[r0*c : r1*c]
+	for i, v := range x {
+		out[i] = v * m[i]
+	}
+}
+
+// backwardRows computes rows r0..r1-1 of dx from those rows of dOut (da)
+// as Backward does, and returns them; nil unless inputGrad is set.
+func (d *Dropout[T]) backwardRows(r0, r1 int, da []T, inputGrad bool) []T {
+	if !inputGrad {
+		return nil
+	}
+	c := d.x.Cols
+	dx := d.dx.Data[r0*c : r1*c]
+	if !d.training {
+		copy(dx, da)
+		return dx
+	}
+	m := d.mask.Data[r0*c : r1*c]
+	for i, g := range da {
+		dx[i] = g * m[i]
+	}
+	return dx
+}
+
+// inputGrad returns the matrix backwardRows writes dLoss/dInput into.
+func (d *Dropout[T]) inputGrad() *tensor.Matrix[T] { return &d.dx }
 
 // Backward passes dOut through the last Forward's mask (unchanged when
 // evaluating). Dropout has no parameters to set.
