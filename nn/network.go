@@ -435,7 +435,11 @@ func (n *Network[T]) Loss(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
 
 // Gradient runs one forward and backward pass on the batch (x, y),
 // leaving dLoss/dParam in every Grad (previous gradients are cleared), and
-// returns the loss before the step.
+// returns the loss before the step. A network of dense and dropout layers
+// with weights that fit a core's cache, on a batch of at least 32 rows per
+// worker, takes a data-parallel step: each core runs whole shards of the
+// batch through every layer (see dataParallel). The results have the
+// bits of the layer-by-layer step, whatever the worker count.
 func (n *Network[T]) Gradient(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
 	if !n.layerByLayer && len(n.outs) == len(n.Layers) && n.par.ready(n, x.Rows) {
 		return n.par.gradient(n, l, x, y)
