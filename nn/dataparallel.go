@@ -17,9 +17,9 @@ import (
 // batch, it runs their backward pass down to each layer's dLoss/dz and
 // dLoss/dx; then the weight and bias gradients, which sum over the whole
 // batch, are computed as blocks of each layer's gradient that the cores
-// share. Each layer's weights are packed for the shards' products once,
-// before the forward pass (kernel.PackedB), not once a shard. Four waits
-// a step. The shards and blocks are claimed one by one
+// share. Each layer's weights are packed for the shards' products once
+// (kernel.PackedB), not once a shard: W before the forward pass, Wᵀ for
+// the input gradients during it. Four waits a step. The shards and blocks are claimed one by one
 // (kernel.ForEach), so a core that other work slows takes fewer.
 //
 // Each row of a product is computed the same way whichever rows it is
@@ -38,7 +38,8 @@ type dataParallel[T tensor.Float] struct {
 	fwd    shardPass[T]
 	bwd    shardPass[T]
 	grads  gradBlocks[T]
-	pack   packing[T]
+	pack   packing[T] // W, packed before the forward pass
+	packT  packing[T] // Wᵀ, packed during it by workers done with their shards
 	// force, when positive, is the number of shards to use whatever
 	// the worker count, for benchmarks that weigh a shard's cost.
 	force int
@@ -122,7 +123,7 @@ func (p *dataParallel[T]) ready(n *Network[T], rows int) bool {
 		return false
 	}
 	p.fwd.p, p.bwd.p, p.bwd.backward, p.grads.p = p, p, true, p
-	p.pack.blocks = p.pack.blocks[:0]
+	p.pack.blocks, p.packT.blocks = p.pack.blocks[:0], p.packT.blocks[:0]
 	return true
 }
 
@@ -137,12 +138,12 @@ func (p *dataParallel[T]) gradient(n *Network[T], l loss.Loss[T], x, y *tensor.M
 			work += d.Inputs() * d.Outputs()
 			p.pack.add(&d.packW)
 			if i > 0 {
-				p.pack.add(&d.packWT)
+				p.packT.add(&d.packWT)
 			}
 		}
 	}
 	kernel.ForEach(len(p.pack.blocks), &p.pack)
-	kernel.ForEach(p.shards, &p.fwd)
+	kernel.ForEach(p.shards+len(p.packT.blocks), &p.fwd)
 	v := l.Forward(out, y)
 	reshape(&n.dOut, out.Rows, out.Cols)
 	l.Backward(&n.dOut, out, y)
@@ -176,10 +177,16 @@ type shardPass[T tensor.Float] struct {
 	backward bool
 }
 
-// Range runs the pass on shards lo..hi-1.
+// Range runs the pass on shards lo..hi-1; in the forward pass, indices
+// past the shards pack blocks of the layers' Wᵀ for the backward pass,
+// which cores that are done with their shards claim.
 func (sp *shardPass[T]) Range(lo, hi int) {
 	p := sp.p
 	for s := lo; s < hi; s++ {
+		if s >= p.shards {
+			p.packT.Range(s-p.shards, s-p.shards+1)
+			continue
+		}
 		r0, r1 := p.bound(s), p.bound(s+1)
 		if !sp.backward {
 			for _, l := range p.layers {
