@@ -372,15 +372,16 @@ func tooLargef(format string, args ...any) error {
 
 // parseUpload reads an uploaded CSV file and checks it against the
 // playground's limits. The data package's errors name the line and the
-// column; they reach the page as they are. An error wrapping
-// data.ErrTooLarge means the file exceeds a size limit.
+// column; they reach the page with their advice made the page's (see
+// pageAdvice). An error wrapping data.ErrTooLarge means the file exceeds
+// a size limit.
 func parseUpload(name string, body []byte) (*upload, error) {
 	d, schema, err := data.ReadCSV(bytes.NewReader(body), name, uploadLimits)
 	if errors.Is(err, data.ErrTooLarge) {
 		return nil, fmt.Errorf("%w; the playground takes at most %d rows, %d feature columns after one-hot encoding and %d classes", err, MaxUploadRows, MaxFeatures, MaxClasses)
 	}
 	if err != nil {
-		return nil, err
+		return nil, pageAdvice(err)
 	}
 	switch {
 	case d.Len() < 2:
@@ -396,6 +397,37 @@ func parseUpload(name string, body []byte) (*upload, error) {
 	}
 	return &upload{name: name, data: d, schema: schema}, nil
 }
+
+// csvAdvice maps the advice of the data package's CSV errors, which names
+// options of `descent train` (a missing-value policy, a categorical
+// column), to what a user of the playground, which has neither, can do.
+var csvAdvice = []struct{ train, page string }{
+	{"; use a missing-value policy (drop, mean, median, mode) to accept it", ": the playground does not fill in missing values, so fill in or remove that row in the file"},
+	{"; declare it categorical to read text)", ": make every value of the column a number, or give it text on every line)"},
+}
+
+// pageAdvice returns err with its advice for `descent train` replaced by
+// csvAdvice's for the playground. The result still wraps err, so
+// errors.Is and errors.As see what it did.
+func pageAdvice(err error) error {
+	msg := err.Error()
+	for _, a := range csvAdvice {
+		msg = strings.Replace(msg, a.train, a.page, 1)
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return &advised{msg: msg, err: err}
+}
+
+// advised is an error whose message pageAdvice rewrote.
+type advised struct {
+	msg string
+	err error
+}
+
+func (e *advised) Error() string { return e.msg }
+func (e *advised) Unwrap() error { return e.err }
 
 func sizeText(n int64) string {
 	if n >= 1<<20 && n%(1<<20) == 0 {

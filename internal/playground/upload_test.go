@@ -2,12 +2,17 @@ package playground
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/descent-ml/descent/data"
 )
 
 // issueBomb is the upload of issue 17: 60,000 rows whose text column has
@@ -122,4 +127,55 @@ func FuzzUpload(f *testing.F) {
 		req.Header.Set(TokenHeader, s.Token())
 		s.ServeHTTP(rec, req)
 	})
+}
+
+// TestUploadAdvice checks that a bad upload's error names the line and
+// column and gives advice a user of the playground can follow, in every
+// transport (the reply comes from Core): the data package's advice names
+// options of `descent train` that the playground does not have.
+func TestUploadAdvice(t *testing.T) {
+	for _, tc := range []struct {
+		name, file string
+		want       []string
+		sentinel   error
+	}{
+		{"missing value", "a,b,c\n1,,x\n3,4,y\n",
+			[]string{`gap.csv line 2, column "b"`, "missing value", "the playground does not fill in missing values, so fill in or remove that row in the file"},
+			data.ErrMissingValue},
+		{"text in a column of numbers", "a,b,c\n1,2,x\n3,zz,y\n",
+			[]string{`gap.csv line 3, column "b"`, `"zz" is not a number`, "make every value of the column a number, or give it text on every line"},
+			data.ErrNotNumber},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parseUpload("gap.csv", []byte(tc.file))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !errors.Is(err, tc.sentinel) {
+				t.Errorf("error %v does not wrap %v", err, tc.sentinel)
+			}
+			c := NewCore(Options{})
+			defer c.Close()
+			rep := c.Do(Call{Method: "POST", Path: "/api/sessions"})
+			var st struct{ ID string }
+			if err := json.Unmarshal(rep.Body, &st); err != nil || rep.Status != 201 {
+				t.Fatalf("create: %d %s", rep.Status, rep.Body)
+			}
+			rep = c.Do(Call{Method: "POST", Path: "/api/sessions/" + st.ID + "/data", Query: url.Values{"name": {"gap.csv"}}, Body: []byte(tc.file)})
+			var got struct{ Error string }
+			if err := json.Unmarshal(rep.Body, &got); err != nil || rep.Status != 400 {
+				t.Fatalf("upload: %d %s, want 400", rep.Status, rep.Body)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got.Error, w) {
+					t.Errorf("error %q does not say %q", got.Error, w)
+				}
+			}
+			for _, bad := range []string{"missing-value policy", "declare it categorical"} {
+				if strings.Contains(got.Error, bad) {
+					t.Errorf("error %q gives advice for descent train: %q", got.Error, bad)
+				}
+			}
+		})
+	}
 }
