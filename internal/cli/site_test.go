@@ -89,7 +89,7 @@ func TestPlaygroundStaticSite(t *testing.T) {
 	ts := httptest.NewServer(http.FileServer(http.Dir(dir)))
 	defer ts.Close()
 
-	ctx := newBrowser(t, 90*time.Second)
+	ctx := newBrowser(t, browserTimeout(t))
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, actions...); err != nil {
@@ -136,7 +136,7 @@ func TestPlaygroundStaticSite(t *testing.T) {
 	if err != nil || restored != `[3,0.03,"4tanh,4tanh",0]` {
 		t.Errorf("settings from the link: %s (%v)", restored, err)
 	}
-	do("pause", chromedp.Click(chromedp.ID(`run`)), waitJS(`!app.running`))
+	do("pause", chromedp.Click(chromedp.ID(`run`)), waitJS(`!app.running && !app.state.running && !app.polling`))
 
 	// A link pasted into the open tab applies; its bad parameters are
 	// named and ignored, the good ones kept.
@@ -158,14 +158,19 @@ func TestPlaygroundStaticSite(t *testing.T) {
 		t.Errorf("after the bad link: default lr, default samples, layers, units = %s (%v), want [true,true,1,3]", got, err)
 	}
 
-	// A click on an empty link (href="#") is no new link.
+	// A click on an empty link (href="#") is no new link: the page's
+	// hashchange handler, which runs before the test's, sends nothing (a
+	// link's first request leaves before its first await).
 	kept, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => {
-		location.hash = "";
-		await new Promise((r) => setTimeout(r, 300)); // hashchange has fired
-		return app.settings.dataset + " " + app.settings.seed;
+		const orig = api;
+		let calls = 0;
+		api = (...args) => { calls++; return orig(...args); };
+		await new Promise((r) => { window.addEventListener("hashchange", r, {once: true}); location.hash = ""; });
+		api = orig;
+		return calls + " " + app.settings.dataset + " " + app.settings.seed;
 	})()`, chromedp.EvalAwaitPromise))
-	if err != nil || kept != "circles 11" {
-		t.Errorf("after an empty fragment the settings are %q (%v), want circles 11 kept", kept, err)
+	if err != nil || kept != "0 circles 11" {
+		t.Errorf("after an empty fragment: %q (%v), want 0 requests and circles 11 kept", kept, err)
 	}
 
 	// At 50 epochs per frame the page still draws: training is in the
@@ -323,7 +328,7 @@ func TestPlaygroundServerLink(t *testing.T) {
 	ts := httptest.NewServer(pg)
 	defer ts.Close()
 	defer pg.Close()
-	ctx := newBrowser(t, 60*time.Second)
+	ctx := newBrowser(t, browserTimeout(t))
 	link := "#dataset=xor&noise=0&seed=3&layers=4,4&act=tanh,relu&lr=0.03&batch_size=10&run=1"
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(ts.URL+"/"+link),

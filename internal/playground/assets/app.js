@@ -19,6 +19,11 @@ const FEATURES = [["x1", "x1"], ["x2", "x2"], ["x1sq", "x1²"], ["x2sq", "x2²"]
 // Labels for datasets the server lists without one.
 const DATASET_LABELS = { quadrants: ["Quadrants", "XOR as TensorFlow Playground draws it: points spread over four quadrants"], swirl: ["Swirl", "two spiral arms, one per class"] };
 
+// resetTimer is a change waiting to be sent, sending counts changes on
+// their way: while either is there, the page's settings are newer than
+// the server's.
+let resetTimer = null, resumeAfter = false, sending = 0;
+
 const app = {
   id: null,          // session id
   settings: null,    // as the server normalised them
@@ -105,7 +110,10 @@ function accept(st) {
   app.gen++;
   app.state = st;
   app.id = st.id;
-  app.settings = st.settings;
+  // A change of the page's own that the server has not answered yet is
+  // newer than st's settings: a reply to an earlier call must not undo it
+  // (a second click while the first change's PUT is on its way).
+  if (resetTimer === null && !sending) app.settings = st.settings;
   if (st.points) { app.points = st.points; app.version = st.version; }
   app.running = st.running;
   writeHash();
@@ -179,10 +187,7 @@ async function recoverSession() {
   if (app.explain) loadExplain();
 }
 
-// resetTimer is a change waiting to be sent, sending counts changes on
-// their way: while either is there, the page's settings are newer than
-// the server's.
-let resetTimer = null, resumeAfter = false, sending = 0;
+
 // change applies new settings: the server rebuilds the run from them. A
 // live change (learning rate, L1, L2) keeps the run, and training goes on.
 function change(mutate, live) {
@@ -194,19 +199,22 @@ function change(mutate, live) {
   clearTimeout(resetTimer);
   resetTimer = setTimeout(async () => {
     resetTimer = null;
-    sending++;
     const resume = resumeAfter;
     resumeAfter = false;
+    let st;
+    sending++;
     try {
       showBanner("");
-      accept(await api("PUT", "/api/sessions/" + app.id, { settings: app.settings }));
-      if (resume) await action("/run?speed=" + $("speed").value);
-      else if (app.explain) loadExplain();
+      st = await api("PUT", "/api/sessions/" + app.id, { settings: app.settings });
     } catch (e) {
       handleError(e);
+      return;
     } finally {
       sending--;
     }
+    accept(st); // its settings, unless a newer change is waiting
+    if (resume) await action("/run?speed=" + $("speed").value);
+    else if (app.explain) loadExplain();
   }, 120);
 }
 
@@ -396,7 +404,7 @@ async function uploadFile(file) {
     app.uploadDelim = delim;
     accept(st);
   } catch (e) {
-    showUploadError(pageHint(e.message));
+    showUploadError(e.message); // the engine words its advice for the page (parseUpload)
   }
 }
 
@@ -412,15 +420,6 @@ function sniffDelimiter(text) {
     if (counts[0] > 0 && counts.every((n) => n === counts[0]) && counts[0] > bestN) { best = c; bestN = counts[0]; }
   }
   return names[best];
-}
-
-// pageHint rewrites the advice of a CSV error that names an option of
-// `descent train` the page does not have into what a user of the page
-// can do.
-function pageHint(msg) {
-  return msg
-    .replace(/; use a missing-value policy \([^)]*\) to accept it/, ": the playground does not fill in missing values, so fill in or remove that row in the file")
-    .replace(/; declare it categorical to read text\)/, ": make every value of the column a number, or give it text on every line)");
 }
 
 function showUploadError(msg) {
