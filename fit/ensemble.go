@@ -42,6 +42,10 @@ func (j *job[T]) ensemble(ctx context.Context, first *model.Model, refit bool, e
 		// only in the order of their batches.
 		return first, nil
 	}
+	if j.o.EnsembleRows > 0 && j.d.Len() > j.o.EnsembleRows {
+		j.logf("ensemble: %d rows, more than the %d an ensemble is trained on; keeping one network", j.d.Len(), j.o.EnsembleRows)
+		return first, nil
+	}
 	j.logf("ensemble: training %d more networks from other seeds; the model averages the outputs of all %d", k-1, k)
 	members := make([]*model.Model, k)
 	members[0] = first

@@ -161,3 +161,20 @@ func TestEnsembleDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// Data of more rows than EnsembleRows train one network.
+func TestEnsembleRows(t *testing.T) {
+	d, schema := iris(t)
+	o := Defaults()
+	o.Epochs, o.Patience, o.Hidden, o.Ensemble = 3, 0, []int{4}, 3
+	for _, c := range []struct{ rows, units int }{{0, 12}, {150, 12}, {149, 4}} {
+		o.EnsembleRows = c.rows
+		res, err := Train(context.Background(), d, schema, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Model.Spec.Layers[0].Units; got != c.units {
+			t.Errorf("EnsembleRows %d, 150 rows: %d hidden units, want %d", c.rows, got, c.units)
+		}
+	}
+}

@@ -21,6 +21,7 @@ func quick() Options {
 	o.Hidden = []int{16}
 	o.Epochs = 40
 	o.Patience = 0
+	o.Ensemble = 1 // one network: these tests are about what each one does
 	return o
 }
 
