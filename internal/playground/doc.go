@@ -49,7 +49,7 @@
 //	GET    /                              the page
 //	GET    /assets/{file}                 embedded CSS and JavaScript
 //	POST   /api/sessions                  create a session from settings (JSON)
-//	PUT    /api/sessions/{id}             reset it with new settings
+//	PUT    /api/sessions/{id}             reset it with new settings (see below)
 //	POST   /api/sessions/{id}/data        upload a CSV file (body, ≤ MaxUpload)
 //	POST   /api/sessions/{id}/run         start training (?until=EPOCH)
 //	POST   /api/sessions/{id}/pause       stop training
@@ -58,6 +58,13 @@
 //	GET    /api/sessions/{id}/explain     chain rule of one weight (?layer=&from=&to=&sample=)
 //	GET    /api/sessions/{id}/model       the trained model as a descent model file
 //	DELETE /api/sessions/{id}             end the session
+//
+// A PUT pauses the session and rebuilds its run from the new settings,
+// except when they differ from the run's only in the learning rate, L1 or
+// L2: then the run is kept (weights, epoch, history, optimizer state) and
+// only those change, as TensorFlow Playground does; the page sends run
+// again to train on. The same settings again rebuild the run (the page's
+// "Reset with the same seed").
 //
 // # Only its own page
 //
