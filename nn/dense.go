@@ -34,6 +34,7 @@ type Dense[T tensor.Float] struct {
 	z, a              tensor.Matrix[T]
 	dz, dx            tensor.Matrix[T]
 	epi               denseEpilogue[T]
+	mask              denseMask[T]
 	// packW and packWT hold W and Wᵀ packed once for the shards of the
 	// data-parallel step, which multiply by them.
 	packW, packWT kernel.PackedB[T]
@@ -338,22 +339,39 @@ func (d *Dense[T]) activate() {
 func (d *Dense[T]) deactivate(da *tensor.Matrix[T]) {
 	if !d.general {
 		dz, g := d.dz.Values(), da.Values()
-		switch f := d.Act.(type) {
+		switch d.Act.(type) {
 		case activation.Sigmoid[T]:
 			kernel.SigmoidBackward(dz, d.a.Values(), g)
 			return
 		case activation.Tanh[T]:
 			kernel.TanhBackward(dz, d.a.Values(), g)
 			return
-		case activation.ReLU[T]:
-			kernel.LeakyReLUBackward(dz, d.z.Values(), g, 0)
-			return
-		case activation.LeakyReLU[T]:
-			kernel.LeakyReLUBackward(dz, d.z.Values(), g, f.Slope)
+		case activation.ReLU[T], activation.LeakyReLU[T]:
+			// By blocks of rows split between the cores, each
+			// through the assembly loop: the bits of
+			// LeakyReLUBackward.
+			d.mask.d, d.mask.da = d, g
+			kernel.For(da.Rows, da.Cols, &d.mask)
+			d.mask.da = nil
 			return
 		}
 	}
 	d.Act.Backward(&d.dz, &d.z, &d.a, da)
+}
+
+// denseMask is a Ranger over the rows of a Dense layer's dz: it sets
+// them to da ⊙ f'(z) for a ReLU or leaky ReLU f.
+type denseMask[T tensor.Float] struct {
+	d  *Dense[T]
+	da []T
+}
+
+// Range sets rows lo..hi-1.
+func (m *denseMask[T]) Range(lo, hi int) {
+	d := m.d
+	out := d.Outputs()
+	slope, _ := d.leaky()
+	kernel.LeakyReLUGrad(d.dz.Data[lo*out:hi*out], d.z.Data[lo*out:hi*out], m.da[lo*out:hi*out], slope)
 }
 
 // reshape gives a layer-owned workspace the shape rows×cols. A training
