@@ -9,18 +9,19 @@ import (
 )
 
 // dataParallel is Network.Gradient's data-parallel step for a chain of
-// Dense and Dropout layers. The layer-by-layer step splits each product and sweep
-// between the cores, which costs a wait at each of them (about twenty a
-// step) and moves cache lines from core to core. This step instead cuts
-// the batch into shards of rows: each core runs the forward pass of whole
-// shards through every layer; after the loss, computed on the whole
-// batch, it runs their backward pass down to each layer's dLoss/dz and
-// dLoss/dx; then the weight and bias gradients, which sum over the whole
-// batch, are computed as blocks of each layer's gradient that the cores
-// share. Each layer's weights are packed for the shards' products once
-// (kernel.PackedB), not once a shard: W before the forward pass, Wᵀ for
-// the input gradients during it. Four waits a step. The shards and blocks are claimed one by one
-// (kernel.ForEach), so a core that other work slows takes fewer.
+// Dense and Dropout layers. The layer-by-layer step splits each product
+// and sweep between the cores, which costs a wait at each of them (about
+// twenty a step) and moves cache lines from core to core. This step
+// instead cuts the batch into shards of rows, one a worker: each core runs
+// the forward pass of whole shards through every layer; after the loss,
+// computed on the whole batch, it runs their backward pass down to each
+// layer's dLoss/dz and dLoss/dx; then the weight and bias gradients, which
+// sum over the whole batch, are computed as blocks of each layer's
+// gradient that the cores share. Each layer's weights are packed for the
+// shards' products once (kernel.PackedB), not once a shard: W before the
+// forward pass, Wᵀ for the input gradients during it. Four waits a step.
+// The shards and blocks are claimed one by one (kernel.ForEach), so a core
+// that other work slows takes fewer.
 //
 // Each row of a product is computed the same way whichever rows it is
 // computed with, and each block of a gradient the same way whichever
@@ -171,7 +172,8 @@ func (p *dataParallel[T]) gradient(n *Network[T], l loss.Loss[T], x, y *tensor.M
 	return v
 }
 
-// shardPass is the forward or backward pass over shards, for kernel.For.
+// shardPass is the forward or backward pass over shards, for
+// kernel.ForEach.
 type shardPass[T tensor.Float] struct {
 	p        *dataParallel[T]
 	backward bool
@@ -229,11 +231,14 @@ func (g *gradBlocks[T]) plan(total int) {
 	target := max(minGradBlock, total/(2*kernel.Workers()))
 	for i, d := range g.p.dense {
 		in, out := d.Inputs(), d.Outputs()
-		rowTiles, colTiles := (in+5)/6, (out+15)/16
+		// Columns in runs of 16, a whole number of the micro-kernel's
+		// panels for either type (16 or 8 wide).
+		rt, ct := kernel.RowTile, 16
+		rowTiles, colTiles := (in+rt-1)/rt, (out+ct-1)/ct
 		byCols := colTiles >= rowTiles
-		dim, t, tiles := in, 6, rowTiles
+		dim, t, tiles := in, rt, rowTiles
 		if byCols {
-			dim, t, tiles = out, 16, colTiles
+			dim, t, tiles = out, ct, colTiles
 		}
 		parts := max(1, min(tiles, in*out*g.p.rows/target))
 		for b := range parts {
