@@ -58,17 +58,18 @@ type rowLayer[T tensor.Float] interface {
 	inputGrad() *tensor.Matrix[T]
 }
 
-// minShardRows is the fewest rows a shard gets: fewer and a shard's
-// products spend more on packing their rows and on the calls than on
-// multiplying.
-const minShardRows = 32
+// minShardRows is the fewest rows a shard gets. Each shard streams all
+// of a layer's packed weights through its core for few rows: on one core,
+// two shards of a batch of 64 cost 3–12 % more than the layer-by-layer
+// step (BenchmarkShardCost, 784-256-128-10), which is about what sharing
+// the work between two cores with fewer waits can save; at 64 rows a
+// shard the cost was lost in the noise of the shared 2-core machine.
+const minShardRows = 64
 
 // shardsFor returns the number of shards for a batch of rows, 0 or 1
-// when the data-parallel step does not apply: one a worker, as each shard
-// costs a core a few percent more work than its rows' share of the
-// layer-by-layer step (measured at batch 64 to 1024 on one core), so
-// more shards than cores would only add to it. The bits do not depend on
-// the number of shards.
+// when the data-parallel step does not apply: one a worker, as more
+// shards than cores would only add to each shard's cost, and no more than
+// minShardRows allows. The bits do not depend on the number of shards.
 func shardsFor(rows int) int {
 	return min(kernel.Workers(), rows/minShardRows)
 }

@@ -436,7 +436,7 @@ func (n *Network[T]) Loss(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
 // Gradient runs one forward and backward pass on the batch (x, y),
 // leaving dLoss/dParam in every Grad (previous gradients are cleared), and
 // returns the loss before the step. A network of dense and dropout layers
-// with weights that fit a core's cache, on a batch of at least 32 rows per
+// with weights that fit a core's cache, on a batch of at least 64 rows per
 // worker, takes a data-parallel step: each core runs whole shards of the
 // batch through every layer (see dataParallel). The results have the
 // bits of the layer-by-layer step, whatever the worker count.
