@@ -172,7 +172,9 @@ func TestPlaygroundBrowser(t *testing.T) {
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
+			// What the page showed, to tell a slow machine from a bug.
+			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({banner: document.getElementById("banner").textContent, running: app.running, epoch: app.state && app.state.epoch, settings: app.settings, server: app.state && app.state.settings})`))
+			t.Fatalf("%s: %v\npage: %s", what, err, page)
 		}
 	}
 	do("open the page",
