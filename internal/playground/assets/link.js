@@ -154,12 +154,15 @@ const PAGE_TITLE = document.title;
 // openLink applies a link fragment on the page: it creates the session
 // (or, when one exists, resets it) with the link's settings, reports each
 // parameter it had to ignore, and starts training for run=1. It uses
-// api, accept, action and showBanner from app.js.
+// api, accept, action, showBanner and resetTimer from app.js.
 async function openLink(hash) {
   const h = hash.replace(/^#/, "");
   // Once a session runs, an empty fragment (a click on href="#") or the
   // page's own settings are no new link.
   if (app.id && (!h || h === shareHash(app.settings, cfg.setting_fields))) return;
+  // The link replaces a change of the page's not sent yet (app.js).
+  clearTimeout(resetTimer);
+  resetTimer = null;
   const link = parseShare(h, cfg.setting_fields);
   const problems = link.problems.slice();
   const send = async (s) => {
