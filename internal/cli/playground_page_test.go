@@ -313,7 +313,7 @@ func TestPlaygroundPage(t *testing.T) {
 	do("back to the defaults", chromedp.Navigate("about:blank"), chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`#columns .neuron`)))
 	do("open the chain rule", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("#edges .hit")[3].dispatchEvent(new MouseEvent("click", {bubbles: true})); undefined`),
 		waitJS(`document.querySelector("#explain-body .factor.result")`))
-	do("train a little", chromedp.Click(chromedp.ID(`run`)), waitJS(epoch+` >= 150`), chromedp.Click(chromedp.ID(`run`)), waitJS(`!app.running`))
+	do("train a little", chromedp.Click(chromedp.ID(`run`)), waitJS(epoch+` >= 150`), chromedp.Click(chromedp.ID(`run`)), waitJS(`!app.running && !app.state.running && !app.polling`))
 	png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
