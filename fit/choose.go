@@ -96,7 +96,7 @@ func (j *job[T]) better(a, b bestEpoch) bool {
 	if va == nil {
 		return false
 	}
-	if j.d.Task.String() == "classification" {
+	if j.d.Task.String() == "classification" && !j.o.SelectByLoss {
 		return va.Accuracy > vb.Accuracy || (va.Accuracy == vb.Accuracy && va.Loss < vb.Loss)
 	}
 	return va.Loss < vb.Loss

@@ -14,6 +14,7 @@ func TestAltHiddenKeepsTheBetterLayout(t *testing.T) {
 	d, schema := iris(t)
 	o := Defaults()
 	o.Epochs, o.Patience, o.Ensemble = 8, 0, 1
+	o.SelectByLoss = false // rank by accuracy, then loss
 	o.Hidden, o.AltHidden = []int{32}, [][]int{{2}}
 	both, err := Train(context.Background(), d, schema, o)
 	if err != nil {
@@ -45,5 +46,28 @@ func TestAltHiddenKeepsTheBetterLayout(t *testing.T) {
 	}
 	if want != 2 {
 		t.Errorf("on this data the alternative (2 units) should win, so that the test checks the switch; it did not (%v/%v against %v/%v)", a2, l2, a32, l32)
+	}
+}
+
+// SelectByLoss chooses a classifier's epoch by the validation loss alone:
+// the best epoch is the first with the lowest validation loss, where
+// ranking by accuracy first may pick another.
+func TestSelectByLoss(t *testing.T) {
+	d, schema := iris(t)
+	o := Defaults()
+	o.Epochs, o.Patience, o.Ensemble, o.Hidden, o.Refit = 30, 0, 1, []int{8}, false
+	o.SelectByLoss = true
+	res, err := Train(context.Background(), d, schema, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, lowest := 0, 0.0
+	for _, e := range res.Selection.Epochs {
+		if want == 0 || e.Val.Loss < lowest {
+			want, lowest = e.Epoch, e.Val.Loss
+		}
+	}
+	if res.BestEpoch != want {
+		t.Errorf("best epoch %d; the lowest validation loss (%v) is at epoch %d", res.BestEpoch, lowest, want)
 	}
 }

@@ -25,8 +25,9 @@
 //     network beyond); Adam with β2 = 0.95, a small L2 penalty,
 //     the learning rate held flat for half the run and then annealed along
 //     a half cosine, and label smoothing 0.1;
-//   - the epoch chosen on a stratified 20 % validation split (by accuracy
-//     for classification, by loss for regression), then a refit on every
+//   - the epoch chosen on a stratified 20 % validation split by the
+//     validation loss (for classification too: on a small split accuracy
+//     moves in coarse steps, the loss does not), then a refit on every
 //     row for that many epochs along the same schedule, so that no row is
 //     wasted.
 //

@@ -324,7 +324,7 @@ func (j *job[T]) run(ctx context.Context, trainPart, valPart *part, epochs, hori
 	if resume != nil {
 		cfg.OptimizerState = &resume.Optimizer
 	}
-	keep := &keeper[T]{net: net, classification: j.d.Task == data.Classification, done: done}
+	keep := &keeper[T]{net: net, classification: j.d.Task == data.Classification && !j.o.SelectByLoss, done: done}
 	if valPart != nil {
 		cfg.Patience = j.o.Patience
 		cfg.Callbacks = append(cfg.Callbacks, keep)
