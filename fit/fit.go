@@ -55,10 +55,12 @@ type Result struct {
 // (when d.PendingFill says X still has them, see data.CSVOptions.KeepMissing;
 // they go into the model's schema), the feature scaler (and, for
 // regression, the target scaler) on the training part only; build the network; train, keeping the
-// weights of the epoch with the best validation score (accuracy, then loss,
-// for classification; loss for regression); then, with o.Refit, train a
-// fresh network from the same seed on all rows, filled and scaled on all rows, for
-// that many epochs. When ctx ends, Train stops after the current step and
+// weights of the epoch with the best validation score (the loss; for
+// classification without o.SelectByLoss, accuracy and then loss); then,
+// with o.Refit, train a fresh network from the same seed on all rows,
+// filled and scaled on all rows, for that many epochs; with o.Ensemble,
+// train more such networks from other seeds and merge them into one.
+// When ctx ends, Train stops after the current step and
 // returns the best model so far with Result.Interrupted set and a nil
 // error.
 func Train(ctx context.Context, d *data.Dataset, schema *data.Schema, o Options) (*Result, error) {
