@@ -175,6 +175,9 @@ type TuneResult struct {
 // scored yet.
 func Tune(ctx context.Context, d *data.Dataset, schema *data.Schema, base Options, to TuneOptions) (*TuneResult, error) {
 	start := time.Now()
+	// The folds gather rows from X: a dataset stored in float32 (see
+	// data.Dataset.Compact) is converted once here.
+	d = d.Float64()
 	if err := to.fill(d.Len()); err != nil {
 		return nil, err
 	}
