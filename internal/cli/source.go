@@ -56,7 +56,7 @@ func addCSVFlags(fs *flag.FlagSet) *csvFlags {
 	fs.StringVar(&f.categorical, "categorical", "", "CSV `columns` to read as categories although they hold numbers, comma-separated (zip codes, integer-coded groups); the model reads them so at predict time too")
 	fs.IntVar(&f.maxCategories, "max-categories", data.DefaultMaxCategories, "most distinct values one categorical CSV column may have (each becomes a feature)")
 	fs.IntVar(&f.maxFeatures, "max-features", data.DefaultMaxFeatures, "most feature columns a CSV may give, after one-hot encoding")
-	fs.Int64Var(&f.maxCells, "max-cells", data.DefaultMaxCells, "most numbers (rows × feature and target columns) a CSV may give; 8 bytes each")
+	fs.Int64Var(&f.maxCells, "max-cells", data.DefaultMaxCells, "most numbers (rows × feature and target columns) a CSV may give; 8 bytes each, 4 when train stores exact float32 values")
 	return f
 }
 
