@@ -1,10 +1,12 @@
 package playground
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/descent-ml/descent/activation"
 	"github.com/descent-ml/descent/data"
 	"github.com/descent-ml/descent/datasets"
+	"github.com/descent-ml/descent/fit"
 	"github.com/descent-ml/descent/initializer"
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/model"
@@ -356,21 +359,16 @@ func outputLayer(st Settings, task data.Task, classes, targets int) (lossName st
 			return "", 0, "", fmt.Errorf("loss %s is for classification; this dataset is regression (use mse, squared_error or mae)", lossName)
 		}
 	}
+	// The output activation that fits a classification loss is the
+	// library's rule (fit.OutputFor), as in `descent train`.
 	switch lossName {
-	case loss.NameBCE:
+	case loss.NameBCE, loss.NameBCEWithLogits:
 		if classes != 2 {
-			return "", 0, "", fmt.Errorf("loss bce needs two classes, the data has %d (use softmax_cross_entropy)", classes)
+			return "", 0, "", fmt.Errorf("loss %s needs two classes, the data has %d (use softmax_cross_entropy)", lossName, classes)
 		}
-		outputs, act = 1, activation.NameSigmoid
-	case loss.NameBCEWithLogits:
-		if classes != 2 {
-			return "", 0, "", fmt.Errorf("loss bce_logits needs two classes, the data has %d (use softmax_cross_entropy)", classes)
-		}
-		outputs, act = 1, activation.NameIdentity
-	case loss.NameCrossEntropy:
-		outputs, act = classes, activation.NameSoftmax
-	case loss.NameSoftmaxCrossEntropy:
-		outputs, act = classes, activation.NameIdentity
+		outputs, act = 1, fit.OutputFor(lossName).Name
+	case loss.NameCrossEntropy, loss.NameSoftmaxCrossEntropy:
+		outputs, act = classes, fit.OutputFor(lossName).Name
 	default: // squared_error, mse, mae
 		switch {
 		case task == data.Regression:
@@ -383,6 +381,15 @@ func outputLayer(st Settings, task data.Task, classes, targets int) (lossName st
 	}
 	if st.Output != "" {
 		act = st.Output
+		// A loss that does not fit the chosen output is refused here, as
+		// the library refuses it (fit.CheckOutput).
+		spec, err := activation.Parse(act)
+		if err != nil {
+			return "", 0, "", err
+		}
+		if err := fit.CheckOutput(lossName, spec); err != nil {
+			return "", 0, "", errors.New(strings.TrimPrefix(err.Error(), "fit: "))
+		}
 	}
 	return lossName, outputs, act, nil
 }
