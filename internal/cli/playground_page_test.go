@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,28 +23,8 @@ func pageBrowser(t *testing.T, w, h int, timeout time.Duration) context.Context 
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	bin := chromium()
-	if bin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("Chromium is missing: CI must install it (apt-get install chromium)")
-		}
-		t.Skip("Chromium not found (install chromium to run the browser test)")
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(w, h),
-	}
+	bin := needChromium(t)
+	opts := browserOptions(t, bin, w, h)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)
 	bctx, cancelCtx := chromedp.NewContext(actx)

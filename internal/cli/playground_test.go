@@ -130,33 +130,13 @@ func TestPlaygroundBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test skipped in -short mode")
 	}
-	bin := chromium()
-	if bin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("Chromium is missing: CI must install it (apt-get install chromium)")
-		}
-		t.Skip("Chromium not found (install chromium to run the browser test)")
-	}
+	bin := needChromium(t)
 	pg := playground.New(playground.Options{})
 	ts := httptest.NewServer(pg) // listens on 127.0.0.1
 	defer ts.Close()
 	defer pg.Close()
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1440, 1100),
-	}
+	opts := browserOptions(t, bin, 1440, 1100)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	defer cancelAlloc()
 	bctx, cancelCtx := chromedp.NewContext(actx)
@@ -335,4 +315,39 @@ func saveScreenshot(t *testing.T, name string, png []byte) {
 		}
 		t.Logf("screenshot: %s", p)
 	}
+}
+
+// browserOptions are the headless Chromium settings every browser test
+// uses: no sandbox, GPU, first-run pages or background traffic, a fresh
+// profile, and a window of w×h pixels.
+func browserOptions(t *testing.T, bin string, w, h int) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(w, h),
+	}
+}
+
+// needChromium returns the Chromium binary, and fails the test when there
+// is none in CI (CI=true) or skips it elsewhere.
+func needChromium(t *testing.T) string {
+	t.Helper()
+	bin := chromium()
+	if bin == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("Chromium is missing: CI must install it (apt-get install chromium)")
+		}
+		t.Skip("Chromium not found (install chromium to run the browser test)")
+	}
+	return bin
 }

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -27,27 +26,8 @@ const maxSiteGzip = 3 << 20
 // is missing, and returns a context bounded by timeout.
 func newBrowser(t *testing.T, timeout time.Duration) context.Context {
 	t.Helper()
-	bin := chromium()
-	if bin == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("Chromium is missing: CI must install it (apt-get install chromium)")
-		}
-		t.Skip("Chromium not found (install chromium to run the browser test)")
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(bin),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1400, 900),
-	}
+	bin := needChromium(t)
+	opts := browserOptions(t, bin, 1400, 900)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)
 	bctx, cancelCtx := chromedp.NewContext(actx)
