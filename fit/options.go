@@ -162,10 +162,11 @@ type Run struct {
 // batches of 64, up to 128 epochs with patience 32, robust feature
 // scaling with smooth clipping, standardised regression targets, label
 // smoothing 0.1, a stratified 20 % validation split to choose the epoch
-// (by validation loss, for classification too), a refit on all rows, and, on data of at most 10,000 rows, an ensemble of
-// 8 such networks refit from different seeds (stored as one network of
-// 8×128 units). The reasons and the measurements behind each
-// value are in the package documentation and bench/tabular/README.md.
+// (by validation loss, for classification too), a refit on all rows, and,
+// on data of at most 10,000 rows, an ensemble of 8 such networks refit
+// from different seeds (stored as one network of 8×128 units). The
+// reasons and the measurements behind each value are in the package
+// documentation and bench/tabular/README.md.
 func Defaults() Options {
 	return Options{
 		Hidden:         []int{128},
