@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -332,4 +333,24 @@ func TestPlaygroundServerLink(t *testing.T) {
 		t.Errorf("link round trip: %q (%v), want the same settings, run, no problems", same, err)
 	}
 	t.Logf("a link: %s", same[strings.LastIndex(same, " ")+1:])
+
+	// A link's layers take descent train's -layers syntax, as far as the
+	// playground's networks go (issue 14): dense:N[:ACT] and dropout:P.
+	for _, tc := range []struct{ hash, want string }{
+		{"layers=dense:6:relu,dropout:0.2,4&act=tanh", `[{"units":6,"activation":"relu"},{"units":4,"activation":"tanh"}] 0.2 0`},
+		{"layers=8,Dropout:0.1,dense:3,dropout:0.3", `[{"units":8,"activation":"tanh"},{"units":3,"activation":"tanh"}] 0.3 1`},
+		{"layers=conv:8:3,4&lr=0.1", `unchanged 0 1 layers=conv:8:3,4: conv layers are for descent train`},
+	} {
+		js := fmt.Sprintf(`(() => {
+			const p = parseShare("#" + %s, cfg.setting_fields);
+			const base = structuredClone(cfg.defaults); base.dropout = 0;
+			const s = applyChanges(base, p.changes);
+			const layers = JSON.stringify(s.hidden) === JSON.stringify(base.hidden) ? "unchanged" : JSON.stringify(s.hidden.map((l) => ({units: l.units, activation: l.activation})));
+			return [layers, s.dropout, p.problems.length, p.problems.join("; ")].join(" ");
+		})()`, strconv.Quote(tc.hash))
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil || !strings.HasPrefix(got, tc.want) {
+			t.Errorf("link %q: got %q (%v), want it to start %q", tc.hash, got, err, tc.want)
+		}
+	}
 }

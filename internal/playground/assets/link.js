@@ -1,7 +1,8 @@
 // descent playground: share links and the progress title, in both modes.
 // A link's fragment carries every setting (the settings object the page
 // sends, one parameter per field, named as in its JSON, with layers=4,4
-// act=tanh,tanh for the hidden layers and lr for the learning rate) and,
+// act=tanh,tanh for the hidden layers — or descent train's -layers syntax,
+// layers=dense:8:relu,dropout:0.2,4 — and lr for the learning rate) and,
 // with run=1, starts training. These functions are pure: app.js calls them.
 "use strict";
 
@@ -100,11 +101,15 @@ function parseShare(hash, fields) {
         if (v.some((x) => !Number.isFinite(x))) { bad("not a list of numbers"); continue; }
         break;
       case "layers": {
-        const units = value.trim() === "" ? [] : value.split(",");
-        if (units.some((u) => !/^\d+$/.test(u.trim()))) { bad("layers is a list of neuron counts, such as 4,4"); continue; }
-        const a = acts === undefined ? [] : acts.split(",");
-        v = units.map((u, j) => ({ units: parseInt(u, 10), activation: a[j] || a[a.length - 1] || "tanh" }));
+        const layers = parseLayers(value, acts === undefined ? [] : acts.split(","));
+        if (layers.error) { bad(layers.error); continue; }
+        v = layers.hidden;
         sawLayers = true;
+        if (layers.dropout !== undefined && kinds.dropout) {
+          if (layers.mixed) out.problems.push(text + ": the playground puts one dropout rate after every hidden layer; it uses " + layers.dropout);
+          const p = layers.dropout;
+          out.changes.push({ text: "dropout:" + p, apply: (s) => { s.dropout = p; } });
+        }
         break;
       }
       case "json":
@@ -121,6 +126,35 @@ function parseShare(hash, fields) {
     out.changes.push({ text: "act=" + acts, apply: (s) => { s.hidden = (s.hidden || []).map((l, j) => ({ units: l.units, activation: a[j] || a[a.length - 1] })); } });
   }
   return out;
+}
+
+// parseLayers reads a link's layers in the syntax of `descent train
+// -layers`, as far as the playground's networks go: a bare neuron count or
+// dense:N[:ACT] for a hidden layer, and dropout:P (one rate, after every
+// hidden layer). acts gives the activations of layers that name none. It
+// returns {hidden, dropout, mixed} or {error}.
+function parseLayers(value, acts) {
+  const hidden = [];
+  let dropout, mixed = false;
+  for (const raw of value.trim() === "" ? [] : value.split(",")) {
+    const item = raw.trim().toLowerCase();
+    let m;
+    if ((m = /^(?:dense:)?(\d+)(?::([a-z_]+))?$/.exec(item))) {
+      const j = hidden.length;
+      hidden.push({ units: parseInt(m[1], 10), activation: m[2] || acts[j] || acts[acts.length - 1] || "tanh" });
+    } else if ((m = /^dropout:([0-9]*\.?[0-9]+)$/.exec(item))) {
+      const p = Number(m[1]);
+      if (dropout !== undefined && dropout !== p) mixed = true;
+      dropout = p;
+    } else {
+      const kind = item.split(":")[0];
+      const why = ["conv", "maxpool", "avgpool", "batchnorm"].includes(kind)
+        ? kind + " layers are for descent train; the playground takes dense layers and dropout"
+        : "layers is a list such as 4,4 or dense:8:relu,dropout:0.2,4 (as descent train -layers)";
+      return { error: why };
+    }
+  }
+  return { hidden, dropout, mixed };
 }
 
 // applyChanges returns base with the changes applied, base untouched.
