@@ -75,11 +75,14 @@ func BenchmarkShardedVsLayered(b *testing.B) {
 	for _, c := range []struct {
 		hidden []int
 		batch  int
-	}{{[]int{256, 128}, 128}, {[]int{256, 128}, 256}, {[]int{256, 128}, 1024}, {[]int{1024, 1024}, 512}} {
+		force  int // shards forced on the data-parallel step, 0 for its own choice
+	}{{[]int{256, 128}, 64, 2}, {[]int{256, 128}, 128, 0}, {[]int{256, 128}, 256, 0}, {[]int{256, 128}, 1024, 0}, {[]int{1024, 1024}, 512, 0}} {
 		// 784-1024-1024-10 takes the layer-by-layer step both ways: its
-		// ratio shows the noise.
+		// ratio shows the noise. Batch 64 is forced into two shards of 32
+		// rows, which minShardRows refuses.
 		b.Run(fmt.Sprintf("784-%d-%d-10/b%d", c.hidden[0], c.hidden[1], c.batch), func(b *testing.B) {
 			net, l, x, y := stepSetup(c.hidden, c.batch)
+			nn.ForceShards(net, c.force)
 			// Sharded, layer by layer, and layer by layer on one worker.
 			var times [3][]time.Duration
 			defer tensor.SetThreads(0)

@@ -34,12 +34,16 @@ func SumRows[T Float](dst []T, beta T, m int, x []T, ldx int) {
 	sumRows(dst, beta, m, x, ldx)
 }
 
-// sumRows is SumRows on the calling goroutine.
+// sumRows is SumRows on the calling goroutine. It adds row by row
+// through axpy, whose fused multiply-add by 1 rounds each sum once, as
+// the plain addition does: the bits of the portable loop, at the speed
+// of the vector one (the bias gradients of a batch of 64 spent a thirtieth
+// of a training step in the portable loop).
 func sumRows[T Float](dst []T, beta T, m int, x []T, ldx int) {
 	scaleRow(dst, beta)
 	n := len(dst)
 	for i := 0; i < m; i++ {
-		axpyUnitary(dst, 1, x[i*ldx:i*ldx+n])
+		axpy(dst, 1, x[i*ldx:i*ldx+n])
 	}
 }
 
