@@ -17,6 +17,9 @@ const smallProduct = 256
 // work, showed no gain from splitting products this small.
 const parallelProduct = 1 << 20
 
+// splitByPacking chooses gemmParallel's split by the packing it repeats.
+var splitByPacking = true
+
 // minPart is the narrowest block of C, in rows or columns, worth a part of
 // its own beyond one per goroutine.
 const minPart = 512
@@ -49,7 +52,14 @@ func gemmParallel[T Float](workers int, transA, transB bool, m, n, k int, alpha 
 	}
 	nr, _, _ := tile[T]()
 	rowTiles, colTiles := (m+mr-1)/mr, (n+nr-1)/nr
+	// Every part packs the whole of the operand the parts share: all of
+	// op(B) (k×n) when C is split by rows, all of op(A) (m×k) when by
+	// columns. Split the way that packs less again, where both ways give
+	// each goroutine a part.
 	byRows := rowTiles > colTiles
+	if splitByPacking && rowTiles >= workers && colTiles >= workers {
+		byRows = m >= n
+	}
 	tiles, dim := colTiles, n
 	if byRows {
 		tiles, dim = rowTiles, m

@@ -27,12 +27,20 @@ func addRowVector[T Float](m int, x []T, ldx int, v []T) {
 // matrix x with row stride ldx. Rows are added in order, so the result is
 // the same however the caller splits its work.
 func SumRows[T Float](dst []T, beta T, m int, x []T, ldx int) {
-	if parts := min((len(dst)+15)/16, ewParts(m*len(dst))); parts > 1 {
+	// A quarter of the elements count toward the split: the sums go
+	// through the vector axpy, loading each row once, and a split of
+	// a batch of 64's bias gradients cost a wait worth more than the
+	// half of the sums it moved to the other core.
+	if parts := min((len(dst)+15)/16, ewParts(m*len(dst)/sumRowsShare)); parts > 1 {
 		runRows(parts, opSumRows, m, dst, beta, x, ldx, nil)
 		return
 	}
 	sumRows(dst, beta, m, x, ldx)
 }
+
+// sumRowsShare divides SumRows's element count before it is weighed
+// against parallelElements.
+const sumRowsShare = 4
 
 // sumRows is SumRows on the calling goroutine. It adds row by row
 // through axpy, whose fused multiply-add by 1 rounds each sum once, as

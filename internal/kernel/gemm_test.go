@@ -233,16 +233,21 @@ func testBitIdentical[T Float](t *testing.T) {
 			continue
 		}
 		// Forcing every split, even below the size where Gemm splits,
-		// covers splits that end inside and at the edges of tiles.
-		for parts := 2; parts <= 7; parts++ {
-			c := append([]T(nil), c0...)
-			gemmParallel(parts, s.transA, s.transB, s.m, s.n, s.k, 0.5, a, lda, b, ldb, -2, c, ldc)
-			for i := range c {
-				if math.Float64bits(float64(c[i])) != math.Float64bits(float64(first[i])) {
-					t.Fatalf("%T %+v: %d parts: C[%d] = %v, one part gave %v", T(0), s, parts, i, c[i], first[i])
+		// covers splits that end inside and at the edges of tiles, by
+		// rows and by columns (splitByPacking turns the choice).
+		for _, byPacking := range []bool{false, true} {
+			splitByPacking = byPacking
+			for parts := 2; parts <= 7; parts++ {
+				c := append([]T(nil), c0...)
+				gemmParallel(parts, s.transA, s.transB, s.m, s.n, s.k, 0.5, a, lda, b, ldb, -2, c, ldc)
+				for i := range c {
+					if math.Float64bits(float64(c[i])) != math.Float64bits(float64(first[i])) {
+						t.Fatalf("%T %+v: %d parts, split by packing %v: C[%d] = %v, one part gave %v", T(0), s, parts, byPacking, i, c[i], first[i])
+					}
 				}
 			}
 		}
+		splitByPacking = true
 	}
 }
 
