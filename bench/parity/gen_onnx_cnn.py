@@ -72,26 +72,32 @@ def network():
     return net.eval()
 
 
-def main():
-    net = network()
-    x = torch.randn(7, *SHAPE) * 2 + 0.5
+def write_case(net, name, shape):
+    """Feeds net 7 random samples of shape, exports it as NAME.onnx (dynamic
+    batch, opset 13) and writes the samples and torch's outputs to
+    NAME.json in onnx/testdata."""
+    x = torch.randn(7, *shape) * 2 + 0.5
     with torch.no_grad():
         y = net(x)
     os.makedirs(OUT, exist_ok=True)
     torch.onnx.export(
-        net, (x[:1],), os.path.join(OUT, "torch_cnn.onnx"),
+        net, (x[:1],), os.path.join(OUT, name + ".onnx"),
         input_names=["input"], output_names=["output"],
         dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
         opset_version=13,
     )
-    with open(os.path.join(OUT, "torch_cnn.json"), "w") as f:
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
         json.dump({
             "torch": torch.__version__,
-            "shape": list(SHAPE),
+            "shape": list(shape),
             "inputs": x.reshape(x.shape[0], -1).tolist(),
             "outputs": y.tolist(),
         }, f)
         f.write("\n")
+
+
+def main():
+    write_case(network(), "torch_cnn", SHAPE)
 
 
 if __name__ == "__main__":

@@ -29,15 +29,12 @@ It writes, next to the other ONNX test files:
 onnx/torch_cnn_test.go imports the file and compares descent's predictions
 with torch's outputs (to 1e-5).
 """
-import json
-import os
-
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, "..", "..", "onnx", "testdata")
+from gen_onnx_cnn import write_case
+
 SHAPE = (1, 16, 16)
 
 
@@ -61,25 +58,7 @@ class Net(nn.Module):
 
 def main():
     torch.manual_seed(14)
-    net = Net().eval()
-    x = torch.randn(7, *SHAPE) * 2 + 0.5
-    with torch.no_grad():
-        y = net(x)
-    os.makedirs(OUT, exist_ok=True)
-    torch.onnx.export(
-        net, (x[:1],), os.path.join(OUT, "torch_view.onnx"),
-        input_names=["input"], output_names=["output"],
-        dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
-        opset_version=13,
-    )
-    with open(os.path.join(OUT, "torch_view.json"), "w") as f:
-        json.dump({
-            "torch": torch.__version__,
-            "shape": list(SHAPE),
-            "inputs": x.reshape(x.shape[0], -1).tolist(),
-            "outputs": y.tolist(),
-        }, f)
-        f.write("\n")
+    write_case(Net().eval(), "torch_view", SHAPE)
 
 
 if __name__ == "__main__":
