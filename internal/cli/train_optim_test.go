@@ -65,25 +65,12 @@ func TestTrainOptimFlags(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			raw, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var m struct {
-				Training struct {
-					Options struct {
-						Optimizer, Schedule map[string]any
-					} `json:"options"`
-				} `json:"training"`
-			}
-			if err := json.Unmarshal(raw, &m); err != nil {
-				t.Fatal(err)
-			}
+			opt, sched := storedOptim(t, out)
 			for _, c := range []struct {
 				what string
 				got  map[string]any
 				want string
-			}{{"optimizer", m.Training.Options.Optimizer, tt.optim}, {"schedule", m.Training.Options.Schedule, tt.sched}} {
+			}{{"optimizer", opt, tt.optim}, {"schedule", sched, tt.sched}} {
 				got, _ := json.Marshal(c.got) // sorted keys, as want is written
 				if string(got) != c.want {
 					t.Errorf("%s %s\nwant %s", c.what, got, c.want)
@@ -156,7 +143,20 @@ func TestTuneOptimFlags(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	raw, err := os.ReadFile(out)
+	o, s := storedOptim(t, out)
+	if o["name"] != "adamw" || o["beta1"] != 0.0 || o["weight_decay"] != 0.0 || o["beta2"] != nil {
+		t.Errorf("optimizer %v; want adamw with beta1 0, weight_decay 0 and no beta2", o)
+	}
+	if s["name"] != "cosine" || s["min_rate"] != 1e-5 {
+		t.Errorf("schedule %v; want cosine with min_rate 1e-5", s)
+	}
+}
+
+// storedOptim reads the optimizer and schedule settings a model file
+// records in its training options.
+func storedOptim(t *testing.T, path string) (optimizer, schedule map[string]any) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,11 +170,5 @@ func TestTuneOptimFlags(t *testing.T) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	o, s := m.Training.Options.Optimizer, m.Training.Options.Schedule
-	if o["name"] != "adamw" || o["beta1"] != 0.0 || o["weight_decay"] != 0.0 || o["beta2"] != nil {
-		t.Errorf("optimizer %v; want adamw with beta1 0, weight_decay 0 and no beta2", o)
-	}
-	if s["name"] != "cosine" || s["min_rate"] != 1e-5 {
-		t.Errorf("schedule %v; want cosine with min_rate 1e-5", s)
-	}
+	return m.Training.Options.Optimizer, m.Training.Options.Schedule
 }
