@@ -600,7 +600,7 @@ func (s *search) score(ctx context.Context, u unit, o Options) foldScore {
 			out.err = fmt.Errorf("fit: tune: candidate %d, fold %d: %w", u.id, u.fold+1, err)
 		}
 	case w != nil:
-		out.score, out.loss = weightedRegressionScore(p, fd.test.Y, w)
+		out.loss, _, out.score = metrics.WeightedRegression(p, fd.test.Y, w)
 	default:
 		out.score, out.loss = metrics.R2(p, fd.test.Y), metrics.MSE(p, fd.test.Y)
 	}

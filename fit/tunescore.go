@@ -57,36 +57,3 @@ func weightedClassScore(p *tensor.Matrix[float64], pred, truth []int, w []float6
 	}
 	return hits / all, sum / all
 }
-
-// weightedRegressionScore returns R² and the MSE of p against y with row
-// i counted w[i] times, over every output (as metrics.R2 and metrics.MSE
-// do unweighted, and train's validation scores do weighted).
-func weightedRegressionScore(p, y *tensor.Matrix[float64], w []float64) (r2, mse float64) {
-	k := float64(y.Cols)
-	var mu, all float64
-	for i, wi := range w {
-		for _, t := range y.Row(i) {
-			mu += wi * t
-		}
-		all += wi
-	}
-	if all == 0 {
-		return math.NaN(), math.NaN()
-	}
-	mu /= all * k
-	var res, tot float64
-	for i, wi := range w {
-		pr := p.Row(i)
-		for j, t := range y.Row(i) {
-			res += wi * (pr[j] - t) * (pr[j] - t)
-			tot += wi * (t - mu) * (t - mu)
-		}
-	}
-	switch {
-	case tot != 0:
-		r2 = 1 - res/tot
-	case res == 0:
-		r2 = 1
-	}
-	return r2, res / (all * k)
-}

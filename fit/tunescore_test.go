@@ -58,7 +58,7 @@ func TestWeightedScoresEqualRepeatedRows(t *testing.T) {
 			rpred, ry = append(rpred, pred[i]), append(ry, y[i])
 		}
 	}
-	r2, mse := weightedRegressionScore(matrix(pred), matrix(y), w)
+	mse, _, r2 := metrics.WeightedRegression(matrix(pred), matrix(y), w)
 	if want := metrics.R2(matrix(rpred), matrix(ry)); math.Abs(r2-want) > 1e-12 {
 		t.Errorf("weighted R² %v; repeated rows give %v", r2, want)
 	}

@@ -318,3 +318,34 @@ func TestShapeMismatchPanics(t *testing.T) {
 		}()
 	}
 }
+
+// TestWeightedRegression checks that a row of weight w counts as w copies
+// of it, for every metric, and that no weight at all gives NaN.
+func TestWeightedRegression(t *testing.T) {
+	pred := tensor.FromRows([][]float64{{1.5, 0}, {2, 1}, {0.1, 2}, {4, 3}})
+	truth := tensor.FromRows([][]float64{{1, 0.5}, {2.5, 1}, {0, 1}, {3, 3.5}})
+	w := []float64{2, 0, 1, 3}
+	var rp, rt [][]float64
+	for i, n := range w {
+		for range int(n) {
+			rp, rt = append(rp, pred.Row(i)), append(rt, truth.Row(i))
+		}
+	}
+	mse, mae, r2 := WeightedRegression(pred, truth, w)
+	rpm, rtm := tensor.FromRows(rp), tensor.FromRows(rt)
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"MSE", mse, MSE(rpm, rtm)},
+		{"MAE", mae, MAE(rpm, rtm)},
+		{"R²", r2, R2(rpm, rtm)},
+	} {
+		if math.Abs(c.got-c.want) > 1e-12 {
+			t.Errorf("weighted %s %v; repeated rows give %v", c.name, c.got, c.want)
+		}
+	}
+	if mse, mae, r2 := WeightedRegression(pred, truth, make([]float64, 4)); !math.IsNaN(mse) || !math.IsNaN(mae) || !math.IsNaN(r2) {
+		t.Errorf("no weight: %v, %v, %v, want NaN", mse, mae, r2)
+	}
+}

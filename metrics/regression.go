@@ -99,3 +99,46 @@ func mean(sum float64, n int) float64 {
 	}
 	return sum / float64(n)
 }
+
+// WeightedRegression returns the MSE, the MAE and R² of pred against
+// truth (n×k matrices) with row i counted w[i] times: scikit-learn's
+// metrics with sample_weight for one output; over k outputs the errors
+// are averaged over the outputs too, as MSE does, and R² compares with the
+// weighted mean of all targets, as R2 does (a constant target gives 1 for
+// exact predictions and 0 otherwise). Weights of weight 2 equal the row
+// twice. A total weight of 0 gives NaN for all three.
+func WeightedRegression(pred, truth *tensor.Matrix[float64], w []float64) (mse, mae, r2 float64) {
+	mustSameLen(len(pred.Data), len(truth.Data))
+	if len(w) != truth.Rows {
+		panic(fmt.Sprintf("metrics: %d weights for %d rows", len(w), truth.Rows))
+	}
+	k := float64(truth.Cols)
+	var mu, all float64
+	for i, wi := range w {
+		for _, t := range truth.Row(i) {
+			mu += wi * t
+		}
+		all += wi
+	}
+	if all == 0 {
+		return math.NaN(), math.NaN(), math.NaN()
+	}
+	mu /= all * k
+	var res, abs, tot float64
+	for i, wi := range w {
+		p := pred.Row(i)
+		for j, t := range truth.Row(i) {
+			d := p[j] - t
+			res += wi * d * d
+			abs += wi * math.Abs(d)
+			tot += wi * (t - mu) * (t - mu)
+		}
+	}
+	switch {
+	case tot != 0:
+		r2 = 1 - res/tot
+	case res == 0:
+		r2 = 1
+	}
+	return res / (all * k), abs / (all * k), r2
+}

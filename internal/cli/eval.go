@@ -13,7 +13,6 @@ import (
 	"github.com/descent-ml/descent/loss"
 	"github.com/descent-ml/descent/metrics"
 	"github.com/descent-ml/descent/model"
-	"github.com/descent-ml/descent/tensor"
 )
 
 func init() {
@@ -198,7 +197,7 @@ func evaluate(m *model.Model, d *data.Dataset) (evalResult, *metrics.ConfusionMa
 		return res, cm, nil
 	}
 	if d.Weights != nil {
-		mse, mae, r2 := weightedRegression(pred, d.Y, d.Weights)
+		mse, mae, r2 := metrics.WeightedRegression(pred, d.Y, d.Weights)
 		res.MSE, res.RMSE, res.MAE, res.R2 = ptr(mse), ptr(math.Sqrt(mse)), ptr(mae), ptr(r2)
 		return res, nil, nil
 	}
@@ -266,42 +265,6 @@ func weightedClassScores(pred, truth []int, w []float64, classes int) scores {
 		s.per[k] = [3]float64{p, r, ratio(2*p*r, p+r)}
 	}
 	return s
-}
-
-// weightedRegression returns the MSE, MAE and R² with row i counted w[i]
-// times (scikit-learn's with sample_weight for one output; over k outputs
-// the errors are averaged over the outputs too, as metrics.MSE does, and
-// R² compares with the weighted mean of all targets, as metrics.R2). A
-// constant target gives R² 1 for a perfect prediction and 0 otherwise, as
-// metrics.R2.
-func weightedRegression(pred, truth *tensor.Matrix[float64], w []float64) (mse, mae, r2 float64) {
-	k := float64(truth.Cols)
-	var mu, all float64
-	for i, wi := range w {
-		for _, t := range truth.Row(i) {
-			mu += wi * t
-		}
-		all += wi
-	}
-	mu /= all * k
-	var res, abs, tot float64
-	for i, wi := range w {
-		p := pred.Row(i)
-		for j, t := range truth.Row(i) {
-			d := p[j] - t
-			res += wi * d * d
-			abs += wi * math.Abs(d)
-			tot += wi * (t - mu) * (t - mu)
-		}
-	}
-	mse, mae = res/(all*k), abs/(all*k)
-	switch {
-	case tot != 0:
-		r2 = 1 - res/tot
-	case res == 0:
-		r2 = 1
-	}
-	return mse, mae, r2
 }
 
 // evalWeights returns the weight of each row of d, the data eval read
