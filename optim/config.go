@@ -2,6 +2,8 @@ package optim
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/descent-ml/descent/internal/suggest"
@@ -140,7 +142,7 @@ func (c Config) Validate() error {
 		if f.v == nil {
 			continue
 		}
-		if v := *f.v; v != v || v < 0 || v > maxFinite || (f.max > 0 && (v > f.max || f.open && v == f.max)) {
+		if v := *f.v; v != v || v < 0 || v > math.MaxFloat64 || (f.max > 0 && (v > f.max || f.open && v == f.max)) {
 			switch {
 			case f.open:
 				return fmt.Errorf("optimizer %s: %s must be in [0, %g), got %g", name, f.flag, f.max, v)
@@ -149,7 +151,7 @@ func (c Config) Validate() error {
 			}
 			return fmt.Errorf("optimizer %s: %s must be a finite number ≥ 0, got %g", name, f.flag, v)
 		}
-		if f.usedBy != nil && !contains(f.usedBy, name) {
+		if f.usedBy != nil && !slices.Contains(f.usedBy, name) {
 			hint := ""
 			if f.flag == "weight_decay" {
 				hint = "; use l2 for an L2 penalty"
@@ -159,9 +161,6 @@ func (c Config) Validate() error {
 	}
 	return nil
 }
-
-// maxFinite is the largest float64; anything above it is +Inf.
-const maxFinite = 1.7976931348623157e308
 
 // nonzero returns &v, or nil for 0: the settings whose default is 0 count
 // as set only when they are not 0.
@@ -178,15 +177,6 @@ func flag(b bool) *float64 {
 		return Float(1)
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // New returns a fresh optimizer for the parameters of type T as c

@@ -2,6 +2,8 @@ package schedule
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 
 	"github.com/descent-ml/descent/internal/suggest"
@@ -128,11 +130,11 @@ func New(c Config) (Schedule, error) {
 		if f.v == nil {
 			continue
 		}
-		if !contains(used, f.key) {
+		if !slices.Contains(used, f.key) {
 			return nil, fmt.Errorf("schedule %s does not use %s", name, f.key)
 		}
 		v := *f.v
-		if v != v || v < 0 || v > maxFinite || (f.unit && (v > 1 || v == 0 && name != NamePlateau)) {
+		if v != v || v < 0 || v > math.MaxFloat64 || (f.unit && (v > 1 || v == 0 && name != NamePlateau)) {
 			if f.unit && name == NamePlateau {
 				return nil, fmt.Errorf("schedule %s: %s must be in [0, 1], got %g", name, f.key, v)
 			}
@@ -222,9 +224,6 @@ func base(name string, c Config) Schedule {
 	return Constant{}
 }
 
-// maxFinite is the largest float64; anything above it is +Inf.
-const maxFinite = 1.7976931348623157e308
-
 // nonzero returns &v, or nil for 0: the settings whose 0 means the
 // default count as set only when they are not 0.
 func nonzero(v float64) *float64 {
@@ -249,13 +248,4 @@ func intPtr(p *int) *float64 {
 		return nil
 	}
 	return Float(float64(*p))
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
