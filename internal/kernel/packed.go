@@ -124,20 +124,26 @@ func gemmPacked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, alp
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
 			packB(ws.b, transB, b, ldb, pc, kb, jc, nb, nr)
-			// Only the first slice of k sees the caller's beta; later
-			// slices add to what the earlier ones stored.
-			bet, load := beta, 1
-			if pc > 0 {
-				bet = 1
-			} else if beta == 0 {
-				load = 0
-			}
-			for ic := 0; ic < m; ic += mc {
-				mb := min(mc, m-ic)
-				packA(ws.a, transA, a, lda, ic, mb, pc, kb)
-				macroKernel(ws, kb, mb, nb, nr, alpha, bet, load, c[ic*ldc+jc:], ldc)
-			}
+			panelProduct(ws, transA, a, lda, m, mc, pc, kb, jc, nb, nr, alpha, beta, c, ldc)
 		}
+	}
+}
+
+// panelProduct multiplies op(A)'s columns pc..pc+kb, packed mc rows at a
+// time, by the block of B already packed in ws.b, into C's columns
+// jc..jc+nb. Only the first slice of k (pc = 0) sees the caller's beta;
+// later slices add to what the earlier ones stored.
+func panelProduct[T Float](ws *workspace[T], transA bool, a []T, lda, m, mc, pc, kb, jc, nb, nr int, alpha, beta T, c []T, ldc int) {
+	bet, load := beta, 1
+	if pc > 0 {
+		bet = 1
+	} else if beta == 0 {
+		load = 0
+	}
+	for ic := 0; ic < m; ic += mc {
+		mb := min(mc, m-ic)
+		packA(ws.a, transA, a, lda, ic, mb, pc, kb)
+		macroKernel(ws, kb, mb, nb, nr, alpha, bet, load, c[ic*ldc+jc:], ldc)
 	}
 }
 

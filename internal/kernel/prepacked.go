@@ -106,17 +106,7 @@ func GemmPackedB[T Float](transA bool, m int, alpha T, a []T, lda int, pb *Packe
 			kb := min(pb.kc, k-pc)
 			ws.b = pb.data[pb.offs[blk]:pb.offs[blk+1]]
 			blk++
-			bet, load := beta, 1
-			if pc > 0 {
-				bet = 1
-			} else if beta == 0 {
-				load = 0
-			}
-			for ic := 0; ic < m; ic += mc {
-				mb := min(mc, m-ic)
-				packA(ws.a, transA, a, lda, ic, mb, pc, kb)
-				macroKernel(ws, kb, mb, nb, nr, alpha, bet, load, c[ic*ldc+jc:], ldc)
-			}
+			panelProduct(ws, transA, a, lda, m, mc, pc, kb, jc, nb, nr, alpha, beta, c, ldc)
 		}
 	}
 	ws.b = own
