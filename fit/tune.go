@@ -38,6 +38,10 @@ const (
 	// DefaultParallel is the number of trainings run at once, one per
 	// core of a small machine.
 	DefaultParallel = 2
+	// DefaultBaseMargin is how many standard errors of its
+	// cross-validated score a candidate must beat the base options by to
+	// be chosen over them (the one-standard-error rule).
+	DefaultBaseMargin = 1.0
 )
 
 // TuneOptions say how Tune searches.
@@ -64,6 +68,16 @@ type TuneOptions struct {
 	// uses tensor.SetThreads goroutines per product, a process-wide
 	// setting: with Parallel > 1, SetThreads(1) is usually faster.
 	Parallel int
+	// BaseMargin is how many standard errors of its cross-validated
+	// score (ScoreStd ÷ √Folds) the best candidate must beat the base
+	// options (candidate 0) by to be chosen over them; 0 means
+	// DefaultBaseMargin and a negative value turns the rule off, so that
+	// the best score wins. The base candidate is carried to every rung of
+	// the first bracket so that it is scored at the same epochs as the
+	// best. On small data sets the folds' scores differ by a few rows, and
+	// a candidate ahead by less than that is as likely to be behind on new
+	// data; the base options are the ones chosen across many data sets.
+	BaseMargin float64
 	// Seed draws the candidates and the folds. The trainings themselves
 	// use the base options' Seed, the same for every candidate, so that
 	// candidates differ only in their settings.
@@ -133,8 +147,15 @@ type TuneResult struct {
 	// first: the most epochs, then the highest score, the lowest loss and
 	// the lowest ID.
 	Trials []Trial
-	// Best is the base options with the best trial's settings and epochs,
-	// ready for Train on all rows.
+	// Chosen is the trial Best comes from: Trials[0], or candidate 0 (the
+	// base options) when the best does not beat it by more than
+	// TuneOptions.BaseMargin standard errors; BaseKept then says so in a
+	// sentence.
+	Chosen   Trial
+	BaseKept string
+	// Best is ready for Train on all rows: the base options with the
+	// chosen trial's settings and epochs, or the base options themselves,
+	// epochs and all, when the base was kept.
 	Best Options
 	// Folds, Eta and Seed are the settings the search ran with; Brackets
 	// is the number of brackets started and Trainings the number of Train
@@ -235,8 +256,33 @@ func Tune(ctx context.Context, d *data.Dataset, schema *data.Schema, base Option
 		}
 		return nil, fmt.Errorf("fit: tune: every candidate failed; the first: %s", s.res.Trials[0].Failed)
 	}
-	s.res.Best = s.res.Trials[0].apply(base)
+	s.res.Chosen, s.res.Best = s.res.Trials[0], s.res.Trials[0].apply(base)
+	if why := s.keepBase(); why != "" {
+		s.res.BaseKept = why
+		s.res.Chosen = s.trials[0]
+		s.res.Chosen.Hidden = slices.Clone(s.res.Chosen.Hidden)
+		s.res.Best = base
+	}
 	return s.res, nil
+}
+
+// keepBase applies the one-standard-error rule: it returns why the base
+// options (candidate 0) are kept over the best trial, or "" when the best
+// is chosen.
+func (s *search) keepBase() string {
+	if s.to.BaseMargin < 0 || len(s.trials) == 0 {
+		return ""
+	}
+	best, base := s.res.Trials[0], s.trials[0]
+	if best.ID == base.ID || base.Epochs != best.Epochs || base.Failed != "" || best.Failed != "" {
+		return ""
+	}
+	se := best.ScoreStd / math.Sqrt(float64(s.to.Folds))
+	if best.Score-base.Score > s.to.BaseMargin*se {
+		return ""
+	}
+	return fmt.Sprintf("the best candidate (%d, %s %.4f) beats the base settings (%.4f) by less than %g standard error (%.4f) of its score over the folds: keeping the base settings",
+		best.ID, s.res.Metric, best.Score, base.Score, s.to.BaseMargin, se)
 }
 
 // fill puts in the defaults and checks the settings for n rows.
@@ -251,6 +297,9 @@ func (to *TuneOptions) fill(n int) error {
 	def(&to.Folds, DefaultFolds)
 	def(&to.Eta, DefaultEta)
 	def(&to.Parallel, DefaultParallel)
+	if to.BaseMargin == 0 {
+		to.BaseMargin = DefaultBaseMargin
+	}
 	switch {
 	case to.Trials < 1:
 		return fmt.Errorf("fit: tune: %d trials: want at least 1", to.Trials)
@@ -264,6 +313,8 @@ func (to *TuneOptions) fill(n int) error {
 		return fmt.Errorf("fit: tune: η %d: want at least 2", to.Eta)
 	case to.Parallel < 1:
 		return fmt.Errorf("fit: tune: parallel %d: want at least 1", to.Parallel)
+	case math.IsNaN(to.BaseMargin):
+		return fmt.Errorf("fit: tune: base margin is NaN: want a number of standard errors (negative: no rule)")
 	case to.Budget < 0:
 		return fmt.Errorf("fit: tune: budget %v: want a positive duration (or 0 for none)", to.Budget)
 	}
@@ -426,9 +477,13 @@ func (s *search) bracket(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		// Keep the best 1/η, in rank order.
+		// Keep the best 1/η, in rank order, and the base candidate, first,
+		// unless the rule that compares with it is off.
 		slices.SortFunc(scored, func(a, b int) int { return compareTrials(s.trials[a], s.trials[b]) })
 		ids = scored[:max(1, len(scored)/s.to.Eta)]
+		if s.to.BaseMargin >= 0 && slices.Contains(scored, 0) && !slices.Contains(ids, 0) {
+			ids = append([]int{0}, ids...)
+		}
 	}
 	return nil
 }
@@ -682,6 +737,10 @@ type tuneRecord struct {
 	Stopped   string  `json:"stopped,omitempty"`
 	Seconds   float64 `json:"seconds"`
 	Top       []Trial `json:"top"`
+	// Chosen is the ID of the trial the model was trained from, and
+	// BaseKept why it is candidate 0 rather than the best.
+	Chosen   int    `json:"chosen"`
+	BaseKept string `json:"base_kept,omitempty"`
 }
 
 // annotateTop is how many trials Annotate stores: enough to see what
@@ -701,7 +760,8 @@ func (r *TuneResult) Annotate(m *model.Model) error {
 		Metric: r.Metric, Folds: r.Folds, Eta: r.Eta, Seed: r.Seed,
 		Brackets: r.Brackets, Trials: len(r.Trials), Trainings: r.Trainings,
 		Stopped: r.Stopped, Seconds: math.Round(r.Elapsed.Seconds()*10) / 10,
-		Top: r.Trials[:min(annotateTop, len(r.Trials))],
+		Top:    r.Trials[:min(annotateTop, len(r.Trials))],
+		Chosen: r.Chosen.ID, BaseKept: r.BaseKept,
 	}
 	if r.Budget > 0 {
 		rec.Budget = r.Budget.String()

@@ -65,8 +65,16 @@ func TestTuneDeterministic(t *testing.T) {
 	if !slices.Equal(params[1], params[0]) {
 		t.Error("the final models' parameters differ")
 	}
-	if got := results[0].Trainings; got != 4*3+1*3 {
-		t.Errorf("%d trainings, want 15 (4 candidates × 3 folds, then 1 × 3)", got)
+	// The best of the first rung goes on, and candidate 0 with it when it
+	// is not the best.
+	top := 0
+	for _, tr := range results[0].Trials {
+		if tr.Epochs == 6 {
+			top++
+		}
+	}
+	if got := results[0].Trainings; got != 4*3+top*3 || top < 1 || top > 2 {
+		t.Errorf("%d trainings, %d candidates at the last rung; want 1 or 2 there and 4 × 3 + that × 3 trainings", got, top)
 	}
 }
 
@@ -74,7 +82,8 @@ func TestTuneDeterministic(t *testing.T) {
 // times as long, and the trials come back best first.
 func TestTuneHalving(t *testing.T) {
 	d, schema := iris(t)
-	to := TuneOptions{Trials: 9, MaxEpochs: 9, Folds: 2, Seed: 3}
+	// No rule for the base candidate: it would be carried to every rung.
+	to := TuneOptions{Trials: 9, MaxEpochs: 9, Folds: 2, Seed: 3, BaseMargin: -1}
 	var rungsDone []int
 	to.Progress = func(p TuneProgress) {
 		if p.RungDone {
@@ -239,5 +248,77 @@ func TestTuneRecords(t *testing.T) {
 	}
 	if len(rows) != 1+len(res.Trials) || rows[0][5] != "accuracy" || rows[1][0] != "1" {
 		t.Errorf("CSV:\n%v", rows)
+	}
+}
+
+// TestTuneCarriesBase: with the one-standard-error rule on, candidate 0
+// is scored at every rung of the first bracket, first, beside the best
+// third.
+func TestTuneCarriesBase(t *testing.T) {
+	d, schema := iris(t)
+	to := TuneOptions{Trials: 9, MaxEpochs: 9, Folds: 2, Seed: 3}
+	var perRung [][]int
+	to.Progress = func(p TuneProgress) {
+		if p.RungDone {
+			perRung = append(perRung, []int{p.Done, p.Total})
+		}
+	}
+	res, err := Tune(context.Background(), d, schema, Defaults(), to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var base Trial
+	for _, tr := range res.Trials {
+		if tr.ID == 0 {
+			base = tr
+		}
+	}
+	if base.Epochs != 9 || base.Rung != 2 {
+		t.Errorf("candidate 0 reached %d epochs (rung %d); want 9 (rung 2)", base.Epochs, base.Rung)
+	}
+	for r, dt := range perRung {
+		if want := []int{9, 3, 1}[r]; dt[1] != want && dt[1] != want+1 {
+			t.Errorf("rung %d scored %d candidates, want %d or %d", r, dt[1], want, want+1)
+		}
+	}
+	// Whichever is chosen, Best follows it.
+	switch {
+	case res.BaseKept != "":
+		if res.Chosen.ID != 0 || res.Best.Epochs != Defaults().Epochs {
+			t.Errorf("base kept but chosen %d, best epochs %d", res.Chosen.ID, res.Best.Epochs)
+		}
+	default:
+		if res.Chosen.ID != res.Trials[0].ID || res.Best.Epochs != 9 {
+			t.Errorf("chosen %d, best epochs %d; want the first trial, 9", res.Chosen.ID, res.Best.Epochs)
+		}
+	}
+}
+
+// TestKeepBaseRule: the base settings are kept exactly when the best
+// beats them by no more than BaseMargin standard errors (std ÷ √folds).
+func TestKeepBaseRule(t *testing.T) {
+	// 4 folds: the best's standard error is 0.04 ÷ 2 = 0.02.
+	best := Trial{ID: 5, Epochs: 81, Score: 0.90, ScoreStd: 0.04}
+	cases := []struct {
+		base   Trial
+		margin float64
+		keep   bool
+	}{
+		{Trial{ID: 0, Epochs: 81, Score: 0.885}, 1, true},   // 0.015 behind: within 0.02
+		{Trial{ID: 0, Epochs: 81, Score: 0.875}, 1, false},  // 0.025 behind
+		{Trial{ID: 0, Epochs: 81, Score: 0.875}, 2, true},   // within 2 × 0.02
+		{Trial{ID: 0, Epochs: 81, Score: 0.899}, -1, false}, // rule off
+		{Trial{ID: 0, Epochs: 27, Score: 0.899}, 1, false},  // not scored as long
+		{Trial{ID: 0, Epochs: 81, Score: 0.899, Failed: "diverged"}, 1, false},
+	}
+	for i, c := range cases {
+		s := &search{
+			to:     TuneOptions{Folds: 4, BaseMargin: c.margin},
+			trials: []Trial{c.base},
+			res:    &TuneResult{Metric: "accuracy", Trials: []Trial{best, c.base}},
+		}
+		if got := s.keepBase() != ""; got != c.keep {
+			t.Errorf("case %d: keep %v, want %v (%s)", i, got, c.keep, s.keepBase())
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -40,6 +41,7 @@ type tuneFlags struct {
 	budget                     time.Duration
 	trials, folds, epochs      int
 	parallel                   int
+	baseMargin                 float64
 	seed                       uint64
 	out, format, results       string
 	json, refit                bool
@@ -64,6 +66,7 @@ func runTune(e *env, args []string) error {
 	fs.IntVar(&f.folds, "folds", fit.DefaultFolds, "cross-validation folds (stratified for classification)")
 	fs.IntVar(&f.epochs, "epochs", fit.DefaultTuneEpochs, "epochs of the last rung, which the best candidates train")
 	fs.IntVar(&f.parallel, "parallel", fit.DefaultParallel, "trainings run at once (each single-threaded when more than 1); never changes the result")
+	fs.Float64Var(&f.baseMargin, "base-margin", fit.DefaultBaseMargin, "keep the default settings unless the best candidate beats them by more than this many standard errors of its cross-validated score (negative: the best score wins)")
 	fs.Uint64Var(&f.seed, "seed", 1, "random `seed` for the candidates, the folds and the trainings")
 	fs.StringVar(&f.out, "o", "model.json", "where to write the best model `file`")
 	fs.StringVar(&f.format, "format", "json", "model file format: json or binary")
@@ -101,6 +104,8 @@ func runTune(e *env, args []string) error {
 		return usagef("tune: -epochs must be at least 1, got %d", f.epochs)
 	case f.parallel < 1:
 		return usagef("tune: -parallel must be at least 1, got %d", f.parallel)
+	case math.IsNaN(f.baseMargin):
+		return usagef("tune: -base-margin must be a number of standard errors, got NaN")
 	}
 	format, err := model.ParseFormat(f.format)
 	if err != nil {
@@ -178,7 +183,7 @@ func runTune(e *env, args []string) error {
 	board := newTuneBoard(e.stderr, metric)
 	to := fit.TuneOptions{
 		Trials: f.trials, Budget: f.budget, MaxEpochs: f.epochs, Folds: f.folds,
-		Parallel: f.parallel, Seed: f.seed, Progress: board.update,
+		Parallel: f.parallel, Seed: f.seed, Progress: board.update, BaseMargin: f.baseMargin,
 	}
 	if f.budget > 0 {
 		fmt.Fprintf(e.stderr, "searching for %v: the candidates reached depend on this machine's speed (use -trials N for a result that repeats exactly)\n", f.budget)
@@ -206,8 +211,13 @@ func runTune(e *env, args []string) error {
 
 	// The final training gets its own Ctrl-C: the first one stopped the
 	// search, a second stops this training and saves its best weights.
-	best := res.Trials[0]
-	fmt.Fprintf(e.stderr, "final: training the best candidate (%s, %d epochs) on all %d rows\n", describeTrial(best), best.Epochs, d.Len())
+	if res.BaseKept != "" {
+		fmt.Fprintf(e.stderr, "final: %s\n", res.BaseKept)
+		fmt.Fprintf(e.stderr, "final: training the default settings (%s, up to %d epochs) on all %d rows, as train does\n", describeTrial(res.Chosen), res.Best.Epochs, d.Len())
+	} else {
+		best := res.Chosen
+		fmt.Fprintf(e.stderr, "final: training the best candidate (%s, %d epochs) on all %d rows\n", describeTrial(best), best.Epochs, d.Len())
+	}
 	o := res.Best
 	o.Log = e.stderr
 	fctx, fcaught, fstop := catchSignals(context.WithoutCancel(e.ctx))
@@ -239,6 +249,9 @@ func runTune(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "cross-validated %s over %d folds, best first:\n", res.Metric, res.Folds)
 	writeLeaderboard(e.stdout, res.Metric, res.Trials, 10)
+	if res.BaseKept != "" {
+		fmt.Fprintf(e.stdout, "kept the default settings (candidate 0): %s\n", res.BaseKept)
+	}
 	if res.Budget > 0 {
 		fmt.Fprintf(e.stdout, "searched for %v (%d brackets): the result depends on this machine's speed\n", res.Budget, res.Brackets)
 	}
@@ -274,6 +287,8 @@ func writeTuneJSON(w io.Writer, res *fit.TuneResult, fr *fit.Result, f tuneFlags
 		Trainings      int                `json:"trainings"`
 		Seconds        float64            `json:"seconds"`
 		Trials         []fit.Trial        `json:"trials"`
+		Chosen         int                `json:"chosen"`
+		BaseKept       string             `json:"base_kept,omitempty"`
 		Model          string             `json:"model"`
 		Results        string             `json:"results,omitempty"`
 		Metrics        map[string]float64 `json:"metrics"`
@@ -284,7 +299,7 @@ func writeTuneJSON(w io.Writer, res *fit.TuneResult, fr *fit.Result, f tuneFlags
 	}{
 		Metric: res.Metric, Folds: res.Folds, Seed: res.Seed, MachineDepends: res.Budget > 0,
 		Stopped: res.Stopped, Brackets: res.Brackets, Trainings: res.Trainings,
-		Seconds: res.Elapsed.Seconds(), Trials: res.Trials, Model: f.out, Results: f.results,
+		Seconds: res.Elapsed.Seconds(), Trials: res.Trials, Chosen: res.Chosen.ID, BaseKept: res.BaseKept, Model: f.out, Results: f.results,
 		Metrics: fr.Model.Metrics, BestEpoch: fr.BestEpoch, Refit: fr.Refit != nil,
 		Warnings: fr.Warnings, Interrupted: fr.Interrupted,
 	}

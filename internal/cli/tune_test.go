@@ -89,6 +89,7 @@ func TestTuneUsageErrors(t *testing.T) {
 		{"more folds than rows", []string{"-data", iris, "-target", "species", "-trials", "2", "-folds", "151"}},
 		{"zero epochs", []string{"-data", iris, "-trials", "2", "-epochs", "0"}},
 		{"zero parallel", []string{"-data", iris, "-trials", "2", "-parallel", "0"}},
+		{"NaN base margin", []string{"-data", iris, "-trials", "2", "-base-margin", "NaN"}},
 		{"bad format", []string{"-data", iris, "-trials", "2", "-format", "xml"}},
 		{"bad missing", []string{"-data", iris, "-trials", "2", "-missing", "guess"}},
 		{"unknown flag", []string{"-data", iris, "-lr", "0.1"}},
@@ -179,5 +180,75 @@ func TestTuneFixedLayers(t *testing.T) {
 		if code, _, errOut := runCLI(t, append(slices.Clone(tuneArgs), bad...)...); code != 2 {
 			t.Errorf("tune %v: exit %d (%s), want 2", bad, code, errOut)
 		}
+	}
+}
+
+// TestTuneKeepsDefaults: when no candidate beats the default settings by
+// more than -base-margin standard errors, tune trains exactly what train
+// does with its defaults, says so, and records it; -base-margin -1 lets
+// the best score win.
+func TestTuneKeepsDefaults(t *testing.T) {
+	dir := t.TempDir()
+	iris := filepath.Join("..", "..", "datasets", "iris.csv")
+	kept := filepath.Join(dir, "kept.json")
+	code, out, errOut := runCLI(t, append(slices.Clone(tuneArgs), "-base-margin", "1e9", "-o", kept, "-json")...)
+	if code != 0 {
+		t.Fatalf("tune: exit %d: %s", code, errOut)
+	}
+	var table struct {
+		Chosen   int    `json:"chosen"`
+		BaseKept string `json:"base_kept"`
+	}
+	if err := json.Unmarshal([]byte(out), &table); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+	}
+	if table.Chosen != 0 || !strings.Contains(table.BaseKept, "keeping the base settings") || !strings.Contains(errOut, "training the default settings") {
+		t.Errorf("chosen %d, base_kept %q, stderr:\n%s\nwant candidate 0 kept and said", table.Chosen, table.BaseKept, errOut)
+	}
+	trained := filepath.Join(dir, "train.json")
+	if code, _, errOut := runCLI(t, "train", "-data", iris, "-target", "species", "-seed", "5", "-o", trained); code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errOut)
+	}
+	a, err := model.Load(kept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := model.Load(trained)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Params) != len(b.Params) {
+		t.Fatalf("tune's model has %d tensors, train's %d", len(a.Params), len(b.Params))
+	}
+	for i, p := range a.Params {
+		if !slices.Equal(p.Values, b.Params[i].Values) {
+			t.Errorf("parameter %s differs from train's with the defaults", p.Name)
+		}
+	}
+	var rec struct {
+		Tune struct {
+			Chosen   int    `json:"chosen"`
+			BaseKept string `json:"base_kept"`
+		}
+	}
+	if err := json.Unmarshal(a.Training, &rec); err != nil || rec.Tune.Chosen != 0 || rec.Tune.BaseKept == "" {
+		t.Errorf("the model's record does not say the defaults were kept (%v): %s", err, a.Training)
+	}
+
+	// With the rule off the best candidate is trained, whatever its lead.
+	code, out, errOut = runCLI(t, append(slices.Clone(tuneArgs), "-base-margin", "-1", "-o", filepath.Join(dir, "best.json"), "-json")...)
+	if code != 0 {
+		t.Fatalf("tune -base-margin -1: exit %d: %s", code, errOut)
+	}
+	var best struct {
+		Chosen   int         `json:"chosen"`
+		BaseKept string      `json:"base_kept"`
+		Trials   []fit.Trial `json:"trials"`
+	}
+	if err := json.Unmarshal([]byte(out), &best); err != nil {
+		t.Fatal(err)
+	}
+	if best.BaseKept != "" || best.Chosen != best.Trials[0].ID {
+		t.Errorf("rule off: chosen %d, base_kept %q; want the first trial (%d)", best.Chosen, best.BaseKept, best.Trials[0].ID)
 	}
 }
