@@ -146,9 +146,8 @@ func (p *dataParallel[T]) gradient(n *Network[T], l loss.Loss[T], x, y *tensor.M
 	}
 	kernel.ForEach(len(p.pack.blocks), &p.pack)
 	kernel.ForEach(p.shards+len(p.packT.blocks), &p.fwd)
-	v := l.Forward(out, y)
 	reshape(&n.dOut, out.Rows, out.Cols)
-	l.Backward(&n.dOut, out, y)
+	v := loss.ValueAndGrad(l, &n.dOut, out, y)
 	p.dOut = &n.dOut
 	kernel.ForEach(p.shards, &p.bwd)
 	p.dOut = nil

@@ -446,9 +446,8 @@ func (n *Network[T]) Gradient(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
 	}
 	n.clearGrads()
 	out := n.Forward(x)
-	v := l.Forward(out, y)
 	reshape(&n.dOut, out.Rows, out.Cols)
-	l.Backward(&n.dOut, out, y)
+	v := loss.ValueAndGrad(l, &n.dOut, out, y)
 	if n.Trace != nil {
 		n.Trace.recordLoss(v, y, &n.dOut)
 	}
