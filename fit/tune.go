@@ -73,8 +73,8 @@ type TuneOptions struct {
 	// options (candidate 0) by to be chosen over them; 0 means
 	// DefaultBaseMargin and a negative value turns the rule off, so that
 	// the best score wins. The base candidate is carried to every rung of
-	// the first bracket so that it is scored at the same epochs as the
-	// best. On small data sets the folds' scores differ by a few rows, and
+	// the first bracket, and after the search it and the best are scored
+	// again on fresh folds (TuneResult.Recheck), where the rule is applied. On small data sets the folds' scores differ by a few rows, and
 	// a candidate ahead by less than that is as likely to be behind on new
 	// data; the base options are the ones chosen across many data sets.
 	BaseMargin float64
@@ -153,6 +153,9 @@ type TuneResult struct {
 	// sentence.
 	Chosen   Trial
 	BaseKept string
+	// Recheck, when not nil, holds the fresh scores the choice between
+	// the best trial and the base options was made on.
+	Recheck *Recheck
 	// Best is ready for Train on all rows: the base options with the
 	// chosen trial's settings and epochs, or the base options themselves,
 	// epochs and all, when the base was kept.
@@ -226,7 +229,7 @@ func Tune(ctx context.Context, d *data.Dataset, schema *data.Schema, base Option
 	if s.classification {
 		s.res.Metric = "accuracy"
 	}
-	s.makeFolds()
+	s.folds = s.makeFolds(s.to.Seed ^ 0xf01d)
 
 	searchCtx := ctx
 	if to.Budget > 0 {
@@ -257,6 +260,9 @@ func Tune(ctx context.Context, d *data.Dataset, schema *data.Schema, base Option
 		return nil, fmt.Errorf("fit: tune: every candidate failed; the first: %s", s.res.Trials[0].Failed)
 	}
 	s.res.Chosen, s.res.Best = s.res.Trials[0], s.res.Trials[0].apply(base)
+	if err := s.recheck(ctx); err != nil {
+		return nil, err
+	}
 	if why := s.keepBase(); why != "" {
 		s.res.BaseKept = why
 		s.res.Chosen = s.trials[0]
@@ -266,23 +272,73 @@ func Tune(ctx context.Context, d *data.Dataset, schema *data.Schema, base Option
 	return s.res, nil
 }
 
+// Recheck is the best trial and the base options scored again on folds
+// cut afresh, each trained on every fold as its final model would be
+// (Best's or the base's own epochs, the epoch chosen on a validation
+// split; no refit, one network): the best of many candidates scored on
+// the same folds is the one those folds favour most, so its score there
+// is biased upwards, the more so the more candidates and the fewer rows;
+// and the search's fixed epochs are not how the base options train.
+type Recheck struct {
+	// Best and Base are the two trials with their fresh scores.
+	Best Trial `json:"best"`
+	Base Trial `json:"base"`
+}
+
+// recheck scores the best trial and the base candidate again on fresh
+// folds (see Recheck), unless the rule is off, the best is the base, or
+// ctx has ended. It runs after the budget: a few trainings more.
+func (s *search) recheck(ctx context.Context) error {
+	best := s.res.Trials[0]
+	if s.to.BaseMargin < 0 || best.ID == 0 || best.Failed != "" || len(s.trials) == 0 || ctx.Err() != nil {
+		return nil
+	}
+	folds := s.makeFolds(s.to.Seed ^ 0xf01d ^ 0x5eed)
+	saved, savedTrials := s.folds, s.trials
+	defer func() { s.folds, s.trials = saved, savedTrials }()
+	// Score copies, so that the search's own scores stay in Trials.
+	s.folds = folds
+	s.trials = []Trial{savedTrials[0], savedTrials[best.ID]}
+	s.trials[1].ID = 1
+	s.trials[0].Epochs, s.trials[1].Epochs = -1, -1 // not rescored yet
+	s.final = map[int]Options{0: s.base, 1: s.res.Best}
+	progress := s.to.Progress
+	s.to.Progress = nil
+	defer func() { s.to.Progress, s.final = progress, nil }()
+	scored, err := s.rung(ctx, -1, 0, 1, 0, []int{0, 1})
+	if err != nil || len(scored) != 2 {
+		return err // stopped (nothing to compare) or failed
+	}
+	rc := &Recheck{Base: s.trials[0], Best: s.trials[1]}
+	rc.Best.ID, rc.Best.Epochs, rc.Base.Epochs = best.ID, s.res.Best.Epochs, s.base.Epochs
+	s.res.Recheck = rc
+	return nil
+}
+
 // keepBase applies the one-standard-error rule: it returns why the base
 // options (candidate 0) are kept over the best trial, or "" when the best
-// is chosen.
+// is chosen. With a Recheck it compares the fresh scores.
 func (s *search) keepBase() string {
 	if s.to.BaseMargin < 0 || len(s.trials) == 0 {
 		return ""
 	}
 	best, base := s.res.Trials[0], s.trials[0]
-	if best.ID == base.ID || base.Epochs != best.Epochs || base.Failed != "" || best.Failed != "" {
+	if rc := s.res.Recheck; rc != nil {
+		best, base = rc.Best, rc.Base
+	}
+	if best.ID == base.ID || base.Failed != "" || best.Failed != "" || (s.res.Recheck == nil && base.Epochs != best.Epochs) {
 		return ""
 	}
 	se := best.ScoreStd / math.Sqrt(float64(s.to.Folds))
 	if best.Score-base.Score > s.to.BaseMargin*se {
 		return ""
 	}
-	return fmt.Sprintf("the best candidate (%d, %s %.4f) beats the base settings (%.4f) by less than %g standard error (%.4f) of its score over the folds: keeping the base settings",
-		best.ID, s.res.Metric, best.Score, base.Score, s.to.BaseMargin, se)
+	where := "over the folds"
+	if s.res.Recheck != nil {
+		where = "over fresh folds"
+	}
+	return fmt.Sprintf("the best candidate (%d, %s %.4f %s) beats the base settings (%.4f) by less than %g standard error (%.4f) of its score: keeping the base settings",
+		best.ID, s.res.Metric, best.Score, where, base.Score, s.to.BaseMargin, se)
 }
 
 // fill puts in the defaults and checks the settings for n rows.
@@ -347,7 +403,8 @@ type search struct {
 	rng            *rand.Rand
 	classification bool
 	folds          []foldData
-	trials         []Trial // by ID
+	trials         []Trial         // by ID
+	final          map[int]Options // the recheck's options, by ID
 	res            *TuneResult
 	start          time.Time
 }
@@ -359,20 +416,22 @@ type foldData struct {
 	classes     []int // the test rows' classes (classification)
 }
 
-func (s *search) makeFolds() {
+func (s *search) makeFolds(seed uint64) []foldData {
+	var folds []foldData
 	var strata []int
 	if s.classification {
 		strata = s.d.Classes()
 	}
 	// The folds get their own stream so that the candidates drawn do not
 	// depend on the number of folds.
-	for _, f := range data.KFold(s.d.Len(), s.to.Folds, newRand(s.to.Seed^0xf01d), strata) {
+	for _, f := range data.KFold(s.d.Len(), s.to.Folds, newRand(seed), strata) {
 		fd := foldData{train: s.d.Subset(f.Train), test: s.d.Subset(f.Test)}
 		if s.classification {
 			fd.classes = fd.test.Classes()
 		}
-		s.folds = append(s.folds, fd)
+		folds = append(folds, fd)
 	}
+	return folds
 }
 
 // widths are the hidden layer sizes drawn, spaced about evenly on a log
@@ -512,6 +571,12 @@ func (s *search) rung(ctx context.Context, bracket, rung, rungs, epochs int, ids
 		o := s.trials[id].apply(s.base)
 		o.Epochs = epochs
 		o.ValSplit, o.Refit, o.Patience = 0, false, 0
+		if f, ok := s.final[id]; ok {
+			// The recheck: as the final training will run, epoch chosen
+			// on a validation split, but without its refit.
+			o = f
+			o.Refit = false
+		}
 		// The base's watchers, log and checkpoints are for the final
 		// training, not for each fold's.
 		o.Callbacks, o.RunCallbacks, o.Log = nil, nil, nil
@@ -739,8 +804,9 @@ type tuneRecord struct {
 	Top       []Trial `json:"top"`
 	// Chosen is the ID of the trial the model was trained from, and
 	// BaseKept why it is candidate 0 rather than the best.
-	Chosen   int    `json:"chosen"`
-	BaseKept string `json:"base_kept,omitempty"`
+	Chosen   int      `json:"chosen"`
+	BaseKept string   `json:"base_kept,omitempty"`
+	Recheck  *Recheck `json:"recheck,omitempty"`
 }
 
 // annotateTop is how many trials Annotate stores: enough to see what
@@ -761,7 +827,7 @@ func (r *TuneResult) Annotate(m *model.Model) error {
 		Brackets: r.Brackets, Trials: len(r.Trials), Trainings: r.Trainings,
 		Stopped: r.Stopped, Seconds: math.Round(r.Elapsed.Seconds()*10) / 10,
 		Top:    r.Trials[:min(annotateTop, len(r.Trials))],
-		Chosen: r.Chosen.ID, BaseKept: r.BaseKept,
+		Chosen: r.Chosen.ID, BaseKept: r.BaseKept, Recheck: r.Recheck,
 	}
 	if r.Budget > 0 {
 		rec.Budget = r.Budget.String()

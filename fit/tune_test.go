@@ -73,8 +73,17 @@ func TestTuneDeterministic(t *testing.T) {
 			top++
 		}
 	}
-	if got := results[0].Trainings; got != 4*3+top*3 || top < 1 || top > 2 {
-		t.Errorf("%d trainings, %d candidates at the last rung; want 1 or 2 there and 4 × 3 + that × 3 trainings", got, top)
+	// Then, unless the base is the best, both are scored again on fresh
+	// folds.
+	recheck := 0
+	if results[0].Recheck != nil {
+		recheck = 2 * 3
+	}
+	if got := results[0].Trainings; got != 4*3+top*3+recheck || top < 1 || top > 2 {
+		t.Errorf("%d trainings, %d candidates at the last rung, recheck %v; want 1 or 2 there and 4 × 3 + that × 3 (+ 2 × 3) trainings", got, top, results[0].Recheck != nil)
+	}
+	if !reflect.DeepEqual(results[0].Recheck, results[1].Recheck) || results[0].BaseKept != results[1].BaseKept {
+		t.Errorf("the recheck differs between parallel 1 and 3: %+v, %+v", results[0].Recheck, results[1].Recheck)
 	}
 }
 
@@ -320,5 +329,20 @@ func TestKeepBaseRule(t *testing.T) {
 		if got := s.keepBase() != ""; got != c.keep {
 			t.Errorf("case %d: keep %v, want %v (%s)", i, got, c.keep, s.keepBase())
 		}
+	}
+
+	// With a recheck, its fresh scores decide, whatever the search's.
+	s := &search{
+		to:     TuneOptions{Folds: 4, BaseMargin: 1},
+		trials: []Trial{{ID: 0, Epochs: 81, Score: 0.80}},
+		res:    &TuneResult{Metric: "accuracy", Trials: []Trial{best}},
+	}
+	s.res.Recheck = &Recheck{Best: Trial{ID: 5, Score: 0.86, ScoreStd: 0.04}, Base: Trial{ID: 0, Score: 0.85}}
+	if s.keepBase() == "" {
+		t.Error("recheck: 0.01 behind, within 0.02: want the base kept")
+	}
+	s.res.Recheck.Base.Score = 0.83
+	if why := s.keepBase(); why != "" {
+		t.Errorf("recheck: 0.03 behind: want the best chosen, got %q", why)
 	}
 }

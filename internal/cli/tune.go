@@ -211,6 +211,10 @@ func runTune(e *env, args []string) error {
 
 	// The final training gets its own Ctrl-C: the first one stopped the
 	// search, a second stops this training and saves its best weights.
+	if rc := res.Recheck; rc != nil {
+		fmt.Fprintf(e.stderr, "recheck on fresh folds, each trained as its final model would be: best candidate %s %.4f ± %.4f, default settings %.4f ± %.4f\n",
+			res.Metric, rc.Best.Score, rc.Best.ScoreStd, rc.Base.Score, rc.Base.ScoreStd)
+	}
 	if res.BaseKept != "" {
 		fmt.Fprintf(e.stderr, "final: %s\n", res.BaseKept)
 		fmt.Fprintf(e.stderr, "final: training the default settings (%s, up to %d epochs) on all %d rows, as train does\n", describeTrial(res.Chosen), res.Best.Epochs, d.Len())
@@ -289,6 +293,7 @@ func writeTuneJSON(w io.Writer, res *fit.TuneResult, fr *fit.Result, f tuneFlags
 		Trials         []fit.Trial        `json:"trials"`
 		Chosen         int                `json:"chosen"`
 		BaseKept       string             `json:"base_kept,omitempty"`
+		Recheck        *fit.Recheck       `json:"recheck,omitempty"`
 		Model          string             `json:"model"`
 		Results        string             `json:"results,omitempty"`
 		Metrics        map[string]float64 `json:"metrics"`
@@ -299,7 +304,7 @@ func writeTuneJSON(w io.Writer, res *fit.TuneResult, fr *fit.Result, f tuneFlags
 	}{
 		Metric: res.Metric, Folds: res.Folds, Seed: res.Seed, MachineDepends: res.Budget > 0,
 		Stopped: res.Stopped, Brackets: res.Brackets, Trainings: res.Trainings,
-		Seconds: res.Elapsed.Seconds(), Trials: res.Trials, Chosen: res.Chosen.ID, BaseKept: res.BaseKept, Model: f.out, Results: f.results,
+		Seconds: res.Elapsed.Seconds(), Trials: res.Trials, Chosen: res.Chosen.ID, BaseKept: res.BaseKept, Recheck: res.Recheck, Model: f.out, Results: f.results,
 		Metrics: fr.Model.Metrics, BestEpoch: fr.BestEpoch, Refit: fr.Refit != nil,
 		Warnings: fr.Warnings, Interrupted: fr.Interrupted,
 	}
