@@ -1,7 +1,6 @@
 package loss
 
 import (
-	"math"
 	"sync"
 
 	"github.com/descent-ml/descent/internal/kernel"
@@ -70,19 +69,8 @@ func putSoftmaxJob[T tensor.Float](j *softmaxJob[T]) {
 
 // Range computes parts lo..hi-1 of softmaxRows rows each.
 func (j *softmaxJob[T]) Range(lo, hi int) {
-	k := j.pred.Cols
 	for i := lo * softmaxRows; i < min(hi*softmaxRows, j.pred.Rows); i++ {
-		z, t, g := j.pred.Row(i), j.target.Row(i), j.grad.Row(i)
-		mx, lse := logSumExp(z)
-		j.mx[i], j.lse[i] = mx, lse
-		var tsum float64
-		for _, tv := range t {
-			tsum += j.l.smooth(tv, k)
-		}
-		for c, zv := range z {
-			p := math.Exp(float64(zv) - mx - lse)
-			g[c] = T(j.c * (p*tsum - j.l.smooth(t[c], k)))
-		}
+		j.mx[i], j.lse[i] = j.l.gradRow(j.grad.Row(i), j.pred.Row(i), j.target.Row(i), j.c)
 	}
 }
 

@@ -266,17 +266,23 @@ func (l SoftmaxCrossEntropy[T]) Backward(grad, pred, target *tensor.Matrix[T]) {
 	mustMatch(l.Name(), grad, pred, target)
 	c := l.Reduction.scale(pred.Rows)
 	for i := 0; i < pred.Rows; i++ {
-		z, t, g := pred.Row(i), target.Row(i), grad.Row(i)
-		mx, lse := logSumExp(z)
-		var tsum float64
-		for _, tv := range t {
-			tsum += l.smooth(tv, len(t))
-		}
-		for j, zv := range z {
-			p := math.Exp(float64(zv) - mx - lse)
-			g[j] = T(c * (p*tsum - l.smooth(t[j], len(t))))
-		}
+		l.gradRow(grad.Row(i), pred.Row(i), target.Row(i), c)
 	}
+}
+
+// gradRow sets one row's gradient g = c·(softmax(z)·Σⱼtⱼ − t) and returns
+// the row's maximum and log-sum-exp.
+func (l SoftmaxCrossEntropy[T]) gradRow(g, z, t []T, c float64) (mx, lse float64) {
+	mx, lse = logSumExp(z)
+	var tsum float64
+	for _, tv := range t {
+		tsum += l.smooth(tv, len(t))
+	}
+	for j, zv := range z {
+		p := math.Exp(float64(zv) - mx - lse)
+		g[j] = T(c * (p*tsum - l.smooth(t[j], len(t))))
+	}
+	return mx, lse
 }
 
 // smooth returns the smoothed target (1 − ε)·t + ε/k of one of k classes.
