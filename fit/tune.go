@@ -51,7 +51,8 @@ type TuneOptions struct {
 	Trials int
 	// Budget, when positive, runs bracket after bracket of new candidates
 	// until that much time has passed, then stops the trainings in flight;
-	// the result then depends on the machine's speed. Zero runs one
+	// the result then depends on the machine's speed. The recheck (see
+	// BaseMargin) runs after the budget, outside it. Zero runs one
 	// bracket, and the same seed gives the same result bit for bit.
 	Budget time.Duration
 	// MaxEpochs is the epochs of the last rung; 0 means DefaultTuneEpochs.

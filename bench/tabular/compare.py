@@ -24,6 +24,8 @@ seeds where descent scored at least as well as sklearn.
     /usr/bin/python3 bench/tabular/compare.py                       # full suite, 5 seeds
     /usr/bin/python3 bench/tabular/compare.py --datasets wine,diabetes --seeds 1-2
     /usr/bin/python3 bench/tabular/compare.py --extra-args "-layers 128,64 -lr 0.003"
+    /usr/bin/python3 bench/tabular/compare.py --tune 60s --seeds 2 --out s2.csv   # one seed at a time...
+    /usr/bin/python3 bench/tabular/compare.py --render s1.csv,s2.csv             # ...then one table
 """
 
 import os
@@ -78,6 +80,8 @@ def parse_args():
                     help="reuse the sklearn rows of an earlier --out file instead of fitting again "
                          "(scikit-learn's results depend only on the data and seed)")
     ap.add_argument("--no-sklearn", action="store_true", help="run descent only (no sklearn columns)")
+    ap.add_argument("--render", default="", metavar="CSV[,CSV...]",
+                    help="run nothing: print the table of earlier --out files together (say, one file per seed)")
     return ap.parse_args()
 
 
@@ -315,6 +319,35 @@ def table(results, manifest, tie, with_sklearn):
     return "\n".join(lines), summary
 
 
+def read_results(paths):
+    """The rows of earlier --out files, typed as one_run returns them."""
+    results = []
+    for path in paths:
+        try:
+            with open(path) as f:
+                for r in csv.DictReader(f):
+                    r.update(seed=int(r["seed"]), score=float(r["score"] or "nan"), seconds=float(r["seconds"] or "nan"))
+                    results.append(r)
+        except (OSError, KeyError, ValueError) as e:
+            sys.exit(f"compare: --render {path}: {e} (want a file written by --out)")
+    return results
+
+
+def render(args, manifest):
+    results = read_results([p for p in args.render.split(",") if p])
+    names = {m["name"] for m in manifest}
+    results = [r for r in results if r["dataset"] in names]
+    seeds = sorted({r["seed"] for r in results})
+    with_sklearn = any(r["tool"] == "sklearn" for r in results)
+    tbl, summary = table(results, manifest, args.tie, with_sklearn)
+    print(f"seeds {','.join(map(str, seeds))}; rendered from {args.render}")
+    print()
+    print(tbl)
+    if summary:
+        print()
+        print(summary)
+
+
 def main():
     args = parse_args()
     manifest_path = os.path.join(args.dir, "manifest.csv")
@@ -328,6 +361,9 @@ def main():
         sys.exit(f"compare: unknown data sets {sorted(unknown)}; the manifest has {[m['name'] for m in manifest]}")
     if want:
         manifest = [m for m in manifest if m["name"] in want]
+    if args.render:
+        render(args, manifest)
+        return
     seeds = parse_seeds(args.seeds)
     binary, built = args.descent, False
     if binary and args.rev:

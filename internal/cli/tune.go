@@ -61,7 +61,7 @@ func runTune(e *env, args []string) error {
 	fs.StringVar(&f.missing, "missing", "error", "missing values: error, drop, mean, median or mode")
 	f.csv = addCSVFlags(fs)
 	addWeightFlags(fs, &f.classWeight, &f.weightColumn)
-	fs.DurationVar(&f.budget, "budget", defaultTuneBudget, "search for this long, bracket after bracket (the result depends on the machine's speed)")
+	fs.DurationVar(&f.budget, "budget", defaultTuneBudget, "search for this long, bracket after bracket (the result depends on the machine's speed); the recheck and the final training come after it")
 	fs.IntVar(&f.trials, "trials", 0, "instead of -budget, one bracket of `N` candidates: the same seed gives the same result")
 	fs.IntVar(&f.folds, "folds", fit.DefaultFolds, "cross-validation folds (stratified for classification)")
 	fs.IntVar(&f.epochs, "epochs", fit.DefaultTuneEpochs, "epochs of the last rung, which the best candidates train")
