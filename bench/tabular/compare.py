@@ -319,8 +319,9 @@ def table(results, manifest, tie, with_sklearn):
     return "\n".join(lines), summary
 
 
-def read_results(paths):
-    """The rows of earlier --out files, typed as one_run returns them."""
+def read_results(paths, flag):
+    """The rows of earlier --out files, typed as one_run returns them; flag
+    names the option that gave the paths, for the error message."""
     results = []
     for path in paths:
         try:
@@ -329,23 +330,26 @@ def read_results(paths):
                     r.update(seed=int(r["seed"]), score=float(r["score"] or "nan"), seconds=float(r["seconds"] or "nan"))
                     results.append(r)
         except (OSError, KeyError, ValueError) as e:
-            sys.exit(f"compare: --render {path}: {e} (want a file written by --out)")
+            sys.exit(f"compare: {flag} {path}: {e} (want a file written by --out)")
     return results
 
 
-def render(args, manifest):
-    results = read_results([p for p in args.render.split(",") if p])
-    names = {m["name"] for m in manifest}
-    results = [r for r in results if r["dataset"] in names]
-    seeds = sorted({r["seed"] for r in results})
-    with_sklearn = any(r["tool"] == "sklearn" for r in results)
-    tbl, summary = table(results, manifest, args.tie, with_sklearn)
-    print(f"seeds {','.join(map(str, seeds))}; rendered from {args.render}")
+def print_table(head, tbl, summary):
+    print(head)
     print()
     print(tbl)
     if summary:
         print()
         print(summary)
+
+
+def render(args, manifest):
+    names = {m["name"] for m in manifest}
+    results = [r for r in read_results([p for p in args.render.split(",") if p], "--render") if r["dataset"] in names]
+    seeds = sorted({r["seed"] for r in results})
+    with_sklearn = any(r["tool"] == "sklearn" for r in results)
+    tbl, summary = table(results, manifest, args.tie, with_sklearn)
+    print_table(f"seeds {','.join(map(str, seeds))}; rendered from {args.render}", tbl, summary)
 
 
 def main():
@@ -377,11 +381,9 @@ def main():
     threads = threads_per_job(args.jobs)
     reuse = {}
     if args.sklearn_from:
-        with open(args.sklearn_from) as f:
-            for r in csv.DictReader(f):
-                if r["tool"].startswith("sklearn"):
-                    r.update(seed=int(r["seed"]), score=float(r["score"]), seconds=float(r["seconds"]))
-                    reuse.setdefault((r["dataset"], r["seed"]), []).append(r)
+        for r in read_results([args.sklearn_from], "--sklearn-from"):
+            if r["tool"].startswith("sklearn"):
+                reuse.setdefault((r["dataset"], r["seed"]), []).append(r)
         missing = [(m["name"], s) for m in manifest for s in seeds if (m["name"], s) not in reuse]
         if missing:
             sys.exit(f"compare: {args.sklearn_from} has no sklearn rows for {missing[:5]}")
@@ -413,15 +415,10 @@ def main():
             w.writerows(results)
     tbl, summary = table(results, manifest, args.tie, not args.no_sklearn or bool(reuse))
     info = describe_build(built, args.rev)
-    print(f"seeds {','.join(map(str, seeds))}; descent extra args: {args.extra_args or '(none)'}; "
-          f"jobs {args.jobs}, {threads} thread(s) per run; {time.time() - t0:.0f} s in all"
-          + (f"; sklearn rows from {args.sklearn_from}" if reuse else "")
-          + (f"; {info}" if info else ""))
-    print()
-    print(tbl)
-    if summary:
-        print()
-        print(summary)
+    print_table(f"seeds {','.join(map(str, seeds))}; descent extra args: {args.extra_args or '(none)'}; "
+                f"jobs {args.jobs}, {threads} thread(s) per run; {time.time() - t0:.0f} s in all"
+                + (f"; sklearn rows from {args.sklearn_from}" if reuse else "")
+                + (f"; {info}" if info else ""), tbl, summary)
 
 
 if __name__ == "__main__":
