@@ -29,9 +29,12 @@ const minPart = 512
 // otherwise, split across goroutines when the product is large enough.
 // The path depends on the shape alone, and the split never changes how an
 // element is computed, so the worker count cannot change a result.
-func gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+func gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, post Post[T]) {
 	if !hasAVX2FMA || m*n*k < smallProduct {
 		gemmGo(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		if post != nil {
+			post.Block(c, ldc, m, n)
+		}
 		return
 	}
 	workers := 1
@@ -41,12 +44,13 @@ func gemm[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b 
 		// to pay for waking their helpers.
 		workers = min(Workers(), mnk/(parallelProduct/2))
 	}
-	gemmParallel(workers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmParallel(workers, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, post)
 }
 
 // gemmParallel runs the packed path on up to workers goroutines, giving
-// each part a block of whole rows or whole columns of C.
-func gemmParallel[T Float](workers int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+// each part a block of whole rows or whole columns of C; each part hands
+// its finished blocks to post, if any.
+func gemmParallel[T Float](workers int, transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, post Post[T]) {
 	if m == 0 || n == 0 {
 		return
 	}
@@ -68,6 +72,7 @@ func gemmParallel[T Float](workers int, transA, transB bool, m, n, k int, alpha 
 	if workers <= 1 || k == 0 || alpha == 0 {
 		// With nothing to multiply only beta·C is left, done in one pass.
 		ws := getWorkspace[T]()
+		ws.post = post
 		gemmPacked(ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		putWorkspace(ws)
 		return
@@ -80,7 +85,7 @@ func gemmParallel[T Float](workers int, transA, transB bool, m, n, k int, alpha 
 	j := getJob[T]()
 	j.transA, j.transB, j.m, j.n, j.k = transA, transB, m, n, k
 	j.alpha, j.a, j.lda, j.b, j.ldb, j.beta, j.c, j.ldc = alpha, a, lda, b, ldb, beta, c, ldc
-	j.byRows = byRows
+	j.byRows, j.post = byRows, post
 	j.split.run(parts, workers)
 }
 
@@ -97,13 +102,14 @@ type gemmJob[T Float] struct {
 	c              []T
 	ldc            int
 	byRows         bool
+	post           Post[T]
 
 	split split
 }
 
 // recycle drops the slices, so a pooled job keeps no matrix alive.
 func (j *gemmJob[T]) recycle() {
-	j.a, j.b, j.c = nil, nil, nil
+	j.a, j.b, j.c, j.post = nil, nil, nil, nil
 	putJob(j)
 }
 
@@ -113,6 +119,7 @@ func (j *gemmJob[T]) runPart(i int) {
 	nr, _, _ := tile[T]()
 	ws := getWorkspace[T]()
 	defer putWorkspace(ws)
+	ws.post = j.post
 	if j.byRows {
 		lo, hi := share(j.m, mr, j.split.parts, i)
 		if lo == hi {

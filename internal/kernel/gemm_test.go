@@ -95,7 +95,7 @@ func paths[T Float]() []gemmPath[T] {
 				gemmPacked(new(workspace[T]), tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			}},
 			gemmPath[T]{"split3", func(tA, tB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-				gemmParallel(3, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+				gemmParallel(3, tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
 			}})
 	}
 	return ps
@@ -239,7 +239,7 @@ func testBitIdentical[T Float](t *testing.T) {
 			splitByPacking = byPacking
 			for parts := 2; parts <= 7; parts++ {
 				c := append([]T(nil), c0...)
-				gemmParallel(parts, s.transA, s.transB, s.m, s.n, s.k, 0.5, a, lda, b, ldb, -2, c, ldc)
+				gemmParallel(parts, s.transA, s.transB, s.m, s.n, s.k, 0.5, a, lda, b, ldb, -2, c, ldc, nil)
 				for i := range c {
 					if math.Float64bits(float64(c[i])) != math.Float64bits(float64(first[i])) {
 						t.Fatalf("%T %+v: %d parts, split by packing %v: C[%d] = %v, one part gave %v", T(0), s, parts, byPacking, i, c[i], first[i])

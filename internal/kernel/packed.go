@@ -54,6 +54,9 @@ func kcFor(k int) int {
 type workspace[T Float] struct {
 	a, b []T
 	edge [mr * 32]T
+	// post, when set, is given each block of C once its last slice of
+	// k is added (see Post).
+	post Post[T]
 }
 
 // grow makes ws.a and ws.b hold at least na and nb elements.
@@ -87,7 +90,10 @@ func getWorkspace[T Float]() *workspace[T] {
 	return new(workspace[T])
 }
 
-func putWorkspace[T Float](ws *workspace[T]) { poolFor[T](&ws32, &ws64).Put(unsafe.Pointer(ws)) }
+func putWorkspace[T Float](ws *workspace[T]) {
+	ws.post = nil
+	poolFor[T](&ws32, &ws64).Put(unsafe.Pointer(ws))
+}
 
 // microKernel runs the assembly kernel for T on one full tile of C.
 func microKernel[T Float](k int, a, b []T, c []T, ldc int, alpha, beta T, load int) {
@@ -112,6 +118,9 @@ func gemmPacked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, alp
 		for i := 0; i < m; i++ {
 			scaleRow(c[i*ldc:i*ldc+n], beta)
 		}
+		if ws.post != nil {
+			ws.post.Block(c, ldc, m, n)
+		}
 		return
 	}
 	nr, mcMax, ncMax := tile[T]()
@@ -124,7 +133,7 @@ func gemmPacked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, alp
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
 			packB(ws.b, transB, b, ldb, pc, kb, jc, nb, nr)
-			panelProduct(ws, transA, a, lda, m, mc, pc, kb, jc, nb, nr, alpha, beta, c, ldc)
+			panelProduct(ws, transA, a, lda, m, mc, pc, kb, pc+kb == k, jc, nb, nr, alpha, beta, c, ldc)
 		}
 	}
 }
@@ -132,8 +141,10 @@ func gemmPacked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, alp
 // panelProduct multiplies op(A)'s columns pc..pc+kb, packed mc rows at a
 // time, by the block of B already packed in ws.b, into C's columns
 // jc..jc+nb. Only the first slice of k (pc = 0) sees the caller's beta;
-// later slices add to what the earlier ones stored.
-func panelProduct[T Float](ws *workspace[T], transA bool, a []T, lda, m, mc, pc, kb, jc, nb, nr int, alpha, beta T, c []T, ldc int) {
+// later slices add to what the earlier ones stored. On the last slice
+// (last set) each finished mb×nb block of C goes to ws.post, if any,
+// while it is still in cache.
+func panelProduct[T Float](ws *workspace[T], transA bool, a []T, lda, m, mc, pc, kb int, last bool, jc, nb, nr int, alpha, beta T, c []T, ldc int) {
 	bet, load := beta, 1
 	if pc > 0 {
 		bet = 1
@@ -144,6 +155,9 @@ func panelProduct[T Float](ws *workspace[T], transA bool, a []T, lda, m, mc, pc,
 		mb := min(mc, m-ic)
 		packA(ws.a, transA, a, lda, ic, mb, pc, kb)
 		macroKernel(ws, kb, mb, nb, nr, alpha, bet, load, c[ic*ldc+jc:], ldc)
+		if last && ws.post != nil {
+			ws.post.Block(c[ic*ldc+jc:], ldc, mb, nb)
+		}
 	}
 }
 

@@ -106,7 +106,7 @@ func GemmPackedB[T Float](transA bool, m int, alpha T, a []T, lda int, pb *Packe
 			kb := min(pb.kc, k-pc)
 			ws.b = pb.data[pb.offs[blk]:pb.offs[blk+1]]
 			blk++
-			panelProduct(ws, transA, a, lda, m, mc, pc, kb, jc, nb, nr, alpha, beta, c, ldc)
+			panelProduct(ws, transA, a, lda, m, mc, pc, kb, false, jc, nb, nr, alpha, beta, c, ldc)
 		}
 	}
 	ws.b = own
