@@ -11,14 +11,15 @@ import (
 	"github.com/descent-ml/descent/tensor"
 )
 
-func benchmarkMLP[T tensor.Float](b *testing.B) {
+func benchmarkMLP[T tensor.Float](b *testing.B, hidden []int, batch int) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	relu := activation.Spec{Name: activation.NameReLU}
-	net := nn.MustNew[T](nn.Spec{Inputs: 784, Layers: []nn.LayerSpec{
-		{Units: 256, Activation: relu}, {Units: 128, Activation: relu},
-		{Units: 10, Activation: activation.Spec{Name: activation.NameIdentity}},
-	}}, rng)
-	const batch = 64
+	var layers []nn.LayerSpec
+	for _, h := range hidden {
+		layers = append(layers, nn.LayerSpec{Units: h, Activation: relu})
+	}
+	layers = append(layers, nn.LayerSpec{Units: 10, Activation: activation.Spec{Name: activation.NameIdentity}})
+	net := nn.MustNew[T](nn.Spec{Inputs: 784, Layers: layers}, rng)
 	x := tensor.New[T](batch, 784)
 	y := tensor.New[T](batch, 10)
 	for i := range x.Data {
@@ -40,8 +41,14 @@ func benchmarkMLP[T tensor.Float](b *testing.B) {
 // BenchmarkMLPStep is one SGD step (forward, loss, backward, update) of a
 // 784-256-128-10 ReLU network on a batch of 64.
 func BenchmarkMLPStep(b *testing.B) {
-	b.Run("float32", benchmarkMLP[float32])
-	b.Run("float64", benchmarkMLP[float64])
+	b.Run("float32", func(b *testing.B) { benchmarkMLP[float32](b, []int{256, 128}, 64) })
+	b.Run("float64", func(b *testing.B) { benchmarkMLP[float64](b, []int{256, 128}, 64) })
+}
+
+// BenchmarkWideMLPStep is BenchmarkMLPStep for 784-1024-1024-10 on a
+// batch of 512.
+func BenchmarkWideMLPStep(b *testing.B) {
+	b.Run("float32", func(b *testing.B) { benchmarkMLP[float32](b, []int{1024, 1024}, 512) })
 }
 
 // BenchmarkTutorialStep is one iteration of the tutorial's 1-input network.

@@ -148,7 +148,6 @@ func (p *dataParallel[T]) gradient(n *Network[T], l loss.Loss[T], x, y *tensor.M
 	kernel.ForEach(p.shards+len(p.packT.blocks), &p.fwd)
 	reshape(&n.dOut, out.Rows, out.Cols)
 	v := loss.ValueAndGrad(l, &n.dOut, out, y)
-	n.holdSteps(v)
 	p.dOut = &n.dOut
 	kernel.ForEach(p.shards, &p.bwd)
 	p.dOut = nil
@@ -168,21 +167,8 @@ func (p *dataParallel[T]) gradient(n *Network[T], l loss.Loss[T], x, y *tensor.M
 		}
 		p.dz = append(p.dz, dz)
 	}
-	for _, d := range p.dense {
-		if d.descend {
-			// Network.Step: each block of the gradients takes its
-			// step as it is finished (gradBlocks.Range).
-			d.step = kernel.Descend[T]{W: d.W.Value.Data, G: d.W.Grad.Data, Alpha: -d.rate}
-		}
-	}
 	p.grads.plan(work * p.rows)
 	kernel.ForEach(len(p.grads.blocks), &p.grads)
-	for _, d := range p.dense {
-		if d.descend {
-			d.descend, d.descended = false, true
-			d.step = kernel.Descend[T]{}
-		}
-	}
 	return v
 }
 
@@ -270,31 +256,14 @@ func (g *gradBlocks[T]) Range(lo, hi int) {
 		in, out, rows := d.Inputs(), d.Outputs(), p.rows
 		x, dz, gw := d.x.Data, p.dz[b.layer].Data, d.W.Grad.Data
 		c0, c1 := 0, out
-		var post kernel.Post[T]
-		if d.descend {
-			post = &d.step
-		}
-		switch {
-		case b.byCols && post != nil:
-			c0, c1 = b.lo, b.hi
-			kernel.GemmSerialPost(true, false, in, c1-c0, rows, 1, x, in, dz[c0:], out, 0, gw[c0:], out, post)
-		case b.byCols:
+		if b.byCols {
 			c0, c1 = b.lo, b.hi
 			kernel.GemmSerial(true, false, in, c1-c0, rows, 1, x, in, dz[c0:], out, 0, gw[c0:], out)
-		case post != nil:
-			kernel.GemmSerialPost(true, false, b.hi-b.lo, out, rows, 1, x[b.lo:], in, dz, out, 0, gw[b.lo*out:], out, post)
-		default:
+		} else {
 			kernel.GemmSerial(true, false, b.hi-b.lo, out, rows, 1, x[b.lo:], in, dz, out, 0, gw[b.lo*out:], out)
 		}
 		if b.bias {
-			bg := d.B.Grad.Data
-			kernel.ColumnSums(bg[c0:c1], 0, rows, dz[c0:], out)
-			if post != nil {
-				// The step on this block's biases, with the
-				// arithmetic Axpy gives the whole vector.
-				step := kernel.Descend[T]{W: d.B.Value.Data, G: bg, Alpha: d.step.Alpha}
-				step.Block(bg[c0:c1], c1-c0, 1, c1-c0)
-			}
+			kernel.ColumnSums(d.B.Grad.Data[c0:c1], 0, rows, dz[c0:], out)
 		}
 	}
 }

@@ -35,13 +35,6 @@ type Dense[T tensor.Float] struct {
 	dz, dx            tensor.Matrix[T]
 	post              kernel.BiasLeakyReLUPost[T]
 	mask              denseMask[T]
-	// descend makes the next Backward, when it sets the gradients,
-	// also take the gradient-descent step w ← w − rate·g on W and B,
-	// block by block as the weight gradient's product finishes them
-	// (Network.Step); descended records that it did.
-	descend, descended bool
-	rate               T
-	step               kernel.Descend[T]
 	// packW and packWT hold W and Wᵀ packed once for the shards of the
 	// data-parallel step, which multiply by them.
 	packW, packWT kernel.PackedB[T]
@@ -194,7 +187,7 @@ func (d *Dense[T]) Forward(x *tensor.Matrix[T]) *tensor.Matrix[T] {
 				return d.Output()
 			}
 			d.post = kernel.BiasLeakyReLUPost[T]{Z: d.z.Data, A: a, B: b, Slope: slope}
-			d.mulPost(&d.z, x, false, d.W.Value, &d.post)
+			d.mulPost(&d.z, x, d.W.Value, &d.post)
 			d.post = kernel.BiasLeakyReLUPost[T]{}
 			return d.Output()
 		}
@@ -250,8 +243,6 @@ func (d *Dense[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matrix
 	if d.overwrite {
 		beta, d.overwrite = 0, false
 	}
-	descend := d.descend && beta == 0
-	d.descend = false
 	if d.oneSample(da.Rows) && tensor.SameShape(d.W.Grad, d.W.Value) && (d.B == nil || len(d.B.Grad.Data) == out) {
 		// W.Grad += xᵀ·dz is the outer product of two vectors, B.Grad
 		// += dz the additions kernel.SumRows would make (it adds 1·dz,
@@ -278,26 +269,6 @@ func (d *Dense[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matrix
 		kernel.RowMulT(d.dx.Data[:in], g, d.W.Value.Data)
 		return &d.dx
 	}
-	if descend {
-		// The step on W and B as their gradients are finished, after
-		// dx, which needs W before the step.
-		var dx *tensor.Matrix[T]
-		if inputGrad {
-			reshape(&d.dx, da.Rows, in)
-			d.mul(&d.dx, dz, false, d.W.Value, true, 0)
-			dx = &d.dx
-		}
-		d.step = kernel.Descend[T]{W: d.W.Value.Data, G: d.W.Grad.Data, Alpha: -d.rate}
-		d.mulPost(d.W.Grad, d.x, true, dz, &d.step)
-		if d.B != nil {
-			tensor.SumRows(d.B.Grad.Data, 0, dz)
-			d.step = kernel.Descend[T]{W: d.B.Value.Data, G: d.B.Grad.Data, Alpha: -d.rate}
-			d.step.Block(d.B.Grad.Data, out, 1, out)
-		}
-		d.step = kernel.Descend[T]{}
-		d.descended = true
-		return dx
-	}
 	d.mul(d.W.Grad, d.x, true, dz, false, beta)
 	if d.B != nil {
 		tensor.SumRows(d.B.Grad.Data, beta, dz)
@@ -310,17 +281,17 @@ func (d *Dense[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matrix
 	return &d.dx
 }
 
-// mulPost sets c = op(a)·b as mul does with beta 0, with post given
-// every block of c as it is finished (kernel.GemmPost).
-func (d *Dense[T]) mulPost(c, a *tensor.Matrix[T], transA bool, b *tensor.Matrix[T], post kernel.Post[T]) {
-	m, k := tensor.OpDims(a, transA)
+// mulPost sets c = a·b as mul does with beta 0, with post given every
+// block of c as it is finished (kernel.GemmPost).
+func (d *Dense[T]) mulPost(c, a, b *tensor.Matrix[T], post kernel.Post[T]) {
+	m, k := tensor.OpDims(a, false)
 	kb, n := tensor.OpDims(b, false)
 	if k != kb || c.Rows != m || c.Cols != n || d.general || kernel.IsSmall(m, n, k) {
-		d.mul(c, a, transA, b, false, 0)
+		d.mul(c, a, false, b, false, 0)
 		post.Block(c.Data, c.Cols, c.Rows, c.Cols)
 		return
 	}
-	kernel.GemmPost(transA, false, m, n, k, 1, a.Data, a.Cols, b.Data, b.Cols, 0, c.Data, c.Cols, post)
+	kernel.GemmPost(false, false, m, n, k, 1, a.Data, a.Cols, b.Data, b.Cols, 0, c.Data, c.Cols, post)
 }
 
 // oneSample reports whether a batch of rows takes the short cut for a

@@ -211,8 +211,6 @@ type Network[T tensor.Float] struct {
 	// clearGrads zeroes.
 	overwriters []gradOverwriter
 	cleared     []*Param[T]
-	// paramEnd[i] is the end of layer i's parameters in params.
-	paramEnd []int
 	outs        []*tensor.Matrix[T] // each layer's output of the last Forward
 	dOut        tensor.Matrix[T]
 	par         dataParallel[T]
@@ -256,10 +254,8 @@ func MustNew[T tensor.Float](spec Spec, rng *rand.Rand) *Network[T] {
 
 func (n *Network[T]) collectParams() {
 	n.params, n.overwriters, n.cleared = n.params[:0], n.overwriters[:0], n.cleared[:0]
-	n.paramEnd = n.paramEnd[:0]
 	for _, l := range n.Layers {
 		n.params = append(n.params, l.Params()...)
-		n.paramEnd = append(n.paramEnd, len(n.params))
 		if o, ok := l.(gradOverwriter); ok {
 			n.overwriters = append(n.overwriters, o)
 		} else {
@@ -452,7 +448,6 @@ func (n *Network[T]) Gradient(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
 	out := n.Forward(x)
 	reshape(&n.dOut, out.Rows, out.Cols)
 	v := loss.ValueAndGrad(l, &n.dOut, out, y)
-	n.holdSteps(v)
 	if n.Trace != nil {
 		n.Trace.recordLoss(v, y, &n.dOut)
 	}
@@ -462,68 +457,12 @@ func (n *Network[T]) Gradient(l loss.Loss[T], x, y *tensor.Matrix[T]) float64 {
 
 // Step is one iteration of the tutorial's loop on the batch (x, y):
 // forward pass, loss, backward pass, then w = w − lr·grad. It returns the
-// loss before the update. A loss that is NaN or ±Inf leaves the weights
-// as they were: a step along its gradient would only spread it.
-//
-// Dense layers take their step inside the backward pass: each block of a
-// weight gradient, as its product finishes it, updates the same block of
-// the weights while it is still in cache (kernel.Descend), which saves a
-// pass over the weights and gradients and, on two cores, a wait. The
-// results have the bits of Gradient followed by Update, and the gradients
-// are left in Grad as Gradient leaves them.
+// loss before the update.
 func (n *Network[T]) Step(l loss.Loss[T], x, y *tensor.Matrix[T], lr T) float64 {
-	if n.Trace != nil {
-		v := n.Gradient(l, x, y)
-		if finite(v) {
-			n.Update(lr)
-		}
-		return v
-	}
-	for _, l := range n.Layers {
-		if d, ok := l.(*Dense[T]); ok {
-			d.descend, d.rate = true, lr
-		}
-	}
 	v := n.Gradient(l, x, y)
-	if !finite(v) {
-		return v
-	}
-	// The layers that did not take their step in the backward pass
-	// take it now.
-	start := 0
-	for i, l := range n.Layers {
-		end := n.paramEnd[i]
-		if d, ok := l.(*Dense[T]); ok {
-			d.descend = false
-			if d.descended {
-				d.descended = false
-				start = end
-				continue
-			}
-		}
-		for _, p := range n.params[start:end] {
-			kernel.Axpy(p.Value.Data, -lr, p.Grad.Data)
-		}
-		start = end
-	}
+	n.Update(lr)
 	return v
 }
-
-// holdSteps cancels the steps that Step asked the layers to take in the
-// backward pass when the loss v is NaN or ±Inf.
-func (n *Network[T]) holdSteps(v float64) {
-	if finite(v) {
-		return
-	}
-	for _, l := range n.Layers {
-		if d, ok := l.(*Dense[T]); ok {
-			d.descend = false
-		}
-	}
-}
-
-// finite reports whether v is neither NaN nor ±Inf.
-func finite(v float64) bool { return v-v == 0 }
 
 // Clone returns an independent copy with the same weights and mode and
 // fresh workspaces (and no Trace), for use on another goroutine.

@@ -31,6 +31,12 @@ const (
 	aSlack = 8
 )
 
+// postCols is the width of the blocks of C handed to a Post: a multiple
+// of both micro-kernels' widths (16 and 32 columns), small enough that
+// an mcMax32-row block (72 KiB of float32) is still in L2 when the post
+// reads it, beside the block of another matrix the post updates.
+var postCols = 128
+
 // tile returns the micro-kernel's column count and the A and B block limits
 // for element type T.
 func tile[T Float]() (nr, mc, nc int) {
@@ -154,10 +160,21 @@ func panelProduct[T Float](ws *workspace[T], transA bool, a []T, lda, m, mc, pc,
 	for ic := 0; ic < m; ic += mc {
 		mb := min(mc, m-ic)
 		packA(ws.a, transA, a, lda, ic, mb, pc, kb)
-		macroKernel(ws, kb, mb, nb, nr, alpha, bet, load, c[ic*ldc+jc:], ldc)
-		if last && ws.post != nil {
-			ws.post.Block(c[ic*ldc+jc:], ldc, mb, nb)
+		if !last || ws.post == nil {
+			macroKernel(ws, kb, mb, nb, nr, alpha, bet, load, c[ic*ldc+jc:], ldc)
+			continue
 		}
+		// postCols columns at a time, so that the post finds its
+		// block of C in cache, and what it reads beside it fits too.
+		full := ws.b
+		for j0 := 0; j0 < nb; j0 += postCols {
+			w := min(postCols, nb-j0)
+			ws.b = full[j0*kb:]
+			cb := c[ic*ldc+jc+j0:]
+			macroKernel(ws, kb, mb, w, nr, alpha, bet, load, cb, ldc)
+			ws.post.Block(cb, ldc, mb, w)
+		}
+		ws.b = full
 	}
 }
 

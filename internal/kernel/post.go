@@ -5,9 +5,9 @@ import "unsafe"
 // Post is work done on a product's C block by block, each block right
 // after its final value is computed, on the goroutine that computed it,
 // while the block is still in cache: a dense layer's bias and activation
-// after its forward product, or the gradient-descent step after its
-// weight gradient. It saves a pass over C and, when the product is split
-// between the cores, the wait between the product and that pass.
+// after its forward product. It saves a pass over C and, when the
+// product is split between the cores, the wait between the product and
+// that pass.
 type Post[T Float] interface {
 	// Block is given c starting at the first element of a rows×cols
 	// block of C, with C's rows ldc apart. Every element of C is in
@@ -46,41 +46,6 @@ func GemmSerialPost[T Float](transA, transB bool, m, n, k int, alpha T, a []T, l
 func offset[T Float](base, c []T) int {
 	d := uintptr(unsafe.Pointer(unsafe.SliceData(c))) - uintptr(unsafe.Pointer(unsafe.SliceData(base)))
 	return int(d / unsafe.Sizeof(T(0)))
-}
-
-// Descend is the Post of a weight gradient's product: for each block of
-// the gradient G it applies w ← w + Alpha·g to the same block of W (Alpha
-// is −η for gradient descent with learning rate η). W and G have the same
-// shape and row stride; the product's C must be G or a block of it. Each
-// element gets the arithmetic Axpy(W, Alpha, G) gives it, so a step taken
-// this way has the bits of the product followed by Axpy.
-type Descend[T Float] struct {
-	W, G  []T
-	Alpha T
-}
-
-// Block updates the block of W under the given block of G.
-func (d *Descend[T]) Block(c []T, ldc, rows, cols int) {
-	off := offset(d.G, c)
-	// Axpy runs the assembly loop, a fused multiply-add an element,
-	// on any slice this long; rows of a block must get that too.
-	fma := hasAVX2FMA && len(d.W) >= simdAxpyMin
-	for i := 0; i < rows; i++ {
-		w := d.W[off+i*ldc : off+i*ldc+cols]
-		g := c[i*ldc : i*ldc+cols]
-		if !fma {
-			axpyUnitary(w, d.Alpha, g)
-			continue
-		}
-		switch wv := any(w).(type) {
-		case []float32:
-			axpy32(cols, float32(d.Alpha), &any(g).([]float32)[0], &wv[0])
-		case []float64:
-			axpy64(cols, float64(d.Alpha), &any(g).([]float64)[0], &wv[0])
-		default:
-			axpyUnitary(w, d.Alpha, g)
-		}
-	}
 }
 
 // BiasLeakyReLUPost is the Post of a dense layer's forward product z = x·W:
