@@ -81,3 +81,11 @@ func copySteps32(steps int, src *float32, lda int, dst *float32)
 //
 //go:noescape
 func copySteps64(steps int, src *float64, lda int, dst *float64)
+
+// sgemmNarrow8 computes eight rows of C = alpha·op(A)·B + beta·C for a B
+// at most 16 columns wide, the columns set in mask, without packing: row
+// r's A value at step p is at a[r·rs + p·ps], B's rows are ldb apart.
+// Each element gets the arithmetic the packed kernels give it.
+//
+//go:noescape
+func sgemmNarrow8(k int, a *float32, rs, ps int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, load int, mask uint16)

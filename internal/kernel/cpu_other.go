@@ -62,3 +62,7 @@ func axpy32(n int, alpha float32, x, y *float32) {
 func axpy64(n int, alpha float64, x, y *float64) {
 	panic("kernel: no assembly axpy on this build")
 }
+
+func sgemmNarrow8(k int, a *float32, rs, ps int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, load int, mask uint16) {
+	panic("kernel: no assembly narrow kernel on this build")
+}

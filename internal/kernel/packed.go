@@ -129,6 +129,15 @@ func gemmPacked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, alp
 		}
 		return
 	}
+	if narrow[T](transB, m, n) {
+		gemmNarrow(ws, transA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	gemmBlocked(ws, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemmBlocked is gemmPacked's blocked loops, for any shape.
+func gemmBlocked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
 	nr, mcMax, ncMax := tile[T]()
 	kc := kcFor(k)
 	mc := min(mcMax, roundUp(m, mr))

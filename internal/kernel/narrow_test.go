@@ -1,0 +1,38 @@
+package kernel
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestGemmNarrowSameBitsAsBlocked requires that the narrow path gives the
+// bits of the blocked, packed path for every width it takes (1 to 16
+// columns), both layouts of A, row counts with and without a remainder
+// past the last eight, inner sizes within one slice of k and across
+// several, and alpha and beta that make every epilogue run (beta 0 on a C
+// of NaN, which must not leak).
+func TestGemmNarrowSameBitsAsBlocked(t *testing.T) {
+	if !narrow[float32](false, narrowRows, 10) {
+		t.Skip("the narrow path needs AVX-512")
+	}
+	rng := rand.New(rand.NewPCG(11, 12))
+	ws := new(workspace[float32])
+	for _, transA := range []bool{false, true} {
+		for _, m := range []int{8, 13, 64, 130} {
+			for n := 1; n <= 16; n++ {
+				for _, k := range []int{1, 7, 64, 257, 600} {
+					for _, ab := range [][2]float32{{1, 0}, {0.5, -2}, {1, 1}} {
+						nanC := ab[1] == 0
+						a, lda, b, ldb, c0, ldc := operands[float32](rng, transA, false, m, n, k, 1, nanC)
+						want := append([]float32(nil), c0...)
+						gemmBlocked(ws, transA, false, m, n, k, ab[0], a, lda, b, ldb, ab[1], want, ldc)
+						got := append([]float32(nil), c0...)
+						gemmPacked(ws, transA, false, m, n, k, ab[0], a, lda, b, ldb, ab[1], got, ldc)
+						requireBits(t, fmt.Sprintf("transA %v, %d×%d×%d, alpha %v, beta %v", transA, m, n, k, ab[0], ab[1]), got, want)
+					}
+				}
+			}
+		}
+	}
+}
