@@ -93,6 +93,13 @@ func GemmPackedB[T Float](transA bool, m int, alpha T, a []T, lda int, pb *Packe
 		}
 		return
 	}
+	if narrow[T](pb.trans, m, n) {
+		// The narrow path reads B as it is: it packs nothing.
+		ws := getWorkspace[T]()
+		gemmNarrow(ws, transA, m, n, k, alpha, a, lda, pb.b, pb.ldb, beta, c, ldc)
+		putWorkspace(ws)
+		return
+	}
 	nr, mcMax, _ := tile[T]()
 	mc := min(mcMax, roundUp(m, mr))
 	ws := getWorkspace[T]()
