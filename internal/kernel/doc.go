@@ -14,7 +14,9 @@
 //     op(B) into pooled buffers, GotoBLAS-style, and run hand-written
 //     assembly micro-kernels on 6×16 (float32) or 6×8 (float64) tiles of C;
 //     where the CPU also has AVX-512, kernels twice as wide take two such
-//     tiles at once, with the same bits;
+//     tiles at once, and float32 products at most 16 columns wide (an
+//     output layer's classes) skip the packing, eight rows of C at a time
+//     in masked registers (gemmNarrow), all with the same bits;
 //   - products of about a million multiply-adds or more are split by blocks
 //     of rows or columns of C between up to Workers goroutines.
 //
@@ -22,7 +24,8 @@
 // backward, AddRowVector, SumRows) are split the same way. Helper
 // goroutines wait for the next split job by spinning briefly (see
 // SetWorkers). Elsewhere the portable loops serve every size. After
-// warm-up no path allocates.
+// warm-up no path allocates. GemmPost hands each finished block of C to a
+// Post (a dense layer's bias and activation) while it is still in cache.
 //
 // Results never depend on how many goroutines a routine uses: work is split
 // by output rows or columns, never along the inner dimension, and each
