@@ -36,12 +36,7 @@ func gemmNarrow[T Float](ws *workspace[T], transA bool, m, n, k int, alpha T, a 
 	kc := kcFor(k)
 	for pc := 0; pc < k; pc += kc {
 		kb := min(kc, k-pc)
-		bet, load := be, 1
-		if pc > 0 {
-			bet = 1
-		} else if be == 0 {
-			load = 0
-		}
+		bet, load := sliceBeta(pc, be)
 		for i := 0; i < m8; i += narrowRows {
 			sgemmNarrow8(kb, &a32[i*rs+pc*ps], rs, ps, &b32[pc*ldb], ldb, &c32[i*ldc], ldc, al, bet, load, mask)
 		}

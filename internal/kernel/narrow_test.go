@@ -14,7 +14,7 @@ import (
 // of NaN, which must not leak).
 func TestGemmNarrowSameBitsAsBlocked(t *testing.T) {
 	if !narrow[float32](false, narrowRows, 10) {
-		t.Skip("the narrow path needs AVX-512")
+		t.Skip("this CPU has no AVX-512 (or GODEBUG turned it off): the narrow kernel cannot run here")
 	}
 	rng := rand.New(rand.NewPCG(11, 12))
 	ws := new(workspace[float32])

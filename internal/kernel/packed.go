@@ -160,12 +160,7 @@ func gemmBlocked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, al
 // (last set) each finished mb×nb block of C goes to ws.post, if any,
 // while it is still in cache.
 func panelProduct[T Float](ws *workspace[T], transA bool, a []T, lda, m, mc, pc, kb int, last bool, jc, nb, nr int, alpha, beta T, c []T, ldc int) {
-	bet, load := beta, 1
-	if pc > 0 {
-		bet = 1
-	} else if beta == 0 {
-		load = 0
-	}
+	bet, load := sliceBeta(pc, beta)
 	for ic := 0; ic < m; ic += mc {
 		mb := min(mc, m-ic)
 		packA(ws.a, transA, a, lda, ic, mb, pc, kb)
@@ -270,6 +265,20 @@ func edgeTile2[T Float](ws *workspace[T], kb, mt, nr int, ap, b1, b2 []T, alpha,
 	for i := 0; i < mt; i++ {
 		copy(ct[i*ldc:i*ldc+w], e[i*w:i*w+w])
 	}
+}
+
+// sliceBeta returns the beta and the load flag (whether C is read) of the
+// slice of k that starts at pc: the caller's beta for the first, with C
+// left unread when beta is 0, and 1 for the later slices, which add to
+// what the earlier ones stored.
+func sliceBeta[T Float](pc int, beta T) (T, int) {
+	switch {
+	case pc > 0:
+		return 1, 1
+	case beta == 0:
+		return 0, 0
+	}
+	return beta, 1
 }
 
 func roundUp(x, to int) int { return (x + to - 1) / to * to }
