@@ -89,3 +89,9 @@ func copySteps64(steps int, src *float64, lda int, dst *float64)
 //
 //go:noescape
 func sgemmNarrow8(k int, a *float32, rs, ps int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, load int, mask uint16)
+
+// sgemmKernel6x32A is sgemmKernel6x32 reading the six rows of A where
+// they lie: row r's value at step p is at a[r·rs + p·ps]. Same bits.
+//
+//go:noescape
+func sgemmKernel6x32A(k int, a *float32, rs, ps int, b1, b2, c *float32, ldc int, alpha, beta float32, load int)

@@ -254,3 +254,101 @@ d5store:
 	D512ROW_STORE(Z10, Z11)
 	VZEROUPPER
 	RET
+
+// sgemmKernel6x32A is sgemmKernel6x32 reading A where it lies instead of
+// from a packed panel: row r's value at step p is at a + r·rs + p·ps (in
+// elements; rs = lda, ps = 1 for A, rs = 1, ps = lda for Aᵀ). The
+// arithmetic of every lane is sgemmKernel6x32's, so are the bits.
+#define A512STEP(bo) \
+	VMOVUPS      bo(BX), Z12          \
+	VMOVUPS      bo(R10), Z13         \
+	VBROADCASTSS (AX), Z14            \
+	VFMADD231PS  Z12, Z14, Z0         \
+	VFMADD231PS  Z13, Z14, Z1         \
+	VBROADCASTSS (AX)(R11*1), Z15     \
+	VFMADD231PS  Z12, Z15, Z2         \
+	VFMADD231PS  Z13, Z15, Z3         \
+	VBROADCASTSS (AX)(R11*2), Z16     \
+	VFMADD231PS  Z12, Z16, Z4         \
+	VFMADD231PS  Z13, Z16, Z5         \
+	VBROADCASTSS (AX)(R12*1), Z17     \
+	VFMADD231PS  Z12, Z17, Z6         \
+	VFMADD231PS  Z13, Z17, Z7         \
+	VBROADCASTSS (R13), Z18           \
+	VFMADD231PS  Z12, Z18, Z8         \
+	VFMADD231PS  Z13, Z18, Z9         \
+	VBROADCASTSS (R13)(R11*1), Z19    \
+	VFMADD231PS  Z12, Z19, Z10        \
+	VFMADD231PS  Z13, Z19, Z11        \
+	ADDQ         R9, AX               \
+	ADDQ         R9, R13
+
+// func sgemmKernel6x32A(k int, a *float32, rs, ps int, b1, b2, c *float32, ldc int, alpha, beta float32, load int)
+TEXT ·sgemmKernel6x32A(SB), NOSPLIT, $0-80
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ rs+16(FP), R11
+	SHLQ $2, R11
+	LEAQ (R11)(R11*2), R12
+	LEAQ (AX)(R11*4), R13
+	MOVQ ps+24(FP), R9
+	SHLQ $2, R9
+	MOVQ b1+32(FP), BX
+	MOVQ b2+40(FP), R10
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), SI
+	SHLQ $2, SI
+	ZERO12
+	PREFETCH_C
+
+	MOVQ CX, R8
+	SHRQ $2, R8
+	JZ   a5tail
+
+a5loop4:
+	PREFETCHT0 256(BX)
+	PREFETCHT0 256(R10)
+	A512STEP(0)
+	A512STEP(64)
+	A512STEP(128)
+	A512STEP(192)
+	ADDQ $256, BX
+	ADDQ $256, R10
+	DECQ R8
+	JNZ  a5loop4
+
+a5tail:
+	ANDQ $3, CX
+	JZ   a5done
+
+a5loop1:
+	A512STEP(0)
+	ADDQ $64, BX
+	ADDQ $64, R10
+	DECQ CX
+	JNZ  a5loop1
+
+a5done:
+	VBROADCASTSS alpha+64(FP), Z12
+	MOVQ         load+72(FP), R8
+	TESTQ        R8, R8
+	JZ           a5store
+	VBROADCASTSS beta+68(FP), Z13
+	S512ROW_LOAD(Z0, Z1)
+	S512ROW_LOAD(Z2, Z3)
+	S512ROW_LOAD(Z4, Z5)
+	S512ROW_LOAD(Z6, Z7)
+	S512ROW_LOAD(Z8, Z9)
+	S512ROW_LOAD(Z10, Z11)
+	VZEROUPPER
+	RET
+
+a5store:
+	S512ROW_STORE(Z0, Z1)
+	S512ROW_STORE(Z2, Z3)
+	S512ROW_STORE(Z4, Z5)
+	S512ROW_STORE(Z6, Z7)
+	S512ROW_STORE(Z8, Z9)
+	S512ROW_STORE(Z10, Z11)
+	VZEROUPPER
+	RET

@@ -36,3 +36,40 @@ func TestGemmNarrowSameBitsAsBlocked(t *testing.T) {
 		}
 	}
 }
+
+// TestReadsASameBitsAsPacked requires that reading A where it lies
+// (macroKernelA) gives the bits of packing it, for both layouts of A,
+// row counts with and without a partial panel, widths that are and are
+// not whole pairs of panels, inner sizes in one slice of k and several,
+// padded strides, and every epilogue.
+func TestReadsASameBitsAsPacked(t *testing.T) {
+	if !readsA[float32](false, 64, 64, 32, 16) {
+		t.Skip("this CPU has no AVX-512 (or GODEBUG turned it off): the kernel that reads A in place cannot run here")
+	}
+	defer func() { directA = true }()
+	rng := rand.New(rand.NewPCG(13, 14))
+	ws := new(workspace[float32])
+	for _, transA := range []bool{false, true} {
+		for _, transB := range []bool{false, true} {
+			// operands pads the strides by 3: Aᵀ's stride is m+3,
+			// a multiple of 64 for m 61 and 125 (packed), not for
+			// the others (read in place when k is at most 128).
+			for _, m := range []int{6, 7, 61, 64, 125, 149} {
+				for _, n := range []int{32, 48, 64, 256} {
+					for _, k := range []int{1, 5, 64, 128, 300} {
+						for _, ab := range [][2]float32{{1, 0}, {0.5, -2}} {
+							a, lda, b, ldb, c0, ldc := operands[float32](rng, transA, transB, m, n, k, 3, ab[1] == 0)
+							directA = false
+							want := append([]float32(nil), c0...)
+							gemmBlocked(ws, transA, transB, m, n, k, ab[0], a, lda, b, ldb, ab[1], want, ldc)
+							directA = true
+							got := append([]float32(nil), c0...)
+							gemmBlocked(ws, transA, transB, m, n, k, ab[0], a, lda, b, ldb, ab[1], got, ldc)
+							requireBits(t, fmt.Sprintf("transA %v transB %v, %d×%d×%d, alpha %v, beta %v", transA, transB, m, n, k, ab[0], ab[1]), got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -161,11 +161,18 @@ func gemmBlocked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, al
 // while it is still in cache.
 func panelProduct[T Float](ws *workspace[T], transA bool, a []T, lda, m, mc, pc, kb int, last bool, jc, nb, nr int, alpha, beta T, c []T, ldc int) {
 	bet, load := sliceBeta(pc, beta)
+	direct := readsA[T](transA, lda, kb, nb, nr)
 	for ic := 0; ic < m; ic += mc {
 		mb := min(mc, m-ic)
-		packA(ws.a, transA, a, lda, ic, mb, pc, kb)
+		if !direct {
+			packA(ws.a, transA, a, lda, ic, mb, pc, kb)
+		}
 		if !last || ws.post == nil {
-			macroKernel(ws, kb, mb, nb, nr, alpha, bet, load, c[ic*ldc+jc:], ldc)
+			if direct {
+				macroKernelA(ws, transA, a, lda, ic, pc, kb, mb, nb, nr, alpha, bet, load, c[ic*ldc+jc:], ldc)
+			} else {
+				macroKernel(ws, kb, mb, nb, nr, alpha, bet, load, c[ic*ldc+jc:], ldc)
+			}
 			continue
 		}
 		// postCols columns at a time, so that the post finds its
@@ -175,10 +182,68 @@ func panelProduct[T Float](ws *workspace[T], transA bool, a []T, lda, m, mc, pc,
 			w := min(postCols, nb-j0)
 			ws.b = full[j0*kb:]
 			cb := c[ic*ldc+jc+j0:]
-			macroKernel(ws, kb, mb, w, nr, alpha, bet, load, cb, ldc)
+			if direct {
+				macroKernelA(ws, transA, a, lda, ic, pc, kb, mb, w, nr, alpha, bet, load, cb, ldc)
+			} else {
+				macroKernel(ws, kb, mb, w, nr, alpha, bet, load, cb, ldc)
+			}
 			ws.post.Block(cb, ldc, mb, w)
 		}
 		ws.b = full
+	}
+}
+
+// directA turns readsA on; tests and benchmarks turn it off to compare.
+var directA = true
+
+// readsA reports whether panelProduct multiplies a kb-deep slice of
+// op(A) by a block of B nb columns wide reading A where it lies
+// (macroKernelA) rather than packed: float32 with AVX-512, every column
+// in the two-panel kernel's tiles. Packing A cost 13 % of a
+// 784-256-128-10 step at batch 1024 on one core (AMD EPYC), for a layout
+// the kernel can do without: it broadcasts one value of each of six rows
+// a step, and six rows of A read in place are six contiguous streams.
+//
+// For Aᵀ a step is one row of A, lda elements further on: read in place,
+// a slice walks kb rows. Where lda is a multiple of 64 elements (256
+// bytes) those rows fall into a few sets of the L1 cache and evict each
+// other (1024×1024×512 Aᵀ·B: 150 GFLOP/s in place, 222 packed), and a deep
+// slice spans more pages than the TLB holds (784×1024×512: 227 against
+// 235), so Aᵀ is read in place only for other strides and slices of at
+// most 128 steps (784×256×64: 225 against 198).
+func readsA[T Float](transA bool, lda, kb, nb, nr int) bool {
+	var z T
+	if !directA || !hasAVX512 || unsafe.Sizeof(z) != 4 || nb%(2*nr) != 0 {
+		return false
+	}
+	return !transA || lda%64 != 0 && kb <= 128
+}
+
+// macroKernelA is macroKernel for a block of B whose width is a multiple
+// of two panels, reading rows ic..ic+mb of op(A), columns pc..pc+kb,
+// where they lie. Rows past the last multiple of mr are packed into one
+// panel and go through the edge buffer, as in macroKernel.
+func macroKernelA[T Float](ws *workspace[T], transA bool, a []T, lda, ic, pc, kb, mb, nb, nr int, alpha, beta T, load int, c []T, ldc int) {
+	rs, ps := lda, 1
+	if transA {
+		rs, ps = 1, lda
+	}
+	full := mb / mr * mr
+	if full < mb {
+		packA(ws.a, transA, a, lda, ic+full, mb-full, pc, kb)
+	}
+	a32 := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(a))), len(a))
+	al, be := *(*float32)(unsafe.Pointer(&alpha)), *(*float32)(unsafe.Pointer(&beta))
+	for jr := 0; jr < nb; jr += 2 * nr {
+		b1 := (*float32)(unsafe.Pointer(&ws.b[jr*kb]))
+		b2 := (*float32)(unsafe.Pointer(&ws.b[(jr+nr)*kb]))
+		for ir := 0; ir < full; ir += mr {
+			i := ic + ir
+			sgemmKernel6x32A(kb, &a32[i*rs+pc*ps], rs, ps, b1, b2, (*float32)(unsafe.Pointer(&c[ir*ldc+jr])), ldc, al, be, load)
+		}
+		if full < mb {
+			edgeTile2(ws, kb, mb-full, nr, ws.a, ws.b[jr*kb:], ws.b[(jr+nr)*kb:], alpha, beta, load, c[full*ldc+jr:], ldc)
+		}
 	}
 }
 
