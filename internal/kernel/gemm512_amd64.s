@@ -50,6 +50,33 @@
 	VMOVUPS r1, 64(DX)  \
 	ADDQ    SI, DX
 
+// S512FINISH stores the float32 tile in Z0..Z11 as alpha·t, plus beta·C
+// when load is non-zero, and returns; store names the label for the
+// branch without C.
+#define S512FINISH(alpha, beta, load, store) \
+	VBROADCASTSS alpha, Z12 \
+	MOVQ         load, R8   \
+	TESTQ        R8, R8     \
+	JZ           store      \
+	VBROADCASTSS beta, Z13  \
+	S512ROW_LOAD(Z0, Z1)    \
+	S512ROW_LOAD(Z2, Z3)    \
+	S512ROW_LOAD(Z4, Z5)    \
+	S512ROW_LOAD(Z6, Z7)    \
+	S512ROW_LOAD(Z8, Z9)    \
+	S512ROW_LOAD(Z10, Z11)  \
+	VZEROUPPER              \
+	RET                     \
+store:                      \
+	S512ROW_STORE(Z0, Z1)   \
+	S512ROW_STORE(Z2, Z3)   \
+	S512ROW_STORE(Z4, Z5)   \
+	S512ROW_STORE(Z6, Z7)   \
+	S512ROW_STORE(Z8, Z9)   \
+	S512ROW_STORE(Z10, Z11) \
+	VZEROUPPER              \
+	RET
+
 #define ZERO12 \
 	VPXORD Z0, Z0, Z0    \
 	VPXORD Z1, Z1, Z1    \
@@ -127,29 +154,7 @@ s5loop1:
 	JNZ  s5loop1
 
 s5done:
-	VBROADCASTSS alpha+48(FP), Z12
-	MOVQ         load+56(FP), R8
-	TESTQ        R8, R8
-	JZ           s5store
-	VBROADCASTSS beta+52(FP), Z13
-	S512ROW_LOAD(Z0, Z1)
-	S512ROW_LOAD(Z2, Z3)
-	S512ROW_LOAD(Z4, Z5)
-	S512ROW_LOAD(Z6, Z7)
-	S512ROW_LOAD(Z8, Z9)
-	S512ROW_LOAD(Z10, Z11)
-	VZEROUPPER
-	RET
-
-s5store:
-	S512ROW_STORE(Z0, Z1)
-	S512ROW_STORE(Z2, Z3)
-	S512ROW_STORE(Z4, Z5)
-	S512ROW_STORE(Z6, Z7)
-	S512ROW_STORE(Z8, Z9)
-	S512ROW_STORE(Z10, Z11)
-	VZEROUPPER
-	RET
+	S512FINISH(alpha+48(FP), beta+52(FP), load+56(FP), s5store)
 
 #define D512STEP(ao, bo) \
 	VMOVUPD      bo(BX), Z12       \
@@ -329,26 +334,4 @@ a5loop1:
 	JNZ  a5loop1
 
 a5done:
-	VBROADCASTSS alpha+64(FP), Z12
-	MOVQ         load+72(FP), R8
-	TESTQ        R8, R8
-	JZ           a5store
-	VBROADCASTSS beta+68(FP), Z13
-	S512ROW_LOAD(Z0, Z1)
-	S512ROW_LOAD(Z2, Z3)
-	S512ROW_LOAD(Z4, Z5)
-	S512ROW_LOAD(Z6, Z7)
-	S512ROW_LOAD(Z8, Z9)
-	S512ROW_LOAD(Z10, Z11)
-	VZEROUPPER
-	RET
-
-a5store:
-	S512ROW_STORE(Z0, Z1)
-	S512ROW_STORE(Z2, Z3)
-	S512ROW_STORE(Z4, Z5)
-	S512ROW_STORE(Z6, Z7)
-	S512ROW_STORE(Z8, Z9)
-	S512ROW_STORE(Z10, Z11)
-	VZEROUPPER
-	RET
+	S512FINISH(alpha+64(FP), beta+68(FP), load+72(FP), a5store)
