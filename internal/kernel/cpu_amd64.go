@@ -95,3 +95,9 @@ func sgemmNarrow8(k int, a *float32, rs, ps int, b *float32, ldb int, c *float32
 //
 //go:noescape
 func sgemmKernel6x32A(k int, a *float32, rs, ps int, b1, b2, c *float32, ldc int, alpha, beta float32, load int)
+
+// sgemmKernel6x32AB is sgemmKernel6x32A reading B where it lies too: step
+// p's 32 values of B are b[p·ldb : p·ldb+32]. Same bits.
+//
+//go:noescape
+func sgemmKernel6x32AB(k int, a *float32, rs, ps int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, load int)

@@ -335,3 +335,75 @@ a5loop1:
 
 a5done:
 	S512FINISH(alpha+64(FP), beta+68(FP), load+72(FP), a5store)
+
+// sgemmKernel6x32AB is sgemmKernel6x32A reading B where it lies too: step
+// p's 32 values of B are at b + p·ldb, contiguous. Same bits.
+#define AB512STEP \
+	VMOVUPS      (BX), Z12            \
+	VMOVUPS      64(BX), Z13          \
+	VBROADCASTSS (AX), Z14            \
+	VFMADD231PS  Z12, Z14, Z0         \
+	VFMADD231PS  Z13, Z14, Z1         \
+	VBROADCASTSS (AX)(R11*1), Z15     \
+	VFMADD231PS  Z12, Z15, Z2         \
+	VFMADD231PS  Z13, Z15, Z3         \
+	VBROADCASTSS (AX)(R11*2), Z16     \
+	VFMADD231PS  Z12, Z16, Z4         \
+	VFMADD231PS  Z13, Z16, Z5         \
+	VBROADCASTSS (AX)(R12*1), Z17     \
+	VFMADD231PS  Z12, Z17, Z6         \
+	VFMADD231PS  Z13, Z17, Z7         \
+	VBROADCASTSS (R13), Z18           \
+	VFMADD231PS  Z12, Z18, Z8         \
+	VFMADD231PS  Z13, Z18, Z9         \
+	VBROADCASTSS (R13)(R11*1), Z19    \
+	VFMADD231PS  Z12, Z19, Z10        \
+	VFMADD231PS  Z13, Z19, Z11        \
+	ADDQ         R9, AX               \
+	ADDQ         R9, R13              \
+	ADDQ         R10, BX
+
+// func sgemmKernel6x32AB(k int, a *float32, rs, ps int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, load int)
+TEXT ·sgemmKernel6x32AB(SB), NOSPLIT, $0-80
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), AX
+	MOVQ rs+16(FP), R11
+	SHLQ $2, R11
+	LEAQ (R11)(R11*2), R12
+	LEAQ (AX)(R11*4), R13
+	MOVQ ps+24(FP), R9
+	SHLQ $2, R9
+	MOVQ b+32(FP), BX
+	MOVQ ldb+40(FP), R10
+	SHLQ $2, R10
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), SI
+	SHLQ $2, SI
+	ZERO12
+	PREFETCH_C
+
+	MOVQ CX, R8
+	SHRQ $2, R8
+	JZ   b5tail
+
+b5loop4:
+	PREFETCHT0 (BX)(R10*8)
+	PREFETCHT0 64(BX)(R10*8)
+	AB512STEP
+	AB512STEP
+	AB512STEP
+	AB512STEP
+	DECQ R8
+	JNZ  b5loop4
+
+b5tail:
+	ANDQ $3, CX
+	JZ   b5done
+
+b5loop1:
+	AB512STEP
+	DECQ CX
+	JNZ  b5loop1
+
+b5done:
+	S512FINISH(alpha+64(FP), beta+68(FP), load+72(FP), b5store)

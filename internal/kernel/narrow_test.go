@@ -3,6 +3,7 @@ package kernel
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 )
 
@@ -66,6 +67,54 @@ func TestReadsASameBitsAsPacked(t *testing.T) {
 							got := append([]float32(nil), c0...)
 							gemmBlocked(ws, transA, transB, m, n, k, ab[0], a, lda, b, ldb, ab[1], got, ldc)
 							requireBits(t, fmt.Sprintf("transA %v transB %v, %d×%d×%d, alpha %v, beta %v", transA, transB, m, n, k, ab[0], ab[1]), got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestReadsBSameBitsAsPacked requires that reading B where it lies
+// (gemmInPlaceB) gives the bits of packing it, with A read in place and
+// packed, for both layouts of A, row counts from 1 to readsBRows with and
+// without a partial panel, inner sizes in one slice of k and several,
+// padded strides, every epilogue, and a post.
+func TestReadsBSameBitsAsPacked(t *testing.T) {
+	if !readsB[float32](false, 64, 64, 64) {
+		t.Skip("this CPU has no AVX-512 (or GODEBUG turned it off): the kernel that reads B in place cannot run here")
+	}
+	defer func(rows int) { readsBRows, directA = rows, true }(readsBRows)
+	rng := rand.New(rand.NewPCG(15, 16))
+	ws := new(workspace[float32])
+	for _, transA := range []bool{false, true} {
+		for _, m := range []int{1, 5, 6, 13, 64, 96} {
+			for _, n := range []int{32, 64, 256} {
+				for _, k := range []int{1, 7, 64, 128, 300} {
+					for _, ab := range [][2]float32{{1, 0}, {0.5, -2}} {
+						a, lda, b, ldb, c0, ldc := operands[float32](rng, transA, false, m, n, k, 3, ab[1] == 0)
+						readsBRows, directA = 0, false
+						want := append([]float32(nil), c0...)
+						gemmBlocked(ws, transA, false, m, n, k, ab[0], a, lda, b, ldb, ab[1], want, ldc)
+						for _, inPlaceA := range []bool{false, true} {
+							readsBRows, directA = 96, inPlaceA
+							if !readsB[float32](false, m, n, ldb) {
+								t.Fatalf("readsB refuses %d×%d", m, n)
+							}
+							got := append([]float32(nil), c0...)
+							cnt := &counting[float32]{c: got, seen: make([]atomic.Int32, len(got))}
+							ws.post = cnt
+							gemmBlocked(ws, transA, false, m, n, k, ab[0], a, lda, b, ldb, ab[1], got, ldc)
+							ws.post = nil
+							name := fmt.Sprintf("transA %v, A in place %v, %d×%d×%d, alpha %v, beta %v", transA, inPlaceA, m, n, k, ab[0], ab[1])
+							requireBits(t, name, got, want)
+							for i := 0; i < m; i++ {
+								for j := 0; j < n; j++ {
+									if s := cnt.seen[i*ldc+j].Load(); s != 1 {
+										t.Fatalf("%s: C[%d,%d] given to the post %d times, want 1", name, i, j, s)
+									}
+								}
+							}
 						}
 					}
 				}

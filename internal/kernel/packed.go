@@ -138,6 +138,10 @@ func gemmPacked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, alp
 
 // gemmBlocked is gemmPacked's blocked loops, for any shape.
 func gemmBlocked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	if readsB[T](transB, m, n, ldb) {
+		gemmInPlaceB(ws, transA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	nr, mcMax, ncMax := tile[T]()
 	kc := kcFor(k)
 	mc := min(mcMax, roundUp(m, mr))
