@@ -14,9 +14,11 @@
 //     op(B) into pooled buffers, GotoBLAS-style, and run hand-written
 //     assembly micro-kernels on 6×16 (float32) or 6×8 (float64) tiles of C;
 //     where the CPU also has AVX-512, kernels twice as wide take two such
-//     tiles at once, and float32 products at most 16 columns wide (an
-//     output layer's classes) skip the packing, eight rows of C at a time
-//     in masked registers (gemmNarrow), all with the same bits;
+//     tiles at once, and in float32 read A where it lies instead of
+//     packing it (readsA), and B too for products of few rows (readsB),
+//     while products at most 16 columns wide (an output layer's classes)
+//     skip the packing, eight rows of C at a time in masked registers
+//     (gemmNarrow), all with the same bits;
 //   - products of about a million multiply-adds or more are split by blocks
 //     of rows or columns of C between up to Workers goroutines.
 //
