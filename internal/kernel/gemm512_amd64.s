@@ -264,9 +264,9 @@ d5store:
 // from a packed panel: row r's value at step p is at a + r·rs + p·ps (in
 // elements; rs = lda, ps = 1 for A, rs = 1, ps = lda for Aᵀ). The
 // arithmetic of every lane is sgemmKernel6x32's, so are the bits.
-#define A512STEP(bo) \
-	VMOVUPS      bo(BX), Z12          \
-	VMOVUPS      bo(R10), Z13         \
+#define A512ROWS(b1, b2) \
+	VMOVUPS      b1, Z12              \
+	VMOVUPS      b2, Z13              \
 	VBROADCASTSS (AX), Z14            \
 	VFMADD231PS  Z12, Z14, Z0         \
 	VFMADD231PS  Z13, Z14, Z1         \
@@ -287,6 +287,10 @@ d5store:
 	VFMADD231PS  Z13, Z19, Z11        \
 	ADDQ         R9, AX               \
 	ADDQ         R9, R13
+
+// A512STEP is one step of sgemmKernel6x32A: B from the packed panels at
+// BX and R10, bo bytes on.
+#define A512STEP(bo) A512ROWS(bo(BX), bo(R10))
 
 // func sgemmKernel6x32A(k int, a *float32, rs, ps int, b1, b2, c *float32, ldc int, alpha, beta float32, load int)
 TEXT ·sgemmKernel6x32A(SB), NOSPLIT, $0-80
@@ -339,29 +343,8 @@ a5done:
 // sgemmKernel6x32AB is sgemmKernel6x32A reading B where it lies too: step
 // p's 32 values of B are at b + p·ldb, contiguous. Same bits.
 #define AB512STEP \
-	VMOVUPS      (BX), Z12            \
-	VMOVUPS      64(BX), Z13          \
-	VBROADCASTSS (AX), Z14            \
-	VFMADD231PS  Z12, Z14, Z0         \
-	VFMADD231PS  Z13, Z14, Z1         \
-	VBROADCASTSS (AX)(R11*1), Z15     \
-	VFMADD231PS  Z12, Z15, Z2         \
-	VFMADD231PS  Z13, Z15, Z3         \
-	VBROADCASTSS (AX)(R11*2), Z16     \
-	VFMADD231PS  Z12, Z16, Z4         \
-	VFMADD231PS  Z13, Z16, Z5         \
-	VBROADCASTSS (AX)(R12*1), Z17     \
-	VFMADD231PS  Z12, Z17, Z6         \
-	VFMADD231PS  Z13, Z17, Z7         \
-	VBROADCASTSS (R13), Z18           \
-	VFMADD231PS  Z12, Z18, Z8         \
-	VFMADD231PS  Z13, Z18, Z9         \
-	VBROADCASTSS (R13)(R11*1), Z19    \
-	VFMADD231PS  Z12, Z19, Z10        \
-	VFMADD231PS  Z13, Z19, Z11        \
-	ADDQ         R9, AX               \
-	ADDQ         R9, R13              \
-	ADDQ         R10, BX
+	A512ROWS((BX), 64(BX)) \
+	ADDQ R10, BX
 
 // func sgemmKernel6x32AB(k int, a *float32, rs, ps int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, load int)
 TEXT ·sgemmKernel6x32AB(SB), NOSPLIT, $0-80
