@@ -27,33 +27,29 @@ func readsB[T Float](transB bool, m, n, ldb int) bool {
 // arithmetic, are the packed path's, so are the bits. Rows past the last
 // multiple of mr go through the edge buffer from a packed panel.
 func gemmInPlaceB[T Float](ws *workspace[T], transA bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	_, mcMax, _ := tile[T]()
+	nr, mcMax, _ := tile[T]()
 	kc := kcFor(k)
 	mc := min(mcMax, roundUp(m, mr))
 	ws.grow(mc*kc+aSlack, 0)
-	a32 := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(a))), len(a))
-	b32 := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(b))), len(b))
-	c32 := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(c))), len(c))
-	wa := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(ws.a))), len(ws.a))
-	edge := unsafe.Slice((*float32)(unsafe.Pointer(&ws.edge[0])), mr*32)
-	al := *(*float32)(unsafe.Pointer(&alpha))
-	be := *(*float32)(unsafe.Pointer(&beta))
+	a32, b32, c32, wa := as32(a), as32(b), as32(c), as32(ws.a)
+	edge := as32(ws.edge[:])
+	al, be := f32(alpha), f32(beta)
 	for pc := 0; pc < k; pc += kc {
 		kb := min(kc, k-pc)
 		bet, load := sliceBeta(pc, be)
 		last := pc+kb == k
+		direct := readsA[T](transA, lda, kb, n, nr)
+		rs, ps := 1, mr // a packed panel: step p's six values together
+		switch {
+		case direct && transA:
+			rs, ps = 1, lda
+		case direct:
+			rs, ps = lda, 1
+		}
 		for ic := 0; ic < m; ic += mc {
 			mb := min(mc, m-ic)
 			full := mb / mr * mr
-			direct := readsA[T](transA, lda, kb, n, 16)
-			rs, ps := 1, mr // a packed panel: step p's six values together
 			edgeAt := full * kb
-			switch {
-			case direct && transA:
-				rs, ps = 1, lda
-			case direct:
-				rs, ps = lda, 1
-			}
 			if !direct {
 				packA(ws.a, transA, a, lda, ic, mb, pc, kb)
 			} else if full < mb {

@@ -23,10 +23,8 @@ func narrow[T Float](transB bool, m, n int) bool {
 // The rows past the last multiple of eight take the packed path. ws.post,
 // if set, is given the whole of C at the end.
 func gemmNarrow[T Float](ws *workspace[T], transA bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
-	a32 := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(a))), len(a))
-	b32 := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(b))), len(b))
-	c32 := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(c))), len(c))
-	al, be := *(*float32)(unsafe.Pointer(&alpha)), *(*float32)(unsafe.Pointer(&beta))
+	a32, b32, c32 := as32(a), as32(b), as32(c)
+	al, be := f32(alpha), f32(beta)
 	mask := uint16(1)<<n - 1
 	rs, ps := lda, 1
 	if transA {

@@ -166,35 +166,35 @@ func gemmBlocked[T Float](ws *workspace[T], transA, transB bool, m, n, k int, al
 func panelProduct[T Float](ws *workspace[T], transA bool, a []T, lda, m, mc, pc, kb int, last bool, jc, nb, nr int, alpha, beta T, c []T, ldc int) {
 	bet, load := sliceBeta(pc, beta)
 	direct := readsA[T](transA, lda, kb, nb, nr)
+	// With a post on the last slice, postCols columns at a time, so that
+	// the post finds its block of C in cache, and what it reads beside
+	// it fits too.
+	var post Post[T]
+	step := nb
+	if last && ws.post != nil {
+		post, step = ws.post, postCols
+	}
+	packed := ws.b
 	for ic := 0; ic < m; ic += mc {
 		mb := min(mc, m-ic)
 		if !direct {
 			packA(ws.a, transA, a, lda, ic, mb, pc, kb)
 		}
-		if !last || ws.post == nil {
-			if direct {
-				macroKernelA(ws, transA, a, lda, ic, pc, kb, mb, nb, nr, alpha, bet, load, c[ic*ldc+jc:], ldc)
-			} else {
-				macroKernel(ws, kb, mb, nb, nr, alpha, bet, load, c[ic*ldc+jc:], ldc)
-			}
-			continue
-		}
-		// postCols columns at a time, so that the post finds its
-		// block of C in cache, and what it reads beside it fits too.
-		full := ws.b
-		for j0 := 0; j0 < nb; j0 += postCols {
-			w := min(postCols, nb-j0)
-			ws.b = full[j0*kb:]
+		for j0 := 0; j0 < nb; j0 += step {
+			w := min(step, nb-j0)
+			ws.b = packed[j0*kb:]
 			cb := c[ic*ldc+jc+j0:]
 			if direct {
 				macroKernelA(ws, transA, a, lda, ic, pc, kb, mb, w, nr, alpha, bet, load, cb, ldc)
 			} else {
 				macroKernel(ws, kb, mb, w, nr, alpha, bet, load, cb, ldc)
 			}
-			ws.post.Block(cb, ldc, mb, w)
+			if post != nil {
+				post.Block(cb, ldc, mb, w)
+			}
 		}
-		ws.b = full
 	}
+	ws.b = packed
 }
 
 // directA turns readsA on; tests and benchmarks turn it off to compare.
@@ -236,14 +236,13 @@ func macroKernelA[T Float](ws *workspace[T], transA bool, a []T, lda, ic, pc, kb
 	if full < mb {
 		packA(ws.a, transA, a, lda, ic+full, mb-full, pc, kb)
 	}
-	a32 := unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(a))), len(a))
-	al, be := *(*float32)(unsafe.Pointer(&alpha)), *(*float32)(unsafe.Pointer(&beta))
+	a32, b32, c32 := as32(a), as32(ws.b), as32(c)
+	al, be := f32(alpha), f32(beta)
 	for jr := 0; jr < nb; jr += 2 * nr {
-		b1 := (*float32)(unsafe.Pointer(&ws.b[jr*kb]))
-		b2 := (*float32)(unsafe.Pointer(&ws.b[(jr+nr)*kb]))
+		b1, b2 := &b32[jr*kb], &b32[(jr+nr)*kb]
 		for ir := 0; ir < full; ir += mr {
 			i := ic + ir
-			sgemmKernel6x32A(kb, &a32[i*rs+pc*ps], rs, ps, b1, b2, (*float32)(unsafe.Pointer(&c[ir*ldc+jr])), ldc, al, be, load)
+			sgemmKernel6x32A(kb, &a32[i*rs+pc*ps], rs, ps, b1, b2, &c32[ir*ldc+jr], ldc, al, be, load)
 		}
 		if full < mb {
 			edgeTile2(ws, kb, mb-full, nr, ws.a, ws.b[jr*kb:], ws.b[(jr+nr)*kb:], alpha, beta, load, c[full*ldc+jr:], ldc)
@@ -349,6 +348,15 @@ func sliceBeta[T Float](pc int, beta T) (T, int) {
 	}
 	return beta, 1
 }
+
+// as32 views a float32 T's slice as []float32, for the float32-only
+// assembly kernels.
+func as32[T Float](x []T) []float32 {
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(x))), len(x))
+}
+
+// f32 views a float32 T as float32.
+func f32[T Float](x T) float32 { return *(*float32)(unsafe.Pointer(&x)) }
 
 func roundUp(x, to int) int { return (x + to - 1) / to * to }
 

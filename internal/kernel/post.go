@@ -26,21 +26,6 @@ func GemmPost[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int
 	gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, post)
 }
 
-// GemmSerialPost is GemmPost on the calling goroutine alone, as
-// GemmSerial is Gemm.
-func GemmSerialPost[T Float](transA, transB bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int, post Post[T]) {
-	checkGemm(transA, transB, m, n, k, len(a), lda, len(b), ldb, len(c), ldc)
-	if m == 0 || n == 0 {
-		return
-	}
-	if !hasAVX2FMA || m*n*k < smallProduct {
-		gemmGo(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-		post.Block(c, ldc, m, n)
-		return
-	}
-	gemmParallel(1, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, post)
-}
-
 // offset returns the index in base of c's first element; c must start
 // inside base's storage.
 func offset[T Float](base, c []T) int {

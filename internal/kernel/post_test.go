@@ -69,9 +69,13 @@ func testGemmPost[T Float](t *testing.T) {
 		}
 		runs := []run{{"GemmPost", func(c []T, p Post[T]) {
 			GemmPost(s.transA, s.transB, m, n, k, 1, a, lda, b, ldb, 0, c, n, p)
-		}}, {"GemmSerialPost", func(c []T, p Post[T]) {
-			GemmSerialPost(s.transA, s.transB, m, n, k, 1, a, lda, b, ldb, 0, c, n, p)
 		}}}
+		if hasAVX2FMA && !IsSmall(m, n, k) {
+			// One part: the packed path on the calling goroutine.
+			runs = append(runs, run{"split 1", func(c []T, p Post[T]) {
+				gemmParallel(1, s.transA, s.transB, m, n, k, 1, a, lda, b, ldb, 0, c, n, p)
+			}})
+		}
 		if hasAVX2FMA && !IsSmall(m, n, k) {
 			// Forced splits take the packed path, which products
 			// this small do not.
