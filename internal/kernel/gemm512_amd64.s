@@ -288,20 +288,26 @@ d5store:
 	ADDQ         R9, AX               \
 	ADDQ         R9, R13
 
+// A512SETUP loads the in-place kernels' count and A arguments: k into
+// CX, rows 0–3 of A from AX and rows 4–5 from R13, rs bytes apart (R11,
+// 3·rs in R12), each step ps bytes on (R9).
+#define A512SETUP(k, a, rs, ps) \
+	MOVQ k, CX                \
+	MOVQ a, AX                \
+	MOVQ rs, R11              \
+	SHLQ $2, R11              \
+	LEAQ (R11)(R11*2), R12    \
+	LEAQ (AX)(R11*4), R13     \
+	MOVQ ps, R9               \
+	SHLQ $2, R9
+
 // A512STEP is one step of sgemmKernel6x32A: B from the packed panels at
 // BX and R10, bo bytes on.
 #define A512STEP(bo) A512ROWS(bo(BX), bo(R10))
 
 // func sgemmKernel6x32A(k int, a *float32, rs, ps int, b1, b2, c *float32, ldc int, alpha, beta float32, load int)
 TEXT ·sgemmKernel6x32A(SB), NOSPLIT, $0-80
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), AX
-	MOVQ rs+16(FP), R11
-	SHLQ $2, R11
-	LEAQ (R11)(R11*2), R12
-	LEAQ (AX)(R11*4), R13
-	MOVQ ps+24(FP), R9
-	SHLQ $2, R9
+	A512SETUP(k+0(FP), a+8(FP), rs+16(FP), ps+24(FP))
 	MOVQ b1+32(FP), BX
 	MOVQ b2+40(FP), R10
 	MOVQ c+48(FP), DX
@@ -348,14 +354,7 @@ a5done:
 
 // func sgemmKernel6x32AB(k int, a *float32, rs, ps int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, load int)
 TEXT ·sgemmKernel6x32AB(SB), NOSPLIT, $0-80
-	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), AX
-	MOVQ rs+16(FP), R11
-	SHLQ $2, R11
-	LEAQ (R11)(R11*2), R12
-	LEAQ (AX)(R11*4), R13
-	MOVQ ps+24(FP), R9
-	SHLQ $2, R9
+	A512SETUP(k+0(FP), a+8(FP), rs+16(FP), ps+24(FP))
 	MOVQ b+32(FP), BX
 	MOVQ ldb+40(FP), R10
 	SHLQ $2, R10
