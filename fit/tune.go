@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/descent-ml/descent/data"
@@ -49,10 +50,15 @@ type TuneOptions struct {
 	// Trials is the number of candidates each bracket starts with; 0 means
 	// DefaultTrials.
 	Trials int
-	// Budget, when positive, runs bracket after bracket of new candidates
-	// until that much time has passed, then stops the trainings in flight;
-	// the result then depends on the machine's speed. The recheck (see
-	// BaseMargin) runs after the budget, outside it. Zero runs one
+	// Budget, when positive, is the time for Tune and the final training
+	// after it (Train with TuneResult.Best on all the rows): Tune runs
+	// bracket after bracket of new candidates, and stops the trainings in
+	// flight when the time spent plus an estimate of what is left to do
+	// reaches Budget. What is left is the recheck (see BaseMargin) and the
+	// final training, ensemble and all, of the best candidate so far or
+	// of the base options, whichever costs more; it is estimated from the
+	// speed each of them trained at in the search (TuneResult.Reserved).
+	// The result then depends on the machine's speed. Zero runs one
 	// bracket, and the same seed gives the same result bit for bit.
 	Budget time.Duration
 	// MaxEpochs is the epochs of the last rung; 0 means DefaultTuneEpochs.
@@ -173,8 +179,13 @@ type TuneResult struct {
 	// time ran out and "interrupted" when the context ended first; the
 	// trials are then those scored before it stopped.
 	Stopped string
-	// Elapsed is how long the search took.
+	// Elapsed is how long the search took (the recheck after it not
+	// included).
 	Elapsed time.Duration
+	// Reserved, with a budget, is the time the search left for the
+	// recheck and the final training when it stopped: its estimate of
+	// them then.
+	Reserved time.Duration
 }
 
 // Tune searches for the training settings that score best on d by
@@ -235,8 +246,10 @@ func Tune(ctx context.Context, d *data.Dataset, schema *data.Schema, base Option
 	searchCtx := ctx
 	if to.Budget > 0 {
 		var cancel context.CancelFunc
-		searchCtx, cancel = context.WithTimeout(ctx, to.Budget)
+		searchCtx, cancel = context.WithCancel(ctx)
 		defer cancel()
+		stopWatch := s.watchBudget(cancel)
+		defer stopWatch()
 	}
 	for {
 		if err := s.bracket(searchCtx); err != nil {
@@ -251,6 +264,7 @@ func Tune(ctx context.Context, d *data.Dataset, schema *data.Schema, base Option
 		s.res.Stopped = "interrupted"
 	case searchCtx.Err() != nil:
 		s.res.Stopped = "budget"
+		s.res.Reserved = time.Duration(s.reserved.Load())
 	}
 	s.res.Trials = s.ranked()
 	s.res.Elapsed = time.Since(start)
@@ -288,7 +302,8 @@ type Recheck struct {
 
 // recheck scores the best trial and the base candidate again on fresh
 // folds (see Recheck), unless the rule is off, the best is the base, or
-// ctx has ended. It runs after the budget: a few trainings more.
+// ctx has ended. It runs after the search, inside the budget, which
+// keeps time for it (see TuneOptions.Budget).
 func (s *search) recheck(ctx context.Context) error {
 	best := s.res.Trials[0]
 	if s.to.BaseMargin < 0 || best.ID == 0 || best.Failed != "" || len(s.trials) == 0 || ctx.Err() != nil {
@@ -408,6 +423,14 @@ type search struct {
 	final          map[int]Options // the recheck's options, by ID
 	res            *TuneResult
 	start          time.Time
+	// rates holds each candidate's seconds per row and epoch in its last
+	// rung, a training on each fold of its rows (while Parallel trainings
+	// run at once); reserved is the estimate of the time the work after
+	// the search will take (see TuneOptions.Budget), in nanoseconds.
+	rates    map[int]float64
+	reserved atomic.Int64
+	// stopSearch, with a budget, ends the search's context.
+	stopSearch context.CancelFunc
 }
 
 // foldData is one fold's rows, split once and shared read-only by every
@@ -560,6 +583,7 @@ type foldScore struct {
 	failed      string
 	incomplete  bool // stopped by the context; not a score
 	err         error
+	secs        float64 // the training's time
 }
 
 // rung scores the candidates ids at epochs epochs on every fold, Parallel
@@ -632,6 +656,9 @@ func (s *search) rung(ctx context.Context, bracket, rung, rungs, epochs int, ids
 		}
 		byID[fs.id] = append(byID[fs.id], fs)
 		if len(byID[fs.id]) == len(s.folds) && s.finish(fs.id, rung, epochs, byID[fs.id]) {
+			if bracket >= 0 { // not the recheck, which reuses IDs
+				s.measure(fs.id, epochs, byID[fs.id])
+			}
 			done++
 			s.report(TuneProgress{Bracket: bracket, Rung: rung, Rungs: rungs, Epochs: epochs, Done: done, Total: len(ids)})
 		}
@@ -681,7 +708,9 @@ func (s *search) finish(id, rung, epochs int, folds []foldScore) bool {
 func (s *search) score(ctx context.Context, u unit, o Options) foldScore {
 	out := foldScore{unit: u}
 	fd := s.folds[u.fold]
+	t0 := time.Now()
 	res, err := Train(ctx, fd.train, nil, o)
+	out.secs = time.Since(t0).Seconds()
 	var div *train.DivergenceError
 	switch {
 	case ctx.Err() != nil || (res != nil && res.Interrupted):

@@ -61,7 +61,7 @@ func runTune(e *env, args []string) error {
 	fs.StringVar(&f.missing, "missing", "error", "missing values: error, drop, mean, median or mode")
 	f.csv = addCSVFlags(fs)
 	addWeightFlags(fs, &f.classWeight, &f.weightColumn)
-	fs.DurationVar(&f.budget, "budget", defaultTuneBudget, "search for this long, bracket after bracket (the result depends on the machine's speed); the recheck and the final training come after it")
+	fs.DurationVar(&f.budget, "budget", defaultTuneBudget, "the time for the whole command: the search runs bracket after bracket and stops early enough to leave, by its estimate, time for the recheck and the final training (the result depends on the machine's speed)")
 	fs.IntVar(&f.trials, "trials", 0, "instead of -budget, one bracket of `N` candidates: the same seed gives the same result")
 	fs.IntVar(&f.folds, "folds", fit.DefaultFolds, "cross-validation folds (stratified for classification)")
 	fs.IntVar(&f.epochs, "epochs", fit.DefaultTuneEpochs, "epochs of the last rung, which the best candidates train")
@@ -186,7 +186,7 @@ func runTune(e *env, args []string) error {
 		Parallel: f.parallel, Seed: f.seed, Progress: board.update, BaseMargin: f.baseMargin,
 	}
 	if f.budget > 0 {
-		fmt.Fprintf(e.stderr, "searching for %v: the candidates reached depend on this machine's speed (use -trials N for a result that repeats exactly)\n", f.budget)
+		fmt.Fprintf(e.stderr, "tuning for %v, the final training included: the candidates reached depend on this machine's speed (use -trials N for a result that repeats exactly)\n", f.budget)
 	}
 
 	// Ctrl-C (or SIGTERM) stops the search; the best candidate so far is
@@ -204,7 +204,8 @@ func runTune(e *env, args []string) error {
 	case "interrupted":
 		fmt.Fprintf(e.stderr, "interrupted after %.1fs: keeping the best candidate so far\n", res.Elapsed.Seconds())
 	case "budget":
-		fmt.Fprintf(e.stderr, "budget of %v spent: %d candidates in %d brackets, %d trainings\n", res.Budget, len(res.Trials), res.Brackets, res.Trainings)
+		fmt.Fprintf(e.stderr, "budget of %v: search stopped after %.1fs, leaving an estimated %.1fs for the recheck and the final training; %d candidates in %d brackets, %d trainings\n",
+			res.Budget, res.Elapsed.Seconds(), res.Reserved.Seconds(), len(res.Trials), res.Brackets, res.Trainings)
 	default:
 		fmt.Fprintf(e.stderr, "search done in %.1fs: %d candidates, %d trainings\n", res.Elapsed.Seconds(), len(res.Trials), res.Trainings)
 	}
@@ -290,6 +291,7 @@ func writeTuneJSON(w io.Writer, res *fit.TuneResult, fr *fit.Result, f tuneFlags
 		Brackets       int                `json:"brackets"`
 		Trainings      int                `json:"trainings"`
 		Seconds        float64            `json:"seconds"`
+		Reserved       float64            `json:"reserved_seconds,omitempty"`
 		Trials         []fit.Trial        `json:"trials"`
 		Chosen         int                `json:"chosen"`
 		BaseKept       string             `json:"base_kept,omitempty"`
@@ -304,7 +306,7 @@ func writeTuneJSON(w io.Writer, res *fit.TuneResult, fr *fit.Result, f tuneFlags
 	}{
 		Metric: res.Metric, Folds: res.Folds, Seed: res.Seed, MachineDepends: res.Budget > 0,
 		Stopped: res.Stopped, Brackets: res.Brackets, Trainings: res.Trainings,
-		Seconds: res.Elapsed.Seconds(), Trials: res.Trials, Chosen: res.Chosen.ID, BaseKept: res.BaseKept, Recheck: res.Recheck, Model: f.out, Results: f.results,
+		Seconds: res.Elapsed.Seconds(), Reserved: res.Reserved.Seconds(), Trials: res.Trials, Chosen: res.Chosen.ID, BaseKept: res.BaseKept, Recheck: res.Recheck, Model: f.out, Results: f.results,
 		Metrics: fr.Model.Metrics, BestEpoch: fr.BestEpoch, Refit: fr.Refit != nil,
 		Warnings: fr.Warnings, Interrupted: fr.Interrupted,
 	}

@@ -1,0 +1,61 @@
+package fit
+
+import (
+	"context"
+	"math"
+	"testing"
+	"time"
+)
+
+// TestTuneBudgetKeepsTimeForTheEnd: with a budget, the search stops
+// early enough to leave its estimate of the recheck and the final
+// training. Final options of a million epochs on an ensemble of 8 cost
+// hours, far more than a 20-second budget, so the search stops as soon as
+// it has measured the base options' speed, long before the budget.
+func TestTuneBudgetKeepsTimeForTheEnd(t *testing.T) {
+	d, schema := iris(t)
+	base := Defaults()
+	base.Epochs = 1_000_000
+	to := tiny(2)
+	to.Budget = 20 * time.Second
+	res, err := Tune(context.Background(), d, schema, base, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stopped != "budget" || res.Reserved <= 0 {
+		t.Fatalf("stopped %q with %v reserved; want budget and a positive reserve", res.Stopped, res.Reserved)
+	}
+	if res.Elapsed >= to.Budget || res.Elapsed+res.Reserved < to.Budget {
+		t.Errorf("search %v with %v reserved for a budget of %v: want the search to stop before the budget, when the two reach it", res.Elapsed, res.Reserved, to.Budget)
+	}
+	if res.Brackets != 1 {
+		t.Errorf("%d brackets: want the first one only", res.Brackets)
+	}
+}
+
+// TestFinalWork: the estimate of the final training counts the selection
+// run on the rows the validation split leaves, the refit on all of them,
+// and the ensemble's other members Parallel at a time, none past
+// EnsembleRows; the recheck trains every fold once, Parallel at a time.
+func TestFinalWork(t *testing.T) {
+	s := &search{d: linear(1000, 2), to: TuneOptions{Folds: 5, Parallel: 2}}
+	o := Defaults() // 128 epochs, 20 % validation, refit, ensemble of 8
+	want := 800.0*128 + 1000*128 + 7*1000*128/2.0
+	if got := s.finalWork(o); !near(got, want) {
+		t.Errorf("defaults: %v row-epochs, want %v", got, want)
+	}
+	o.EnsembleRows = 999
+	if got, want := s.finalWork(o), 800.0*128+1000*128; !near(got, want) {
+		t.Errorf("more rows than EnsembleRows: %v, want %v (no ensemble)", got, want)
+	}
+	o.Refit, o.Ensemble = false, 4
+	o.EnsembleRows = 0
+	if got, want := s.finalWork(o), 800.0*128+3*800*128/2.0; !near(got, want) {
+		t.Errorf("no refit, ensemble of 4: %v, want %v (members on the selection run's rows)", got, want)
+	}
+	if got, want := s.recheckWork(Defaults()), 5*(800*0.8)*128/2.0; !near(got, want) {
+		t.Errorf("recheck: %v, want %v", got, want)
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Abs(b) }
