@@ -31,8 +31,8 @@ func init() {
 	})
 }
 
-// defaultTuneBudget is the search time when neither -budget nor -trials is
-// given: a minute is what a user waits for a first result.
+// defaultTuneBudget is the whole command's time when neither -budget nor
+// -trials is given: a minute is what a user waits for a first result.
 const defaultTuneBudget = 60 * time.Second
 
 // tuneFlags are the tune command's settings.
@@ -206,6 +206,9 @@ func runTune(e *env, args []string) error {
 	case "budget":
 		fmt.Fprintf(e.stderr, "budget of %v: search stopped after %.1fs, leaving an estimated %.1fs for the recheck and the final training; %d candidates in %d brackets, %d trainings\n",
 			res.Budget, res.Elapsed.Seconds(), res.Reserved.Seconds(), len(res.Trials), res.Brackets, res.Trainings)
+		if res.Reserved >= res.Budget/2 {
+			fmt.Fprintf(e.stderr, "warning: the recheck and the final training alone take about %.0fs of the %v budget, so the search was short; a larger -budget searches more\n", res.Reserved.Seconds(), res.Budget)
+		}
 	default:
 		fmt.Fprintf(e.stderr, "search done in %.1fs: %d candidates, %d trainings\n", res.Elapsed.Seconds(), len(res.Trials), res.Trainings)
 	}
@@ -258,7 +261,7 @@ func runTune(e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "kept the default settings (candidate 0): %s\n", res.BaseKept)
 	}
 	if res.Budget > 0 {
-		fmt.Fprintf(e.stdout, "searched for %v (%d brackets): the result depends on this machine's speed\n", res.Budget, res.Brackets)
+		fmt.Fprintf(e.stdout, "tuned within %v (a search of %.1fs, %d brackets): the result depends on this machine's speed\n", res.Budget, res.Elapsed.Seconds(), res.Brackets)
 	}
 	for _, k := range sortedKeys(fr.Model.Metrics) {
 		fmt.Fprintf(e.stdout, "  %-16s %.6g\n", k, fr.Model.Metrics[k])

@@ -252,3 +252,30 @@ func TestTuneKeepsDefaults(t *testing.T) {
 		t.Errorf("rule off: chosen %d, base_kept %q; want the first trial (%d)", best.Chosen, best.BaseKept, best.Trials[0].ID)
 	}
 }
+
+// TestTuneBudgetCoversTheEnd: with -budget the search stops before the
+// budget, leaving its estimate of the recheck and the final training, and
+// says so; the JSON carries both times.
+func TestTuneBudgetCoversTheEnd(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"tune", "-data", filepath.Join("..", "..", "datasets", "iris.csv"), "-target", "species",
+		"-budget", "2s", "-epochs", "6", "-folds", "3", "-seed", "5", "-o", filepath.Join(dir, "m.json"), "-json"}
+	code, out, errOut := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("tune: exit %d: %s", code, errOut)
+	}
+	var table struct {
+		Stopped  string
+		Seconds  float64
+		Reserved float64 `json:"reserved_seconds"`
+	}
+	if err := json.Unmarshal([]byte(out), &table); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+	}
+	if table.Stopped != "budget" || table.Reserved <= 0 || table.Seconds >= 2 {
+		t.Errorf("stopped %q after a %gs search with %gs reserved; want budget, a positive reserve and a search under 2s", table.Stopped, table.Seconds, table.Reserved)
+	}
+	if !strings.Contains(errOut, "leaving an estimated") {
+		t.Errorf("stderr does not say what the search left for the end:\n%s", errOut)
+	}
+}
