@@ -55,9 +55,10 @@ type TuneOptions struct {
 	// bracket after bracket of new candidates, and stops the trainings in
 	// flight when the time spent plus an estimate of what is left to do
 	// reaches Budget. What is left is the recheck (see BaseMargin) and the
-	// final training, ensemble and all, of the best candidate so far or
-	// of the base options, whichever costs more; it is estimated from the
-	// speed each of them trained at in the search (TuneResult.Reserved).
+	// final training, ensemble and all, of the best candidate so far (or
+	// of one in flight that would overtake it) or of the base options,
+	// whichever costs more; it is estimated from the speed each of them
+	// trained at in the search (TuneResult.Reserved).
 	// The result then depends on the machine's speed. Zero runs one
 	// bracket, and the same seed gives the same result bit for bit.
 	Budget time.Duration
@@ -431,6 +432,10 @@ type search struct {
 	reserved atomic.Int64
 	// stopSearch, with a budget, ends the search's context.
 	stopSearch context.CancelFunc
+	// inFlight is the candidates of the search's rung in flight, trained
+	// flightEpochs epochs.
+	inFlight     []int
+	flightEpochs int
 }
 
 // foldData is one fold's rows, split once and shared read-only by every
@@ -611,6 +616,11 @@ func (s *search) rung(ctx context.Context, bracket, rung, rungs, epochs int, ids
 		// ensemble.
 		o.Ensemble = 1
 		opts[id] = o
+	}
+	if bracket >= 0 { // not the recheck
+		s.inFlight, s.flightEpochs = ids, epochs
+		defer func() { s.inFlight, s.flightEpochs = nil, 0 }()
+		s.updateReserve()
 	}
 	units := make(chan unit)
 	results := make(chan foldScore)

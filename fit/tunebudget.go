@@ -62,41 +62,66 @@ func (s *search) measure(id, epochs int, folds []foldScore) {
 		s.rates = map[int]float64{}
 	}
 	s.rates[id] = secs / work
+	s.updateReserve()
+}
+
+// updateReserve makes a new estimate of the work left after the search
+// and stops the search at once if that spends the budget, rather than at
+// the watcher's next tick.
+func (s *search) updateReserve() {
+	if s.stopSearch == nil {
+		return
+	}
 	s.reserved.Store(int64(s.leftAfterSearch()))
-	// A new estimate can spend the budget at once: stop now rather than
-	// at the watcher's next tick.
-	if s.stopSearch != nil && s.budgetSpent() {
+	if s.budgetSpent() {
 		s.stopSearch()
 	}
 }
 
 // leftAfterSearch estimates the time the recheck and the final training
-// would take if the search stopped now: the final training of the best
-// candidate so far or of the base options, whichever costs more, and,
-// when the best is not the base, the recheck of both.
+// would take if the search stopped now, or once the rung in flight ends:
+// the final training of the base options, and for the best candidate so
+// far, and for each candidate in flight that would rank above it when
+// scored (it trains more epochs), its final training or the base's,
+// whichever costs more, plus the recheck of both; the most of these. A
+// candidate whose end would not fit thus stops the search as its rung
+// starts, and the best so far is kept, rather than found too late.
 func (s *search) leftAfterSearch() time.Duration {
 	rateBase, haveBase := s.rates[0]
-	var secs float64
+	var base float64
 	if haveBase {
-		secs = s.finalWork(s.base) * rateBase
+		base = s.finalWork(s.base) * rateBase
 	}
-	for _, t := range s.ranked() {
-		if t.Failed != "" {
-			continue
-		}
+	secs := base
+	consider := func(t Trial, epochs int) {
 		rate, ok := s.rates[t.ID]
-		if t.ID == 0 || !ok {
+		if t.ID == 0 || t.Failed != "" || !ok {
+			return
+		}
+		rb := rateBase
+		if !haveBase {
+			rb = rate
+		}
+		t.Epochs = epochs
+		o := t.apply(s.base)
+		c := max(base, s.finalWork(o)*rate)
+		if s.to.BaseMargin >= 0 {
+			c += s.recheckWork(o)*rate + s.recheckWork(s.base)*rb
+		}
+		secs = max(secs, c)
+	}
+	leader := 0
+	for _, t := range s.ranked() {
+		if t.Failed == "" {
+			leader = t.Epochs
+			consider(t, t.Epochs)
 			break
 		}
-		if !haveBase {
-			rateBase = rate
+	}
+	if s.flightEpochs >= leader {
+		for _, id := range s.inFlight {
+			consider(s.trials[id], s.flightEpochs)
 		}
-		o := t.apply(s.base)
-		secs = max(secs, s.finalWork(o)*rate)
-		if s.to.BaseMargin >= 0 {
-			secs += s.recheckWork(o)*rate + s.recheckWork(s.base)*rateBase
-		}
-		break
 	}
 	if math.IsNaN(secs) || secs <= 0 {
 		return 0

@@ -59,3 +59,34 @@ func TestFinalWork(t *testing.T) {
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Abs(b) }
+
+// TestReserveCountsCandidatesInFlight: the estimate of what is left after
+// the search covers a candidate in flight that would rank above the best
+// so far once scored (more epochs), from the speed of its last rung, so
+// that a costly candidate stops the search before it starts, not after
+// it ends; one that trains fewer epochs than the best does not count.
+func TestReserveCountsCandidatesInFlight(t *testing.T) {
+	s := &search{d: linear(1000, 2), base: Defaults(), to: TuneOptions{Folds: 5, Parallel: 2, BaseMargin: 1}}
+	s.trials = []Trial{
+		{ID: 0, Epochs: 27, Score: 0.9},
+		{ID: 1, Epochs: 9, Score: 0.8, LearningRate: 0.003, Hidden: []int{512, 512}, BatchSize: 32},
+	}
+	s.rates = map[int]float64{0: 1e-6, 1: 1e-5}
+	base := s.finalWork(s.base) * 1e-6
+	sec := func(v float64) time.Duration { return time.Duration(v * float64(time.Second)) }
+	if got, want := s.leftAfterSearch(), sec(base); got != want {
+		t.Errorf("the base leading, nothing in flight: %v, want the base's final training, %v", got, want)
+	}
+	s.inFlight, s.flightEpochs = []int{0, 1}, 81
+	c := s.trials[1]
+	c.Epochs = 81
+	o := c.apply(s.base)
+	want := sec(max(base, s.finalWork(o)*1e-5) + s.recheckWork(o)*1e-5 + s.recheckWork(s.base)*1e-6)
+	if got := s.leftAfterSearch(); got != want || got <= sec(base) {
+		t.Errorf("candidate 1 in flight at 81 epochs: %v, want %v (its final training and both rechecks)", got, want)
+	}
+	s.flightEpochs = 3
+	if got, want := s.leftAfterSearch(), sec(base); got != want {
+		t.Errorf("candidate 1 in flight at 3 epochs, fewer than the best's 27: %v, want %v", got, want)
+	}
+}
