@@ -249,8 +249,8 @@ func Tune(ctx context.Context, d *data.Dataset, schema *data.Schema, base Option
 		var cancel context.CancelFunc
 		searchCtx, cancel = context.WithCancel(ctx)
 		defer cancel()
-		stopWatch := s.watchBudget(cancel)
-		defer stopWatch()
+		s.stopSearch = cancel
+		defer s.watchBudget()()
 	}
 	for {
 		if err := s.bracket(searchCtx); err != nil {

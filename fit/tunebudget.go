@@ -1,7 +1,6 @@
 package fit
 
 import (
-	"context"
 	"math"
 	"time"
 )
@@ -16,10 +15,10 @@ import (
 // budgetTick is how often the watcher compares the time with the budget.
 const budgetTick = 10 * time.Millisecond
 
-// watchBudget calls cancel once the time since the search started plus
-// the reserved estimate reaches the budget; the returned function stops
-// the watcher.
-func (s *search) watchBudget(cancel context.CancelFunc) (stop func()) {
+// watchBudget calls s.stopSearch once the time since the search started
+// plus the reserved estimate reaches the budget; the returned function
+// stops the watcher.
+func (s *search) watchBudget() (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		t := time.NewTicker(budgetTick)
@@ -30,13 +29,12 @@ func (s *search) watchBudget(cancel context.CancelFunc) (stop func()) {
 				return
 			case <-t.C:
 				if s.budgetSpent() {
-					cancel()
+					s.stopSearch()
 					return
 				}
 			}
 		}
 	}()
-	s.stopSearch = cancel
 	return func() { close(done) }
 }
 
@@ -129,6 +127,16 @@ func (s *search) leftAfterSearch() time.Duration {
 	return time.Duration(secs * float64(time.Second))
 }
 
+// selectionRuns is how many runs' time a selection run of o takes: with
+// Options.AltHidden the alternatives train one after another beside the
+// main run (see job.selection), so the longer of the two sides.
+func selectionRuns(o Options) float64 {
+	if o.ValSplit > 0 && len(o.AltHidden) > 0 && len(o.Layers) == 0 && o.Init == nil {
+		return float64(len(o.AltHidden))
+	}
+	return 1
+}
+
 // finalWork is the work of Train(o) on all the rows, in rows × epochs of
 // one training among Parallel: the selection run on the rows the
 // validation split leaves, the refit on all rows, and the ensemble's
@@ -139,7 +147,7 @@ func (s *search) finalWork(o Options) float64 {
 	if o.ValSplit > 0 {
 		rows = n * (1 - o.ValSplit)
 	}
-	work := rows * epochs
+	work := rows * epochs * selectionRuns(o)
 	if o.Refit && o.ValSplit > 0 {
 		rows = n
 		work += rows * epochs
@@ -151,12 +159,12 @@ func (s *search) finalWork(o Options) float64 {
 }
 
 // recheckWork is the work of scoring o again on every fold as the recheck
-// does (a validation split, no refit, one network), Parallel trainings at
-// a time.
+// does (a selection run on a validation split, no refit, one network),
+// Parallel trainings at a time.
 func (s *search) recheckWork(o Options) float64 {
 	rows := float64(s.d.Len()) * float64(s.to.Folds-1) / float64(s.to.Folds)
 	if o.ValSplit > 0 {
 		rows *= 1 - o.ValSplit
 	}
-	return float64(s.to.Folds) * rows * float64(o.Epochs) / float64(s.to.Parallel)
+	return float64(s.to.Folds) * rows * float64(o.Epochs) * selectionRuns(o) / float64(s.to.Parallel)
 }

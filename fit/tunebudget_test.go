@@ -34,7 +34,8 @@ func TestTuneBudgetKeepsTimeForTheEnd(t *testing.T) {
 }
 
 // TestFinalWork: the estimate of the final training counts the selection
-// run on the rows the validation split leaves, the refit on all of them,
+// run on the rows the validation split leaves (three runs' time with
+// three alternative layouts beside it), the refit on all of them,
 // and the ensemble's other members Parallel at a time, none past
 // EnsembleRows; the recheck trains every fold once, Parallel at a time.
 func TestFinalWork(t *testing.T) {
@@ -55,6 +56,16 @@ func TestFinalWork(t *testing.T) {
 	}
 	if got, want := s.recheckWork(Defaults()), 5*(800*0.8)*128/2.0; !near(got, want) {
 		t.Errorf("recheck: %v, want %v", got, want)
+	}
+	// Three alternative layouts train one after another beside the
+	// selection run: three runs' time.
+	alt := Defaults()
+	alt.AltHidden = [][]int{{64}, {256}, {128, 128}}
+	if got, want := s.finalWork(alt), 3*800.0*128+1000*128+7*1000*128/2.0; !near(got, want) {
+		t.Errorf("three alternatives: %v row-epochs, want %v", got, want)
+	}
+	if got, want := s.recheckWork(alt), 3*5*(800*0.8)*128/2.0; !near(got, want) {
+		t.Errorf("recheck with three alternatives: %v, want %v", got, want)
 	}
 }
 
