@@ -49,6 +49,13 @@ func dgemmKernel6x8(k int, a, b, c *float64, ldc int, alpha, beta float64, load 
 //go:noescape
 func copyPanel64(rows int, src unsafe.Pointer, stride int, dst unsafe.Pointer)
 
+// copyPanels256 copies four neighbouring panels at once: rows runs of 256
+// bytes, stride bytes apart in src, each split into four runs of 64 bytes,
+// one to each panel; the panels start pstride bytes apart in dst.
+//
+//go:noescape
+func copyPanels256(rows int, src unsafe.Pointer, stride int, dst unsafe.Pointer, pstride int)
+
 // transposePanel32 sets dst[p·16+j] = src[j·lds+p] for j < 16 and
 // p < 8·chunks.
 //

@@ -31,6 +31,10 @@ func copyPanel64(rows int, src unsafe.Pointer, stride int, dst unsafe.Pointer) {
 	panic("kernel: no assembly packing on this build")
 }
 
+func copyPanels256(rows int, src unsafe.Pointer, stride int, dst unsafe.Pointer, pstride int) {
+	panic("kernel: no assembly packing on this build")
+}
+
 func transposePanel32(chunks int, src *float32, lds int, dst *float32) {
 	panic("kernel: no assembly packing on this build")
 }

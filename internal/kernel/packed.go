@@ -417,9 +417,16 @@ func packA[T Float](dst []T, trans bool, a []T, lda, ic, mb, pc, kb int) {
 // Columns past nb are zero. Full panels go through assembly: a row of a
 // panel is 64 bytes for either type, and transposed panels are built from
 // 8×8 (float32) or 4×4 (float64) register transposes.
+var packWide = true
+
 func packB[T Float](dst []T, trans bool, b []T, ldb, pc, kb, jc, nb, nr int) {
 	size := int(unsafe.Sizeof(T(0)))
 	for jr := 0; jr < nb; jr += nr {
+		if packWide && !trans && nb-jr >= 4*nr && 4*nr*size == 256 {
+			copyPanels256(kb, unsafe.Pointer(&b[pc*ldb+jc+jr]), ldb*size, unsafe.Pointer(&dst[jr*kb]), nr*kb*size)
+			jr += 3 * nr
+			continue
+		}
 		d := dst[jr*kb : (jr+nr)*kb]
 		cols := min(nr, nb-jr)
 		j0 := jc + jr
