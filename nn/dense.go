@@ -23,6 +23,9 @@ type Dense[T tensor.Float] struct {
 
 	identity bool // f(z) = z: a and dz alias z and da, saving two copies
 	general  bool // always take the general path (tests compare the two)
+	// oneAtATime keeps Backward's two products one after the other
+	// (benchmarks compare the two ways; see bothAtOnce).
+	oneAtATime bool
 	// overwrite makes the next Backward set the gradients instead of
 	// adding to them: Network.Gradient's cheaper way to clear them.
 	overwrite bool
@@ -35,6 +38,7 @@ type Dense[T tensor.Float] struct {
 	dz, dx            tensor.Matrix[T]
 	post              kernel.BiasLeakyReLUPost[T]
 	mask              denseMask[T]
+	grads             denseGrads[T]
 	// packW and packWT hold W and Wᵀ packed once for the shards of the
 	// data-parallel step, which multiply by them.
 	packW, packWT kernel.PackedB[T]
@@ -269,6 +273,13 @@ func (d *Dense[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matrix
 		kernel.RowMulT(d.dx.Data[:in], g, d.W.Value.Data)
 		return &d.dx
 	}
+	if inputGrad && d.x.Rows == da.Rows && d.bothAtOnce(da.Rows) {
+		reshape(&d.dx, da.Rows, in)
+		d.grads = denseGrads[T]{d: d, dz: dz, beta: beta}
+		kernel.ForEach(2, &d.grads)
+		d.grads = denseGrads[T]{}
+		return &d.dx
+	}
 	d.mul(d.W.Grad, d.x, true, dz, false, beta)
 	if d.B != nil {
 		tensor.SumRows(d.B.Grad.Data, beta, dz)
@@ -279,6 +290,52 @@ func (d *Dense[T]) Backward(da *tensor.Matrix[T], inputGrad bool) *tensor.Matrix
 	reshape(&d.dx, da.Rows, in)
 	d.mul(&d.dx, dz, false, d.W.Value, true, 0)
 	return &d.dx
+}
+
+// Below bothAtOnceMax multiply-adds a product (about 50 µs on one core),
+// Backward computes the weight gradient xᵀ·dz and the input gradient
+// dz·Wᵀ at the same time, one on each of two cores, rather than one after
+// the other with each split between the cores: the two products have the
+// same multiply-adds, so they balance, and it saves the waits and the
+// repeated packing of two split products. Above bothAtOnceMin only: under
+// it waking the other core costs more than the product.
+const (
+	bothAtOnceMin = 1 << 15
+	bothAtOnceMax = 1 << 22
+)
+
+// bothAtOnce reports whether Backward on a batch of rows computes the two
+// products at the same time (see bothAtOnceMax). Each product gives the
+// bits it would give split or alone.
+func (d *Dense[T]) bothAtOnce(rows int) bool {
+	macs := rows * d.Inputs() * d.Outputs()
+	return !d.general && !d.oneAtATime && kernel.Workers() >= 2 && macs >= bothAtOnceMin && macs <= bothAtOnceMax &&
+		tensor.SameShape(d.W.Grad, d.W.Value) && (d.B == nil || len(d.B.Grad.Data) == d.Outputs())
+}
+
+// denseGrads is Backward's two products as two tasks for kernel.ForEach:
+// 0 is the weight (and bias) gradient, 1 the input gradient. Each runs
+// on one goroutine (kernel.GemmSerial), which gives kernel.Gemm's bits.
+type denseGrads[T tensor.Float] struct {
+	d    *Dense[T]
+	dz   *tensor.Matrix[T]
+	beta T
+}
+
+func (g *denseGrads[T]) Range(lo, hi int) {
+	d, dz := g.d, g.dz
+	for i := lo; i < hi; i++ {
+		if i == 0 {
+			x := d.x
+			kernel.GemmSerial(true, false, x.Cols, dz.Cols, x.Rows, 1, x.Data, x.Cols, dz.Data, dz.Cols, g.beta, d.W.Grad.Data, d.W.Grad.Cols)
+			if d.B != nil {
+				tensor.SumRows(d.B.Grad.Data, g.beta, dz)
+			}
+			continue
+		}
+		w := d.W.Value
+		kernel.GemmSerial(false, true, dz.Rows, w.Rows, dz.Cols, 1, dz.Data, dz.Cols, w.Data, w.Cols, 0, d.dx.Data, d.dx.Cols)
+	}
 }
 
 // mulPost sets c = a·b as mul does with beta 0, with post given every

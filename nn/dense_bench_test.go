@@ -157,3 +157,33 @@ func BenchmarkDenseStep(b *testing.B) {
 		b.Run(fmt.Sprintf("784-1024-1024-10/b%d", batch), func(b *testing.B) { benchmarkStep(b, []int{1024, 1024}, batch) })
 	}
 }
+
+// BenchmarkBothAtOnce alternates, step by step at the default worker
+// count, the layer-by-layer step with each dense layer's two gradient
+// products computed at the same time (one a core) and one after the other
+// (each split between the cores), and reports the median step of each and
+// the speedup.
+func BenchmarkBothAtOnce(b *testing.B) {
+	for _, c := range []struct {
+		hidden []int
+		batch  int
+	}{{[]int{256, 128}, 16}, {[]int{256, 128}, 32}, {[]int{256, 128}, 64}, {[]int{1024, 1024}, 64}} {
+		b.Run(fmt.Sprintf("784-%d-%d-10/b%d", c.hidden[0], c.hidden[1], c.batch), func(b *testing.B) {
+			net, l, x, y := stepSetup(c.hidden, c.batch)
+			nn.UseLayerByLayer(net, true)
+			var times [2][]time.Duration
+			for b.Loop() {
+				for i := range times {
+					nn.UseBothAtOnce(net, i == 0)
+					t0 := time.Now()
+					net.Step(l, x, y, 0.01)
+					times[i] = append(times[i], time.Since(t0))
+				}
+			}
+			both, one := median(times[0]), median(times[1])
+			b.ReportMetric(both, "both-µs")
+			b.ReportMetric(one, "one-µs")
+			b.ReportMetric(one/both, "speedup")
+		})
+	}
+}

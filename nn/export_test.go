@@ -24,3 +24,19 @@ func UseLayerByLayer[T tensor.Float](n *Network[T], on bool) { n.layerByLayer = 
 // ForceShards makes n's Gradient take the data-parallel step with s
 // shards whatever the worker count, where it can; 0 restores the choice.
 func ForceShards[T tensor.Float](n *Network[T], s int) { n.par.force = s }
+
+// UseBothAtOnce lets n's dense layers compute their two gradient products
+// at the same time where they would (on) or never (off).
+func UseBothAtOnce[T tensor.Float](n *Network[T], on bool) {
+	for _, l := range n.Layers {
+		if d, ok := l.(*Dense[T]); ok {
+			d.oneAtATime = !on
+		}
+	}
+}
+
+// BothAtOnce reports whether layer i of n, a dense layer, computes its two
+// gradient products at the same time on a batch of rows.
+func BothAtOnce[T tensor.Float](n *Network[T], i, rows int) bool {
+	return n.Layers[i].(*Dense[T]).bothAtOnce(rows)
+}

@@ -21,6 +21,13 @@ var stepSpecs = append(append([]nn.Spec(nil), shardSpecs...),
 		{Units: 70, Activation: activation.Spec{Name: activation.NameLeakyReLU, Slope: 0.01}},
 		{Units: 10, Activation: activation.Spec{Name: activation.NameIdentity}},
 	}},
+	// At 64 rows the 64→512 layer's gradient products run at the same
+	// time, and its bias sums inside them are split again.
+	nn.Spec{Inputs: 20, Layers: []nn.LayerSpec{
+		{Units: 64, Activation: activation.Spec{Name: activation.NameReLU}},
+		{Units: 512, Activation: activation.Spec{Name: activation.NameReLU}},
+		{Units: 10, Activation: activation.Spec{Name: activation.NameIdentity}},
+	}},
 	nn.Spec{Inputs: 2 * 6 * 6, InputShape: nn.Shape{2, 6, 6}, Layers: []nn.LayerSpec{
 		{Kind: nn.KindConv2D, Filters: 4, Kernel: 3, Activation: activation.Spec{Name: activation.NameReLU}},
 		{Kind: nn.KindMaxPool2D, Kernel: 2},
@@ -43,6 +50,29 @@ func TestStepSameBitsAsGeneralPath(t *testing.T) {
 		for si, spec := range stepSpecs {
 			testStepBits[float32](t, fmt.Sprintf("float32, %d threads, spec %d", threads, si), spec)
 			testStepBits[float64](t, fmt.Sprintf("float64, %d threads, spec %d", threads, si), spec)
+		}
+	}
+}
+
+// TestStepTakesBothAtOnce requires that TestStepSameBitsAsGeneralPath's
+// 150-300-70-10 network computes its hidden layers' two gradient products
+// at the same time at 2 and 3 workers on its batches of 64 and 128 rows
+// (so that the bits test covers that path), never at 1 worker, and not
+// for products outside the bounds (300×70 weights at 300 rows: 6.3
+// million multiply-adds; 70×10 at 40 rows: 28,000).
+func TestStepTakesBothAtOnce(t *testing.T) {
+	defer tensor.SetThreads(0)
+	net := nn.MustNew[float32](stepSpecs[len(shardSpecs)], rand.New(rand.NewPCG(5, 6)))
+	for _, threads := range []int{1, 2, 3} {
+		tensor.SetThreads(threads)
+		for _, c := range []struct {
+			layer, rows int
+			inBounds    bool
+		}{{1, 64, true}, {1, 128, true}, {2, 64, true}, {2, 128, true}, {1, 300, false}, {2, 40, false}} {
+			want := threads > 1 && c.inBounds
+			if got := nn.BothAtOnce(net, c.layer, c.rows); got != want {
+				t.Errorf("%d threads, %d rows, layer %d: both at once %v, want %v", threads, c.rows, c.layer, got, want)
+			}
 		}
 	}
 }
