@@ -412,13 +412,21 @@ func packA[T Float](dst []T, trans bool, a []T, lda, ic, mb, pc, kb int) {
 	}
 }
 
+// packWide lets packB copy four panels of B that is not transposed at
+// once (copyPanels256): a panel alone takes 64 bytes of each row of B,
+// rows often 4 KiB apart, which fetched each cache line for a quarter of
+// its use (784×1024 weights packed at 12.8 GB/s one panel at a time, 22.7
+// four at a time, on a Zen 3 core). BenchmarkPackB turns it off to
+// compare.
+var packWide = true
+
 // packB copies rows pc..pc+kb and columns jc..jc+nb of op(B) into dst as
 // nr-wide panels: panel j holds, for each p, the nr values of row p.
 // Columns past nb are zero. Full panels go through assembly: a row of a
-// panel is 64 bytes for either type, and transposed panels are built from
-// 8×8 (float32) or 4×4 (float64) register transposes.
-var packWide = true
-
+// panel is 64 bytes for either type, four neighbouring panels not
+// transposed are copied together (256 contiguous bytes a row of B, see
+// packWide), and transposed panels are built from 8×8 (float32) or 4×4
+// (float64) register transposes.
 func packB[T Float](dst []T, trans bool, b []T, ldb, pc, kb, jc, nb, nr int) {
 	size := int(unsafe.Sizeof(T(0)))
 	for jr := 0; jr < nb; jr += nr {
