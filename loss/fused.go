@@ -1,6 +1,7 @@
 package loss
 
 import (
+	"math"
 	"sync"
 
 	"github.com/descent-ml/descent/internal/kernel"
@@ -39,6 +40,7 @@ type softmaxJob[T tensor.Float] struct {
 	grad, pred, target *tensor.Matrix[T]
 	c                  float64
 	mx, lse            []float64
+	buf                []float64 // the exponentials, a row per row of pred
 }
 
 var softmaxJobs32, softmaxJobs64 sync.Pool
@@ -67,10 +69,48 @@ func putSoftmaxJob[T tensor.Float](j *softmaxJob[T]) {
 	}
 }
 
-// Range computes parts lo..hi-1 of softmaxRows rows each.
+// Range computes parts lo..hi-1 of softmaxRows rows each: the steps of
+// gradRow, with each pass's exponentials taken for all the part's rows at
+// once (kernel.Exp, math.Exp's bits four at a time) in the part's rows
+// of j.buf.
 func (j *softmaxJob[T]) Range(lo, hi int) {
-	for i := lo * softmaxRows; i < min(hi*softmaxRows, j.pred.Rows); i++ {
-		j.mx[i], j.lse[i] = j.l.gradRow(j.grad.Row(i), j.pred.Row(i), j.target.Row(i), j.c)
+	r0, r1 := lo*softmaxRows, min(hi*softmaxRows, j.pred.Rows)
+	k := j.pred.Cols
+	buf := j.buf[r0*k : r1*k]
+	for i := r0; i < r1; i++ {
+		z, e := j.pred.Row(i), buf[(i-r0)*k:(i-r0+1)*k]
+		mx := math.Inf(-1)
+		for _, v := range z {
+			mx = math.Max(mx, float64(v))
+		}
+		for c, v := range z {
+			e[c] = float64(v) - mx
+		}
+		j.mx[i] = mx
+	}
+	kernel.Exp(buf, buf)
+	for i := r0; i < r1; i++ {
+		z, e := j.pred.Row(i), buf[(i-r0)*k:(i-r0+1)*k]
+		var s float64
+		for _, v := range e {
+			s += v
+		}
+		mx, lse := j.mx[i], math.Log(s)
+		for c, v := range z {
+			e[c] = float64(v) - mx - lse
+		}
+		j.lse[i] = lse
+	}
+	kernel.Exp(buf, buf)
+	for i := r0; i < r1; i++ {
+		g, t, e := j.grad.Row(i), j.target.Row(i), buf[(i-r0)*k:(i-r0+1)*k]
+		var tsum float64
+		for _, tv := range t {
+			tsum += j.l.smooth(tv, len(t))
+		}
+		for c, p := range e {
+			g[c] = T(j.c * (p*tsum - j.l.smooth(t[c], len(t))))
+		}
 	}
 }
 
@@ -87,6 +127,10 @@ func (l SoftmaxCrossEntropy[T]) ForwardBackward(grad, pred, target *tensor.Matri
 		j.mx, j.lse = make([]float64, n), make([]float64, n)
 	}
 	j.mx, j.lse = j.mx[:n], j.lse[:n]
+	if cap(j.buf) < n*pred.Cols {
+		j.buf = make([]float64, n*pred.Cols)
+	}
+	j.buf = j.buf[:n*pred.Cols]
 	kernel.ForEach((n+softmaxRows-1)/softmaxRows, j)
 	var s float64
 	for i := range n {

@@ -78,3 +78,7 @@ func sgemmKernel6x32A(k int, a *float32, rs, ps int, b1, b2, c *float32, ldc int
 func sgemmKernel6x32AB(k int, a *float32, rs, ps int, b *float32, ldb int, c *float32, ldc int, alpha, beta float32, load int) {
 	panic("kernel: no assembly micro-kernel on this build")
 }
+
+func exp4(n int, src, dst *float64) int {
+	panic("kernel: no assembly exponential on this build")
+}

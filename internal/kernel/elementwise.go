@@ -111,10 +111,40 @@ func Dot[T Float](x, y []T) T {
 // large |z|.
 func Sigmoid[T Float](a, z []T) {
 	a = a[:len(z)]
-	for i, v := range z {
-		a[i] = T(sigmoid(float64(v)))
+	if len(z) < expMin {
+		for i, v := range z {
+			a[i] = T(sigmoid(float64(v)))
+		}
+		return
+	}
+	// sigmoid's steps, with its exponential, of −|z| either way, taken
+	// expChunk at a time by Exp.
+	var e [expChunk]float64
+	for lo := 0; lo < len(z); lo += expChunk {
+		zs := z[lo:min(lo+expChunk, len(z))]
+		es := e[:len(zs)]
+		for i, v := range zs {
+			es[i] = -math.Abs(float64(v))
+		}
+		Exp(es, es)
+		as := a[lo : lo+len(zs)]
+		for i, v := range zs {
+			if v >= 0 {
+				as[i] = T(1 / (1 + es[i]))
+			} else {
+				as[i] = T(es[i] / (1 + es[i]))
+			}
+		}
 	}
 }
+
+// expChunk is how many exponentials Sigmoid and SoftmaxRows hand Exp at a
+// time, from a buffer on the stack; below expMin values they call
+// math.Exp one by one.
+const (
+	expChunk = 256
+	expMin   = 8
+)
 
 func sigmoid(z float64) float64 {
 	if z >= 0 {
@@ -281,6 +311,45 @@ func normalPDF(x float64) float64 { return invSqrt2Pi * math.Exp(-0.5*x*x) }
 // row of z (both with row stride n). The row maximum is subtracted before
 // exponentiating, so large logits never overflow.
 func SoftmaxRows[T Float](a, z []T, m, n int) {
+	if n > expChunk || m*n < expMin {
+		softmaxRows(a, z, m, n)
+		return
+	}
+	// softmaxRows's steps, with the exponentials of as many whole rows
+	// as fit in expChunk taken at once by Exp.
+	var e [expChunk]float64
+	per := expChunk / n
+	for i0 := 0; i0 < m; i0 += per {
+		i1 := min(m, i0+per)
+		es := e[:(i1-i0)*n]
+		for i := i0; i < i1; i++ {
+			zr, er := z[i*n:i*n+n], es[(i-i0)*n:(i-i0+1)*n]
+			mx := math.Inf(-1)
+			for _, v := range zr {
+				mx = math.Max(mx, float64(v))
+			}
+			for j, v := range zr {
+				er[j] = float64(v) - mx
+			}
+		}
+		Exp(es, es)
+		for i := i0; i < i1; i++ {
+			ar, er := a[i*n:i*n+n], es[(i-i0)*n:(i-i0+1)*n]
+			var s float64
+			for j, ev := range er {
+				ar[j] = T(ev)
+				s += ev
+			}
+			inv := 1 / s
+			for j := range ar {
+				ar[j] = T(float64(ar[j]) * inv)
+			}
+		}
+	}
+}
+
+// softmaxRows is SoftmaxRows with math.Exp one value at a time.
+func softmaxRows[T Float](a, z []T, m, n int) {
 	for i := 0; i < m; i++ {
 		zr := z[i*n : i*n+n]
 		ar := a[i*n : i*n+n]
