@@ -164,13 +164,48 @@ func SigmoidBackward[T Float](dz, a, da []T) {
 	}
 }
 
-// Tanh sets a[i] = tanh(z[i]).
+// Tanh sets a[i] = tanh(z[i]), with math.Tanh's bits.
 func Tanh[T Float](a, z []T) {
 	a = a[:len(z)]
-	for i, v := range z {
-		a[i] = T(math.Tanh(float64(v)))
+	if len(z) < expMin {
+		for i, v := range z {
+			a[i] = T(math.Tanh(float64(v)))
+		}
+		return
+	}
+	// math.Tanh's branch for 0.625 ≤ |z| ≤ 44 is ±(1 − 2/(e^{2|z|}+1)):
+	// those exponentials are taken expChunk at a time by Exp; |z| < 0.625
+	// (a rational function) and NaN are left to math.Tanh.
+	var e [expChunk]float64
+	for lo := 0; lo < len(z); lo += expChunk {
+		zs := z[lo:min(lo+expChunk, len(z))]
+		es := e[:len(zs)]
+		for i, v := range zs {
+			// Clamped, so that no value but NaN leaves Exp's vector
+			// range.
+			es[i] = min(2*math.Abs(float64(v)), tanhMaxLog)
+		}
+		Exp(es, es)
+		as := a[lo : lo+len(zs)]
+		for i, v := range zs {
+			// Past 0.5·tanhMaxLog (and at ±Inf) the clamped exponential
+			// gives exactly ±1, math.Tanh's value there.
+			x := float64(v)
+			if math.Abs(x) >= 0.625 {
+				r := 1 - 2/(es[i]+1)
+				if x < 0 {
+					r = -r
+				}
+				as[i] = T(r)
+				continue
+			}
+			as[i] = T(math.Tanh(x))
+		}
 	}
 }
+
+// tanhMaxLog is math.Tanh's MAXLOG, log(2¹²⁷): beyond half of it tanh is ±1.
+const tanhMaxLog = 8.8029691931113054295988e+01
 
 // TanhBackward sets dz[i] = da[i]·(1-a[i]²) for a = tanh(z).
 func TanhBackward[T Float](dz, a, da []T) {

@@ -13,7 +13,9 @@ func expInputs() []float64 {
 	x := []float64{0, math.Copysign(0, -1), 1, -1, 0.5, -0.5, 1e-300, -1e-300, 5e-324,
 		700, -700, math.Nextafter(700, 800), math.Nextafter(-700, -800), math.Nextafter(700, 0), math.Nextafter(-700, 0),
 		709.78, 709.7827128933840, 709.79, 710, -708.39, -708.4, -745.1, -745.2, -746, -1000, 1000,
-		math.Inf(1), math.Inf(-1), math.NaN(), math.Ln2, -math.Ln2, 88.7, -87.3, 1.0 / 3}
+		math.Inf(1), math.Inf(-1), math.NaN(), math.Ln2, -math.Ln2, 88.7, -87.3, 1.0 / 3,
+		// math.Tanh's branch points, tripled (the tests divide by 3).
+		1.875, -1.875, math.Nextafter(1.875, 0), 3 * 0.5 * tanhMaxLog, -3 * 0.5 * tanhMaxLog, math.Nextafter(3*0.5*tanhMaxLog, 200)}
 	rng := rand.New(rand.NewPCG(7, 9))
 	for range 4000 {
 		x = append(x, (rng.Float64()*2-1)*750, (rng.Float64()*2-1)*20, rng.NormFloat64(), -rng.ExpFloat64()*30)
@@ -101,9 +103,9 @@ func BenchmarkExp(b *testing.B) {
 	})
 }
 
-// TestSigmoidSoftmaxSameBits: Sigmoid and SoftmaxRows, which take their
-// exponentials through Exp, give the bits of the one-value-at-a-time
-// formulas (sigmoid, softmaxRows) in both precisions, for lengths below,
+// TestSigmoidSoftmaxSameBits: Sigmoid, Tanh and SoftmaxRows, which take
+// their exponentials through Exp, give the bits of the one-value-at-a-time
+// formulas (sigmoid, math.Tanh, softmaxRows) in both precisions, for lengths below,
 // at and across the chunks, in place too, with saturated values (beyond
 // Exp's vector range), infinities and NaN among them.
 func TestSigmoidSoftmaxSameBits(t *testing.T) {
@@ -113,10 +115,14 @@ func TestSigmoidSoftmaxSameBits(t *testing.T) {
 
 func testSigmoidSoftmaxSameBits[T Float](t *testing.T) {
 	x := expInputs()
-	for _, n := range []int{1, 5, 7, 8, 9, 100, 255, 256, 257, 1000} {
+	for _, n := range []int{1, 5, 7, 8, 9, 100, 255, 256, 257, 1000, len(x)} {
 		z := make([]T, n)
 		for i := range z {
 			z[i] = T(x[(i*7919)%len(x)] / 3)
+			if n == len(x) {
+				// Every input in order, the special ones first.
+				z[i] = T(x[i] / 3)
+			}
 		}
 		got := make([]T, n)
 		Sigmoid(got, z)
@@ -125,6 +131,13 @@ func testSigmoidSoftmaxSameBits[T Float](t *testing.T) {
 				t.Fatalf("%T n %d: Sigmoid(%v) = %v, want %v", v, n, v, got[i], want)
 			}
 		}
+		Tanh(got, z)
+		for i, v := range z {
+			if want := T(math.Tanh(float64(v))); !sameBits(got[i], want) {
+				t.Fatalf("%T n %d: Tanh(%v) = %v, want %v", v, n, v, got[i], want)
+			}
+		}
+		Sigmoid(got, z)
 		in := append([]T(nil), z...)
 		Sigmoid(in, in)
 		for i := range z {
