@@ -129,11 +129,12 @@ func Sigmoid[T Float](a, z []T) {
 		Exp(es, es)
 		as := a[lo : lo+len(zs)]
 		for i, v := range zs {
-			if v >= 0 {
-				as[i] = T(1 / (1 + es[i]))
-			} else {
-				as[i] = T(es[i] / (1 + es[i]))
-			}
+			// 1/(1+e) for z ≥ 0, e/(1+e) below, picked by z's sign bit
+			// rather than a branch (a layer's signs are close to
+			// random). At z = −0, e is 1 and both give 1/2; at NaN, NaN.
+			m := uint64(int64(math.Float64bits(float64(v))) >> 63)
+			num := math.Float64frombits(math.Float64bits(1)&^m | math.Float64bits(es[i])&m)
+			as[i] = T(num / (1 + es[i]))
 		}
 	}
 }
@@ -192,11 +193,9 @@ func Tanh[T Float](a, z []T) {
 			// gives exactly ±1, math.Tanh's value there.
 			x := float64(v)
 			if math.Abs(x) >= 0.625 {
-				r := 1 - 2/(es[i]+1)
-				if x < 0 {
-					r = -r
-				}
-				as[i] = T(r)
+				// The sign by Copysign, not a branch: the value is
+				// positive, so this is math.Tanh's negation for x < 0.
+				as[i] = T(math.Copysign(1-2/(es[i]+1), x))
 				continue
 			}
 			as[i] = T(math.Tanh(x))
