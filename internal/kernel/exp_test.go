@@ -168,3 +168,21 @@ func testSigmoidSoftmaxSameBits[T Float](t *testing.T) {
 		}
 	}
 }
+
+// TestExpCallersDoNotAllocate: Sigmoid, Tanh and SoftmaxRows keep their
+// exponentials in a buffer on the stack, so a training step with those
+// activations still allocates nothing.
+func TestExpCallersDoNotAllocate(t *testing.T) {
+	z := make([]float32, 1000)
+	a := make([]float32, len(z))
+	for i := range z {
+		z[i] = float32(i%13) - 6
+	}
+	if n := testing.AllocsPerRun(20, func() {
+		Sigmoid(a, z)
+		Tanh(a, z)
+		SoftmaxRows(a, z, 100, 10)
+	}); n != 0 {
+		t.Errorf("%v allocations a call, want 0", n)
+	}
+}
