@@ -139,9 +139,9 @@ func Sigmoid[T Float](a, z []T) {
 	}
 }
 
-// expChunk is how many exponentials Sigmoid and SoftmaxRows hand Exp at a
-// time, from a buffer on the stack; below expMin values they call
-// math.Exp one by one.
+// expChunk is how many exponentials Sigmoid, Tanh and SoftmaxRows hand
+// Exp at a time, from a buffer on the stack; below expMin values they
+// take them one by one.
 const (
 	expChunk = 256
 	expMin   = 8
